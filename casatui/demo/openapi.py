@@ -275,8 +275,7 @@ def _components(domain: dict[str, Any]) -> dict[str, Any]:
 
 
 def _title(spec: dict[str, Any]) -> str:
-    title = spec["item_title"]
-    return title[0].upper() + title[1:]
+    return str(spec["item_title"])  # as CloudCasa spells it: `policy` stays in lower case
 
 
 def openapi_document(domain: dict[str, Any], server_url: str = "/api/v1") -> dict[str, Any]:

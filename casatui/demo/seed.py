@@ -439,7 +439,9 @@ class _Builder:
         seen = {"FAILED": 0, "PARTIAL": 0}
         for index, start in enumerate(self._start_times(count)):
             roll = self.rng.random()
-            resource, definition, job_type = "kubebackups", self.rng.choice(backups), "K8S_SNAP"
+            # Paused definitions have older runs only: they were paused some days ago.
+            runnable = [b for b in backups if not b["pause"]] if start > self.now - 5 * DAY else backups
+            resource, definition, job_type = "kubebackups", self.rng.choice(runnable), "K8S_SNAP"
             if roll < 0.12 and offloads:
                 resource, definition, job_type = "kubeoffloads", self.rng.choice(offloads), "K8S_COPY"
             elif roll < 0.14 and restores:

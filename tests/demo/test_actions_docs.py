@@ -96,7 +96,7 @@ def test_api_docs_is_valid_openapi_served_without_auth(demo: DemoServer) -> None
     assert backup["properties"]["cluster"]["x-data-relation"] == {"resource": "kubeclusters"}
     assert backup["properties"]["_etag"]["readOnly"] is True
     assert (
-        spec["components"]["schemas"]["Policy"]["properties"]["schedules"]["items"]["properties"]["retainDays"][
+        spec["components"]["schemas"]["policy"]["properties"]["schedules"]["items"]["properties"]["retainDays"][
             "default"
         ]
         == 7

@@ -1,0 +1,531 @@
+"""The async client for the CloudCasa REST API (an Eve application): every operation, retries, guarded writes.
+
+    async with CasaClient("cc.example.com", token) as client:
+        page = await client.list("jobs", where={"state": "FAILED"}, sort="-start_time")
+        item = await client.get("kubebackups", backup_id)
+        await client.replace(item, {**item.data, "policy": policy_id})   # PUT with If-Match: item.etag
+
+Writes are never retried and never sent when they would change nothing; in read-only mode they are refused
+before a byte leaves. After each write the item holds the etag the server returned, so the next write uses it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import ssl
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from .. import __version__
+from .edits import SERVER_FIELDS, format_path, is_unchanged, plan_patch, strip_server_fields
+from .errors import (
+    Answer,
+    ApiError,
+    BadResponse,
+    NetworkError,
+    NoChange,
+    PatchNotPossible,
+    RateLimited,
+    ReadOnlyRefused,
+    Scrubber,
+    Unauthorized,
+    describe_body,
+    error_for,
+    retry_after_seconds,
+)
+from .exchange import MASKED, Exchange, clip
+from .urls import host_of, normalize_root
+
+USER_AGENT = f"casatui/{__version__} (+https://github.com/casatui/casatui)"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Idempotent GETs only: at most `attempts` tries, exponential backoff with full jitter, capped."""
+
+    attempts: int = 3
+    base: float = 0.3
+    cap: float = 4.0
+    max_retry_after: float = 30.0  # a longer Retry-After is reported instead of waited for
+
+    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float | None:
+        """Seconds to wait before the next try, or None to give up."""
+        if attempt >= self.attempts:
+            return None
+        if retry_after is not None:
+            return retry_after if retry_after <= self.max_retry_after else None
+        return rng.uniform(0, min(self.cap, self.base * 2 ** (attempt - 1)))
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 5.0
+    read: float = 30.0
+
+
+@dataclass
+class Page:
+    """One page of a collection, and where it sits in the whole."""
+
+    collection: str
+    items: list[dict[str, Any]]
+    page: int
+    max_results: int
+    total: int | None
+    has_more: bool
+
+    @property
+    def first_position(self) -> int:
+        return (self.page - 1) * self.max_results + 1 if self.items else 0
+
+    @property
+    def last_position(self) -> int:
+        return (self.page - 1) * self.max_results + len(self.items)
+
+
+@dataclass
+class Item:
+    """A document and the etag of the version held; writes through the client keep both current."""
+
+    collection: str
+    data: dict[str, Any]
+    etag: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return str(self.data.get("_id", ""))
+
+    @property
+    def url_path(self) -> str:
+        return f"{self.collection}/{self.id}"
+
+
+def _etag_of(response: httpx.Response, body: Mapping[str, Any]) -> str:
+    header = response.headers.get("etag", "")
+    if header:
+        return header.removeprefix("W/").strip('"')
+    return str(body.get("_etag", ""))
+
+
+def _caused_by_tls(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _json_param(value: Mapping[str, Any] | str | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _sort_param(sort: str | Sequence[tuple[str, int]] | None) -> str | None:
+    if sort is None or isinstance(sort, str):
+        return sort or None
+    return ",".join(("-" if direction < 0 else "") + name for name, direction in sort) or None
+
+
+class CasaClient:
+    """One connection pool (keep-alive) per profile; see the module docstring."""
+
+    def __init__(
+        self,
+        url: str | None,
+        token: str | None,
+        *,
+        verify: bool | str = True,
+        timeouts: Timeouts | None = None,
+        read_only: bool = False,
+        retry: RetryPolicy | None = None,
+        allow_http: bool = False,
+        auth_hint: str = "",
+        log_size: int = 500,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.root = normalize_root(url, allow_http=allow_http)
+        self._token = token or ""
+        self.read_only = read_only
+        self.retry = retry or RetryPolicy()
+        self.auth_hint = auth_hint
+        self.scrub = Scrubber(self._token)
+        self._sleep = sleep
+        self._rng = random.Random()
+        self._numbers = iter(range(1, 1 << 62))
+        self.exchanges: deque[Exchange] = deque(maxlen=log_size)
+        self.listeners: list[Callable[[Exchange], None]] = []
+        timeouts = timeouts or Timeouts()
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        self._http = httpx.AsyncClient(
+            headers=headers,
+            verify=verify,
+            timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
+            limits=httpx.Limits(max_keepalive_connections=8, max_connections=16),
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:  # never shows the token
+        mode = " read-only" if self.read_only else ""
+        return f"<CasaClient {self.root}{mode}>"
+
+    async def __aenter__(self) -> CasaClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- reading ------------------------------------------------------------------------------------------
+
+    async def list(
+        self,
+        collection: str,
+        *,
+        where: Mapping[str, Any] | str | None = None,
+        sort: str | Sequence[tuple[str, int]] | None = None,
+        page: int = 1,
+        max_results: int = 25,
+        projection: Mapping[str, Any] | str | None = None,
+        embedded: Mapping[str, Any] | str | None = None,
+    ) -> Page:
+        params: dict[str, Any] = {"page": page, "max_results": max_results}
+        for name, value in (
+            ("where", _json_param(where) if where else None),
+            ("sort", _sort_param(sort)),
+            ("projection", _json_param(projection) if projection else None),
+            ("embedded", _json_param(embedded) if embedded else None),
+        ):
+            if value:
+                params[name] = value
+        response, body = await self._request("GET", collection, params=params)
+        items = body.get("_items") if isinstance(body, dict) else None
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise BadResponse(
+                f"The answer to GET {collection} is not an Eve list (no `_items` array); is the API root right?",
+                status=response.status_code,
+                method="GET",
+                path=collection,
+                body=body,
+            )
+        meta = body.get("_meta") if isinstance(body.get("_meta"), dict) else {}
+
+        def meta_int(key: str, default: int | None) -> int | None:
+            value = meta.get(key)
+            return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+        total = meta_int("total", None)
+        size = meta_int("max_results", None) or max_results
+        number = meta_int("page", None) or page
+        links = body.get("_links") if isinstance(body.get("_links"), dict) else {}
+        has_more = "next" in links or (total is not None and number * size < total)
+        return Page(collection, items, number, size, total, has_more)
+
+    async def pages(self, collection: str, *, max_pages: int = 10_000, **query: Any) -> AsyncIterator[Page]:
+        """Every page of a query, fetched one at a time as the caller asks for them."""
+        number = int(query.pop("page", 1))
+        for _ in range(max_pages):
+            page = await self.list(collection, page=number, **query)
+            yield page
+            if not page.has_more or not page.items:
+                return
+            number += 1
+
+    async def get(
+        self,
+        collection: str,
+        item_id: str,
+        *,
+        if_none_match: str | None = None,
+        embedded: Mapping[str, Any] | str | None = None,
+    ) -> Item | None:
+        """The document and its etag; None when `if_none_match` is still the current etag (304)."""
+        headers = {"If-None-Match": f'"{if_none_match}"'} if if_none_match else {}
+        params = {"embedded": _json_param(embedded)} if embedded else None
+        response, body = await self._request("GET", f"{collection}/{item_id}", params=params, headers=headers)
+        if response.status_code == 304:
+            return None
+        return self._item(collection, response, body, "GET")
+
+    async def api_docs(self) -> Any:
+        """The server's OpenAPI document (parsed JSON, or the YAML text when it is not JSON)."""
+        last: ApiError | None = None
+        for url in (f"{self.root}/api-docs", f"{host_of(self.root)}/api-docs"):
+            try:
+                _, body = await self._request("GET", url, raw=True)
+            except ApiError as error:
+                last = error
+                if error.status in (404, 405, 401, 403) or isinstance(error, BadResponse):
+                    continue
+                raise
+            return body
+        assert last is not None
+        raise last
+
+    # -- writing ------------------------------------------------------------------------------------------
+
+    async def create(self, collection: str, document: Mapping[str, Any]) -> Item:
+        """POST a new document; `_id` and `status` are never sent (the server owns them)."""
+        body = strip_server_fields(document)
+        body.pop("status", None)
+        response, answer = await self._request("POST", collection, json_body=body)
+        return self._item(collection, response, answer, "POST")
+
+    async def replace(self, item: Item, document: Mapping[str, Any]) -> Item:
+        """PUT the whole document with If-Match; refuses (NoChange) when it equals the held version."""
+        if is_unchanged(item.data, document):
+            raise NoChange("Nothing changed, so nothing was sent.", method="PUT", path=item.url_path)
+        body = strip_server_fields(document)
+        response, answer = await self._request(
+            "PUT", item.url_path, json_body=body, headers=self._if_match(item), item=item
+        )
+        self._update(item, response, answer, sent=body)
+        return item
+
+    async def patch(self, item: Item, document: Mapping[str, Any]) -> Item:
+        """PATCH only the fields that changed, with If-Match."""
+        plan = plan_patch(item.data, document)
+        if plan.unsupported:
+            paths = [format_path(change.path) for change in plan.unsupported]
+            raise PatchNotPossible(
+                f"PATCH cannot remove {', '.join(paths)} (Eve merges objects on PATCH); save with PUT instead.",
+                paths=paths,
+                method="PATCH",
+                path=item.url_path,
+            )
+        if not plan.body:
+            raise NoChange("Nothing changed, so nothing was sent.", method="PATCH", path=item.url_path)
+        response, answer = await self._request(
+            "PATCH", item.url_path, json_body=plan.body, headers=self._if_match(item), item=item
+        )
+        self._update(item, response, answer, sent={**strip_server_fields(item.data), **plan.body})
+        return item
+
+    async def delete(self, item: Item) -> None:
+        await self._request("DELETE", item.url_path, headers=self._if_match(item), item=item)
+
+    async def action(
+        self,
+        collection: str,
+        item_id: str,
+        name: str,
+        body: Mapping[str, Any] | None = None,
+        *,
+        etag: str | None = None,
+    ) -> Any:
+        """POST .../{id}/action/{name} (run now, update-acls, ...); answers with whatever the server returns."""
+        headers = {"If-Match": etag} if etag else {}
+        _, answer = await self._request(
+            "POST", f"{collection}/{item_id}/action/{name}", json_body=dict(body or {}), headers=headers
+        )
+        return answer
+
+    # -- plumbing -----------------------------------------------------------------------------------------
+
+    def _if_match(self, item: Item) -> dict[str, str]:
+        return {"If-Match": item.etag} if item.etag else {}
+
+    def _item(self, collection: str, response: httpx.Response, body: Any, method: str) -> Item:
+        if not isinstance(body, dict) or "_id" not in body:
+            raise BadResponse(
+                f"The answer to {method} {collection} is not a document (no `_id`).",
+                status=response.status_code,
+                method=method,
+                path=collection,
+                body=body,
+            )
+        data = {key: value for key, value in body.items() if key != "_status"}
+        return Item(collection, data, _etag_of(response, body), dict(response.headers))
+
+    def _update(self, item: Item, response: httpx.Response, body: Any, *, sent: Mapping[str, Any]) -> None:
+        """Take the new version after a write. CloudCasa may answer with only the meta fields, so keep what
+        was sent for the rest."""
+        if not isinstance(body, dict):
+            raise BadResponse(
+                "The write succeeded but its answer is not JSON.",
+                status=response.status_code,
+                path=item.url_path,
+                body=body,
+            )
+        meta = {key: value for key, value in body.items() if key in SERVER_FIELDS and key != "_status"}
+        full = {key: value for key, value in body.items() if key not in SERVER_FIELDS}
+        item.data = {**(full if full else dict(sent)), **meta}
+        item.data.setdefault("_id", item.id)
+        item.etag = _etag_of(response, body) or item.etag
+        item.headers = dict(response.headers)
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        item: Item | None = None,
+        raw: bool = False,
+    ) -> tuple[httpx.Response, Any]:
+        if method in WRITE_METHODS and self.read_only:
+            raise ReadOnlyRefused(f"Read-only mode: {method} {path} was not sent.", method=method, path=path)
+        url = path if path.startswith(("http://", "https://")) else f"{self.root}/{path.lstrip('/')}"
+        content = None
+        send_headers = dict(headers or {})
+        if json_body is not None:
+            content = json.dumps(json_body, ensure_ascii=False).encode()
+            send_headers["Content-Type"] = "application/json"
+        attempt = 0
+        while True:
+            attempt += 1
+            response, error = await self._send_once(method, url, params, content, send_headers, attempt, item)
+            retry_after: float | None = None
+            if isinstance(error, RateLimited):
+                retry_after = error.retry_after
+            elif response is not None and response.status_code == 503:
+                retry_after = retry_after_seconds(response.headers.get("retry-after"))
+            retryable = method == "GET" and (
+                (isinstance(error, NetworkError) and error.kind != "tls")
+                or (response is not None and response.status_code in RETRY_STATUSES)
+            )
+            delay = self.retry.delay(attempt, retry_after, self._rng) if retryable else None
+            if delay is None:
+                if error is not None:
+                    raise error
+                assert response is not None
+                return response, self._decode(method, path, response, raw)
+            await self._sleep(delay)
+
+    async def _send_once(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        content: bytes | None,
+        headers: dict[str, str],
+        attempt: int,
+        item: Item | None,
+    ) -> tuple[httpx.Response | None, ApiError | None]:
+        request = self._http.build_request(method, url, params=params, content=content, headers=headers)
+        started, clock = time.time(), time.perf_counter()
+        logged_headers = {k: (MASKED if k.lower() == "authorization" else v) for k, v in request.headers.items()}
+        body_text = self.scrub(content.decode("utf-8", "replace")) if content else None
+        path = request.url.path.removeprefix(httpx.URL(self.root).path).lstrip("/") or request.url.path
+        response: httpx.Response | None = None
+        error: ApiError | None = None
+        try:
+            response = await self._http.send(request)
+            await response.aread()
+        except httpx.HTTPError as exc:
+            error = self._network_error(exc, method, path)
+        latency = (time.perf_counter() - clock) * 1000
+        if response is not None and response.status_code >= 400 and response.status_code != 304:
+            error = self._answer_error(method, path, response, headers, item)
+        self._record(
+            Exchange(
+                number=next(self._numbers),
+                started=started,
+                method=method,
+                url=self.scrub(str(request.url)),
+                request_headers=logged_headers,
+                request_body=clip(body_text),
+                attempt=attempt,
+                status=response.status_code if response is not None else None,
+                latency_ms=latency,
+                response_headers=dict(response.headers) if response is not None else {},
+                response_body=clip(self.scrub(response.text)) if response is not None else None,
+                size=len(response.content) if response is not None else 0,
+                error=str(error) if error is not None else None,
+            )
+        )
+        return response, error
+
+    def _record(self, exchange: Exchange) -> None:
+        self.exchanges.append(exchange)
+        for listener in list(self.listeners):
+            listener(exchange)
+
+    def _network_error(self, exc: httpx.HTTPError, method: str, path: str) -> NetworkError:
+        where = f"{method} {path}"
+        host = httpx.URL(self.root).host
+        text = str(exc).lower()
+        if isinstance(exc, httpx.TimeoutException):
+            kind = "timeout"
+            message = f"{host} did not answer in time ({where}). The server may be overloaded or unreachable."
+        elif isinstance(exc, httpx.ConnectError) and (_caused_by_tls(exc) or "certificate" in text or "ssl" in text):
+            kind = "tls"
+            message = (
+                f"TLS failed with {host}: {self.scrub(str(exc))}. For a self-hosted server with its own CA, "
+                "give its CA bundle (--ca-cert)."
+            )
+        elif isinstance(exc, httpx.ConnectError) and any(
+            s in text for s in ("name or service not known", "nodename nor servname", "name resolution", "getaddrinfo")
+        ):
+            kind = "dns"
+            message = f"The host name {host} could not be resolved. Check the API URL."
+        elif isinstance(exc, httpx.ConnectError):
+            kind = "connect"
+            message = f"Could not connect to {host} ({where}): {self.scrub(str(exc)) or 'connection refused'}."
+        else:
+            kind = "protocol"
+            message = f"The connection to {host} broke during {where}: {self.scrub(str(exc)) or type(exc).__name__}."
+        return NetworkError(message, kind=kind, method=method, path=path)
+
+    def _answer_error(
+        self, method: str, path: str, response: httpx.Response, sent: Mapping[str, str], item: Item | None
+    ) -> ApiError:
+        try:
+            body: Any = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = self.scrub(response.text[:2000])
+        error = error_for(
+            Answer(
+                status=response.status_code,
+                method=method,
+                path=path,
+                body=body,
+                headers={k.lower(): v for k, v in response.headers.items()},
+                collection=item.collection if item else "",
+                item_id=item.id if item else "",
+                sent_etag=sent.get("If-Match", ""),
+            )
+        )
+        if isinstance(error, Unauthorized) and self.auth_hint:
+            error.message = f"{error.message} {self.auth_hint}"
+            error.args = (error.message,)
+        return error
+
+    def _decode(self, method: str, path: str, response: httpx.Response, raw: bool) -> Any:
+        if response.status_code in (204, 304) or not response.content:
+            return {}
+        try:
+            return response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            if raw:
+                return response.text
+            text = self.scrub(response.text[:2000])
+            raise BadResponse(
+                f"The answer to {method} {path} is {describe_body(text)}, not the JSON an Eve API sends.",
+                status=response.status_code,
+                method=method,
+                path=path,
+                body=text,
+            ) from None

@@ -1,0 +1,65 @@
+"""Where the API lives: normalising what people type (`cc.example.com`) into an API root URL."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit, urlunsplit
+
+DEFAULT_ROOT = "https://api.cloudcasa.io/api/v1"
+API_PATH = "/api/v1"
+
+
+class RootError(ValueError):
+    """An API root that cannot be used; the message says why and what to do."""
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_root(url: str | None, *, allow_http: bool = False) -> str:
+    """The API root for a URL or bare host, always ending in `/api/v1`.
+
+    `cc.example.com`, `https://cc.example.com/`, `https://cc.example.com/api` and `https://cc.example.com/api/v1/`
+    all become `https://cc.example.com/api/v1`. Plain http is accepted for loopback only, unless `allow_http`.
+    """
+    text = (url or "").strip()
+    if not text:
+        return DEFAULT_ROOT
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise RootError(f"The API URL must start with https:// (got {parts.scheme}://).")
+    if not parts.hostname:
+        raise RootError(f"The API URL {url!r} has no host name.")
+    if parts.username or parts.password:
+        raise RootError("Put the API token in a token source, not in the URL.")
+    if parts.query or parts.fragment:
+        raise RootError("The API URL must not carry a query (?...) or a fragment (#...).")
+    if scheme == "http" and not allow_http and not is_loopback(parts.hostname):
+        raise RootError(
+            f"Refusing plain http:// to {parts.hostname}: the API token would cross the network unencrypted. "
+            "Use https://, or force it explicitly if this is really what you want."
+        )
+    path = parts.path.rstrip("/")
+    if path.endswith(API_PATH):
+        pass
+    elif path.endswith("/api"):
+        path += "/v1"
+    else:
+        path += API_PATH
+    return urlunsplit((scheme, parts.netloc.lower(), path, "", ""))
+
+
+def host_of(root: str) -> str:
+    """The scheme and host of an API root, for `/api-docs` served at the host's top level."""
+    parts = urlsplit(root)
+    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))

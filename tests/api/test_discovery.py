@@ -1,0 +1,148 @@
+"""Discovery from the embedded server's spec, from a document shaped like CloudCasa's real one, and the fallback."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from casatui.api.client import CasaClient
+from casatui.api.discovery import DiscoveryError, builtin_catalog, discover, parse_openapi
+from casatui.api.known import BUILTIN, group_of
+from casatui.demo import DemoServer
+
+from ..faults import FaultServer, Respond
+from .cloudcasa_spec import cloudcasa_like_spec
+
+
+async def test_discovers_the_embedded_server(demo: DemoServer) -> None:
+    async with CasaClient(demo.api_root, demo.token) as client:
+        catalog = await discover(client)
+    assert catalog.source == "server" and catalog.problems == [] and catalog.notice is None
+    assert len(catalog.resources) == 17
+    backups = catalog.resources["kubebackups"]
+    assert backups.title == "Kubebackup"
+    assert backups.operations == {"list", "create", "get", "replace", "update", "delete"}
+    assert backups.actions == ("run",)
+    assert catalog.resources["kubenamespaces"].operations == {"list", "get"}
+    assert catalog.resources["policies"].title == "policy"
+    status = backups.fields["status"]
+    assert status.read_only and status.type == "object"
+    assert backups.fields["cluster"].reference == "kubeclusters" and backups.fields["cluster"].required
+    assert backups.fields["trigger_type"].enum == ("SCHEDULED", "ADHOC")
+    assert backups.fields["trigger_type"].default == "SCHEDULED"
+    jobs = catalog.resources["jobs"]
+    assert jobs.field("kube_copy_progress.stats.transferred_size") is not None
+    types = jobs.field_types()
+    assert types["start_time"] == "integer" and types["_created"] == "datetime" and types["state"] == "string"
+    assert types["backupdef"] == "objectid"
+
+
+def test_cloudcasa_like_spec_every_collection_mapped_under_the_root() -> None:
+    spec = cloudcasa_like_spec()
+    text = json.dumps(spec)
+    assert len(text) > 400_000
+    catalog = parse_openapi(text)
+    names = set(catalog.resources)
+    assert len(names) >= 70
+    assert {"kubeclusters", "kubebackups", "policies", "jobs", "rbac/permissions", "kubestorageclasses"} <= names
+    assert "objectstores/provider-info" not in names  # an endpoint of objectstores, not a collection
+    assert catalog.resources["policies"].title == "policy"
+    assert catalog.resources["usergroups"].actions == ("update-acls",)
+    assert catalog.resources["alerts"].operations == {"list", "create", "get", "delete"}
+    backup = catalog.resources["kubebackups"]
+    assert backup.fields["cluster"].reference == "kubeclusters"
+    assert backup.fields["policy"].reference == "policies"
+    assert backup.fields["_id"].reference is None
+    assert backup.fields["status"].fields["state"].enum == ("PENDING", "ACTIVE")
+    assert "keysrules" not in backup.fields["labels"].fields
+    assert catalog.resources["jobs"].fields["restoredef"].reference == "kuberestores"
+
+
+def test_cloudcasa_like_spec_broken_parts_are_reported_not_fatal() -> None:
+    catalog = parse_openapi(cloudcasa_like_spec())
+    assert "tawkio" in catalog.resources and catalog.resources["tawkio"].fields == {}
+    assert catalog.resources["awsusers"].fields["broken"].type == "any"
+    joined = "\n".join(catalog.problems)
+    assert "DoesNotExist" in joined and "metrics" in joined
+    assert catalog.notice and "could not use" in catalog.notice
+
+
+def test_parsing_a_real_sized_spec_is_fast() -> None:
+    """Well under 100 ms for JSON; measured, not asserted as a wall-clock limit (see bench/ for figures)."""
+    text = json.dumps(cloudcasa_like_spec())
+    started = time.perf_counter()
+    catalog = parse_openapi(text)
+    elapsed = time.perf_counter() - started
+    assert len(catalog.resources) >= 70
+    print(f"parsed {len(text)} bytes, {len(catalog.resources)} collections in {elapsed * 1000:.1f} ms")
+
+
+def test_yaml_documents_are_read() -> None:
+    spec = cloudcasa_like_spec(padding=1)
+    catalog = parse_openapi(yaml.safe_dump(spec))
+    assert catalog.resources["kubebackups"].fields["cluster"].reference == "kubeclusters"
+
+
+@pytest.mark.parametrize("document", ["", "<html>502</html>", "[1, 2]", '{"openapi": "3.0.0"}', "{{{", b"\xff\xfe"])
+def test_unusable_documents_raise_discovery_error(document: str | bytes) -> None:
+    with pytest.raises(DiscoveryError):
+        parse_openapi(document)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(paths=st.dictionaries(st.text(max_size=30), json_values, max_size=6), components=json_values)
+@settings(max_examples=200, deadline=None)
+def test_malformed_documents_never_crash(paths: dict[str, object], components: object) -> None:
+    try:
+        catalog = parse_openapi({"openapi": "3.0.0", "paths": paths, "components": components})
+    except DiscoveryError:
+        return
+    assert isinstance(catalog.resources, dict)
+
+
+@given(spec=st.dictionaries(st.sampled_from(["openapi", "paths", "components", "servers"]), json_values))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_malformed_top_levels_never_crash(spec: dict[str, object]) -> None:
+    with contextlib.suppress(DiscoveryError):
+        parse_openapi(spec)
+
+
+async def test_missing_api_docs_falls_back_to_the_built_in_list(demo: DemoServer) -> None:
+    with FaultServer(upstream=demo.base_url) as faults:
+        faults.push(
+            Respond(404, {"_status": "ERR", "_error": {"code": 404, "message": "nope"}}),
+            Respond(404, {"_status": "ERR", "_error": {"code": 404, "message": "nope"}}),
+        )
+        async with CasaClient(f"{faults.base_url}/api/v1", demo.token) as client:
+            catalog = await discover(client)
+    assert catalog.source == "built-in"
+    assert set(catalog.resources) == set(BUILTIN)
+    assert catalog.notice and "/api-docs" in catalog.notice and "built-in" in catalog.notice
+
+
+async def test_html_instead_of_api_docs_falls_back(demo: DemoServer) -> None:
+    with FaultServer(upstream=demo.base_url) as faults:
+        faults.always = Respond(200, "<html><body>Sign in</body></html>")
+        async with CasaClient(f"{faults.base_url}/api/v1", demo.token) as client:
+            catalog = await discover(client)
+    assert catalog.source == "built-in" and catalog.notice and "unusable" in catalog.notice
+
+
+def test_builtin_catalog_and_groups() -> None:
+    catalog = builtin_catalog("Testing.")
+    assert catalog.resources["kubebackups"].actions == ("run",)
+    assert group_of("kubebackups") == "Backups, copies & restores"
+    assert group_of("jobs") == "Jobs & recovery points"
+    assert group_of("tawkio") == "Other"

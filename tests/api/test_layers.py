@@ -1,0 +1,44 @@
+"""The layer rule of DESIGN.md: casatui.api and casatui.config never import Textual, casatui.demo is never
+imported by the client layers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import casatui
+
+PACKAGE = Path(casatui.__file__).parent
+
+
+def _imports(module: str) -> set[str]:
+    code = (
+        f"import sys, {module}; "
+        "print('\\n'.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'casatui'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(result.stdout.split())
+
+
+def test_api_does_not_import_textual_or_the_demo() -> None:
+    modules = [f"casatui.api.{p.stem}" for p in (PACKAGE / "api").glob("*.py") if p.stem != "__init__"]
+    loaded = _imports(", ".join(["casatui.api", *modules]))
+    # (rich may come in through httpx's optional command line; Textual must not come in at all)
+    assert not {m for m in loaded if m.startswith("textual")}
+    assert not {m for m in loaded if m.startswith(("casatui.demo", "casatui.ui"))}
+
+
+def test_config_does_not_import_textual() -> None:
+    if not (PACKAGE / "config.py").exists() and not (PACKAGE / "config").exists():
+        return
+    loaded = _imports("casatui.config")
+    assert not {m for m in loaded if m.startswith(("textual", "casatui.ui", "casatui.demo"))}
+
+
+def test_no_source_file_below_the_ui_mentions_textual() -> None:
+    for layer in ("api", "config"):
+        for path in [*(PACKAGE / layer).glob("**/*.py"), PACKAGE / f"{layer}.py"]:
+            if path.exists():
+                text = path.read_text()
+                assert "import textual" not in text and "from textual" not in text, path

@@ -1,0 +1,180 @@
+"""A misbehaving HTTP server on loopback, scripted per request, for faults the embedded server cannot produce.
+
+with FaultServer(upstream=demo.base_url) as faults:
+    faults.push(Respond(502, HTML_502), Slow(2.0), ResetMidBody())
+    client = CasaClient(faults.base_url + "/api/v1", token)   # 1st request: 502, 2nd: slow, 3rd: reset,
+                                                               # later ones go to the real server
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import socketserver
+import struct
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+HTML_502 = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"
+
+
+@dataclass
+class Respond:
+    """Answer with this status, body and headers (a dict body is sent as JSON)."""
+
+    status: int = 200
+    body: Any = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def payload(self) -> tuple[bytes, str]:
+        if isinstance(self.body, (dict, list)):
+            return json.dumps(self.body).encode(), "application/json"
+        if isinstance(self.body, str):
+            kind = "text/html" if self.body.lstrip().startswith("<") else "application/json"
+            return self.body.encode(), kind
+        return bytes(self.body), "application/octet-stream"
+
+
+@dataclass
+class Slow:
+    """Wait `delay` seconds, then answer as `then` (or forward upstream when None)."""
+
+    delay: float
+    then: Respond | None = None
+
+
+@dataclass
+class ResetMidBody:
+    """Send the status line, headers promising `length` bytes and part of a body, then reset the connection."""
+
+    status: int = 200
+    length: int = 10_000
+    partial: bytes = b'{"_items": [{"name": "half'
+
+
+@dataclass
+class Forward:
+    """Pass the request to the upstream server (what happens when the script is empty)."""
+
+
+Fault = Respond | Slow | ResetMidBody | Forward
+
+
+@dataclass(frozen=True)
+class Seen:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class FaultServer:
+    def __init__(self, upstream: str | None = None) -> None:
+        self.upstream = upstream.rstrip("/") if upstream else None
+        self.script: deque[Fault] = deque()
+        self.seen: list[Seen] = []
+        self.always: Fault | None = None  # answer every request so, when the script is empty
+        self._lock = threading.Lock()
+        owner = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                owner._handle(self)
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._upstream_client = httpx.Client(timeout=30) if self.upstream else None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def push(self, *faults: Fault) -> None:
+        with self._lock:
+            self.script.extend(faults)
+
+    def count(self, method: str | None = None, path_part: str = "") -> int:
+        return sum(1 for s in self.seen if (method is None or s.method == method) and path_part in s.path)
+
+    def __enter__(self) -> FaultServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._upstream_client is not None:
+            self._upstream_client.close()
+
+    # -- one connection (one request: every answer closes the connection) -----------------------------------
+
+    def _handle(self, handler: socketserver.StreamRequestHandler) -> None:
+        request_line = handler.rfile.readline().decode("latin-1").strip()
+        if not request_line:
+            return
+        parts = request_line.split(" ")
+        if len(parts) != 3:  # not HTTP (a TLS handshake, say): hang up
+            return
+        method, path, _ = parts
+        headers: dict[str, str] = {}
+        while True:
+            line = handler.rfile.readline().decode("latin-1")
+            if line in ("\r\n", "\n", ""):
+                break
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        body = handler.rfile.read(int(headers.get("content-length", "0") or 0))
+        with self._lock:
+            self.seen.append(Seen(method, path, headers, body))
+            fault = self.script.popleft() if self.script else (self.always or Forward())
+        if isinstance(fault, Slow):
+            time.sleep(fault.delay)
+            fault = fault.then or Forward()
+        if isinstance(fault, ResetMidBody):
+            head = (
+                f"HTTP/1.1 {fault.status} OK\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {fault.length}\r\nConnection: close\r\n\r\n"
+            ).encode()
+            handler.wfile.write(head + fault.partial)
+            handler.wfile.flush()
+            # SO_LINGER with a zero timeout makes close() send a TCP reset instead of a clean end.
+            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            handler.connection.close()
+            return
+        if isinstance(fault, Forward):
+            status, payload, out_headers = self._forward(method, path, headers, body)
+        else:
+            payload, kind = fault.payload()
+            status, out_headers = fault.status, {"Content-Type": kind, **fault.headers}
+        lines = [f"HTTP/1.1 {status} {httpx.codes.get_reason_phrase(status) or 'Status'}"]
+        lines += [f"{name}: {value}" for name, value in out_headers.items()]
+        lines += [f"Content-Length: {len(payload)}", "Connection: close", "", ""]
+        handler.wfile.write("\r\n".join(lines).encode("latin-1") + payload)
+
+    def _forward(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, bytes, dict[str, str]]:
+        if self._upstream_client is None:
+            return (
+                404,
+                b'{"_status": "ERR", "_error": {"code": 404, "message": "no upstream"}}',
+                {"Content-Type": "application/json"},
+            )
+        keep = {k: v for k, v in headers.items() if k not in ("host", "content-length", "connection")}
+        response = self._upstream_client.request(method, self.upstream + path, headers=keep, content=body)
+        passed = {
+            k: v
+            for k, v in response.headers.items()
+            if k.lower() in ("content-type", "etag", "last-modified", "www-authenticate", "location", "retry-after")
+        }
+        return response.status_code, response.content, passed
