@@ -15,6 +15,7 @@ import struct
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +80,7 @@ class FaultServer:
         self.script: deque[Fault] = deque()
         self.seen: list[Seen] = []
         self.always: Fault | None = None  # answer every request so, when the script is empty
+        self.rules: list[tuple[Callable[[Seen], bool], Fault]] = []  # the first matching rule wins
         self._lock = threading.Lock()
         owner = self
 
@@ -102,6 +104,11 @@ class FaultServer:
     def push(self, *faults: Fault) -> None:
         with self._lock:
             self.script.extend(faults)
+
+    def when(self, matches: Callable[[Seen], bool], fault: Fault) -> None:
+        """Answer every request `matches` accepts with `fault` (before the script)."""
+        with self._lock:
+            self.rules.append((matches, fault))
 
     def count(self, method: str | None = None, path_part: str = "") -> int:
         return sum(1 for s in self.seen if (method is None or s.method == method) and path_part in s.path)
@@ -135,8 +142,10 @@ class FaultServer:
             headers[name.strip().lower()] = value.strip()
         body = handler.rfile.read(int(headers.get("content-length", "0") or 0))
         with self._lock:
-            self.seen.append(Seen(method, path, headers, body))
-            fault = self.script.popleft() if self.script else (self.always or Forward())
+            seen = Seen(method, path, headers, body)
+            self.seen.append(seen)
+            rule = next((f for matches, f in self.rules if matches(seen)), None)
+            fault = rule or (self.script.popleft() if self.script else (self.always or Forward()))
         if isinstance(fault, Slow):
             time.sleep(fault.delay)
             fault = fault.then or Forward()

@@ -23,7 +23,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        "Backups, copies & restores",
+        "Backups & restores",
         (
             "kubebackups",
             "kubeoffloads",
@@ -36,7 +36,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("Jobs & recovery points", ("jobs", "backupinstances", "alerts", "systemalerts", "cloudtasks")),
-    ("Storage & cloud accounts", ("objectstores", "cloudaccounts", "awsaccounts", "awsrdsdatabases")),
+    ("Storage & accounts", ("objectstores", "cloudaccounts", "awsaccounts", "awsrdsdatabases")),
     (
         "Administration",
         ("usergroups", "roles", "rbac/permissions", "orginvites", "apikeys", "users", "orgs", "userorgs"),

@@ -46,7 +46,7 @@ def _run_definition(store: Store, resource: str, definition: dict[str, Any], bod
     """Start a job for a backup or copy definition and record it in the definition's status."""
     now = int(time.time())
     job_type = "K8S_SNAP" if resource == "kubebackups" else "K8S_COPY"
-    retention = body.get("retention") if isinstance(body.get("retention"), dict) else {"retainDays": 7}
+    retention: dict[str, Any] = body["retention"] if isinstance(body.get("retention"), dict) else {"retainDays": 7}
     cluster = store.db["kubeclusters"].find_one({"_id": definition.get("cluster")}) or {}
     rng = random.Random(f"{definition['_id']}{now}")
     job = new_job(

@@ -353,9 +353,9 @@ class _Builder:
                 restore["backup_inst"] = mine[i % len(mine)]["_id"]
         by_id = {restore["_id"]: restore for restore in self.docs["kuberestores"]}
         for job in self.docs["jobs"]:
-            restore = by_id.get(job.get("restoredef"))
-            if restore is not None and "backup_inst" in restore:
-                job["backup_inst"] = restore["backup_inst"]
+            target = by_id.get(job.get("restoredef"))
+            if target is not None and "backup_inst" in target:
+                job["backup_inst"] = target["backup_inst"]
 
     def admin(self) -> None:
         for i, (name, kind, description, permissions) in enumerate(catalog.ROLES):
@@ -403,15 +403,15 @@ class _Builder:
                     "acls": [],
                 },
             )
-        for i, (name, description, snippet, role) in enumerate(catalog.APIKEYS):
+        for i, (key_name, description, snippet, org_role) in enumerate(catalog.APIKEYS):
             self.add(
                 "apikeys",
                 {
                     **self.meta((50 - i * 20) * DAY),
-                    "name": name,
+                    "name": key_name,
                     "description": description,
                     "snippet": snippet,
-                    "org_role": role,
+                    "org_role": org_role,
                     "acls": [],
                     "cc_user_email": USER_EMAIL,
                 },

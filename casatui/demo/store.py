@@ -7,6 +7,7 @@ thread-safe, and the lock also makes Eve's check-etag-then-write atomic, as Mong
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import threading
@@ -31,7 +32,7 @@ class Store:
     """One mongomock database plus the lock that serialises access to it."""
 
     def __init__(self) -> None:
-        self.client = mongomock.MongoClient(tz_aware=True)
+        self.client: Any = mongomock.MongoClient(tz_aware=True)
         self.db = self.client[DB_NAME]
         self.lock = threading.RLock()
         self._etag_counter = itertools.count(1)
@@ -106,12 +107,16 @@ class _EveCollection:
         spec = mongomock.helpers.patch_datetime_awareness_in_document(filter or {})
         matches = list(collection._iter_documents(spec))  # the stored documents themselves, not copies
         for key, direction in reversed(sort or []):
-            matches.sort(key=lambda doc, key=key: mongomock.filtering.resolve_sort_key(key, doc), reverse=direction < 0)
+            matches.sort(key=functools.partial(_sort_key, key), reverse=direction < 0)
         page = matches[skip : skip + limit] if limit else matches[skip:]
         documents = [collection._copy_only_fields(doc, projection, dict) for doc in page]
         if collection.codec_options.tz_aware:
             documents = [mongomock.helpers.make_datetime_timezone_aware_in_document(doc) for doc in documents]
         return documents
+
+
+def _sort_key(key: str, document: dict[str, Any]) -> Any:
+    return mongomock.filtering.resolve_sort_key(key, document)
 
 
 class _EveDatabase:

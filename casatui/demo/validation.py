@@ -66,7 +66,7 @@ class DemoValidator(Validator):
         if self.document_id is not None:
             query["_id"] = {"$ne": self.document_id}
         datasource = current_app.config["DOMAIN"][self.resource]["datasource"]["source"]
-        if current_app.data.driver.db[datasource].find_one(query, {"_id": 1}):
+        if current_app.data.driver.db[datasource].find_one(query, {"_id": 1}):  # type: ignore[attr-defined]
             self._error(
                 field,
                 "an objectstore with the same provider_type, region, prefix and bucket_name already exists",

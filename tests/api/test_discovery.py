@@ -143,6 +143,6 @@ async def test_html_instead_of_api_docs_falls_back(demo: DemoServer) -> None:
 def test_builtin_catalog_and_groups() -> None:
     catalog = builtin_catalog("Testing.")
     assert catalog.resources["kubebackups"].actions == ("run",)
-    assert group_of("kubebackups") == "Backups, copies & restores"
+    assert group_of("kubebackups") == "Backups & restores"
     assert group_of("jobs") == "Jobs & recovery points"
     assert group_of("tawkio") == "Other"

@@ -1,0 +1,1 @@
+"""casatui's Textual application: screens, widgets, styles, palette commands and the action registry."""

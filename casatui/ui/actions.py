@@ -1,0 +1,97 @@
+"""The one registry of actions and keys: it feeds the key bindings, the footer, the help screen and the palette."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    action: str  # Textual action string, e.g. "refresh" or "cursor(1)"
+    keys: str  # Textual key list, e.g. "r" or "j,down"
+    description: str
+    scope: str  # where it works: app, explorer, table, document, editor, log
+    footer: bool = False  # shown in the footer
+    palette: bool = True  # offered in the command palette
+    key_display: str | None = None
+    short: str = ""  # the footer's word for it
+
+    @property
+    def label(self) -> str:
+        return self.short or self.description
+
+    @property
+    def shown_keys(self) -> str:
+        return self.key_display or ", ".join(
+            k.replace("question_mark", "?").replace("slash", "/").replace("colon", ":") for k in self.keys.split(",")
+        )
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    # Anywhere
+    ActionSpec("quit", "q", "Quit", "app", footer=True),
+    ActionSpec("help", "question_mark", "Help: every key", "app", footer=True, key_display="?", short="Help"),
+    ActionSpec("command_palette", "ctrl+p", "Command palette", "app", palette=False),
+    ActionSpec("jump", "colon", "Go to a resource type by name", "app", key_display=":"),
+    ActionSpec("request_log", "L", "Request log", "app"),
+    ActionSpec("overview", "O", "Overview of what needs attention", "app"),
+    ActionSpec("history", "H", "Your writes in this session", "app"),
+    # The explorer (sidebar, filter, table, preview)
+    ActionSpec(
+        "focus_filter", "slash", "Filter (server-side where)", "explorer", footer=True, key_display="/", short="Filter"
+    ),
+    ActionSpec("refresh", "r", "Refresh, keeping the cursor", "explorer", footer=True, short="Refresh"),
+    ActionSpec("toggle_auto_refresh", "A", "Auto-refresh on/off", "explorer"),
+    ActionSpec("watch", "w", "Watch: auto-refresh and mark what changed", "explorer"),
+    ActionSpec("sort", "s", "Sort by a column", "explorer", footer=True, short="Sort"),
+    ActionSpec("toggle_times", "t", "Times: local with age / raw", "explorer"),
+    ActionSpec("toggle_sidebar", "ctrl+b", "Show/hide the resource types", "explorer"),
+    ActionSpec("focus_sidebar", "tab", "Next pane", "explorer", palette=False),
+    ActionSpec("toggle_preview", "p", "Show/hide the preview pane", "explorer"),
+    ActionSpec("grow_preview", "greater_than_sign", "Wider preview", "explorer", key_display=">"),
+    ActionSpec("shrink_preview", "less_than_sign", "Narrower preview", "explorer", key_display="<"),
+    ActionSpec("follow", "f", "Follow a reference (cluster, backup, policy…)", "explorer", footer=True, short="Follow"),
+    ActionSpec("related_jobs", "J", "Jobs of this document", "explorer"),
+    ActionSpec("back", "backspace", "Back to where you were", "explorer", key_display="backspace/esc"),
+    ActionSpec("edit", "e", "Edit this document", "explorer", footer=True, short="Edit"),
+    ActionSpec("create", "n", "New document", "explorer"),
+    ActionSpec("delete", "ctrl+d", "Delete this document", "explorer"),
+    ActionSpec("run_now", "R", "Run this backup now", "explorer"),
+    ActionSpec("toggle_pause", "P", "Pause / resume this backup", "explorer"),
+    ActionSpec("copy_id", "y", "Copy the document id", "explorer"),
+    # The table
+    ActionSpec("cursor(1)", "j", "Down", "table", palette=False),
+    ActionSpec("cursor(-1)", "k", "Up", "table", palette=False),
+    ActionSpec("edge(0)", "g", "First row", "table", palette=False),
+    ActionSpec("edge(1)", "G", "Last row (loads only the last page)", "table", palette=False),
+    ActionSpec("open", "enter", "Open the document", "table", palette=False),
+    # A document on its own screen
+    ActionSpec("toggle_server_fields", "z", "Show/hide server fields (_links, _etag…)", "document"),
+    ActionSpec("close", "escape", "Close", "document", footer=True, palette=False),
+)
+
+SCOPE_TITLES = {
+    "app": "Anywhere",
+    "explorer": "Explorer",
+    "table": "Table",
+    "document": "Document",
+    "editor": "Editor",
+    "log": "Request log",
+}
+
+
+def bindings(scope: str) -> list[Binding]:
+    """Textual bindings for one scope, built from the registry."""
+    return [
+        Binding(
+            spec.keys, spec.action, spec.label, show=spec.footer, key_display=spec.key_display, tooltip=spec.description
+        )
+        for spec in ACTIONS
+        if spec.scope == scope
+    ]
+
+
+def in_scope(scope: str) -> list[ActionSpec]:
+    return [spec for spec in ACTIONS if spec.scope == scope]

@@ -1,0 +1,317 @@
+"""One column definition per resource: it feeds the table, the list projection and the user's config overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..api.discovery import ResourceType
+from . import formatting as fmt
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # dotted path in the document
+    title: str
+    kind: str = "text"  # text, state, time, duration, bool, count, size, ref, states, schedules, list
+    ref: str | None = None  # for kind "ref": the collection the id points into
+    end: str | None = None  # for kind "duration": the field holding the end time
+    width: int = 12  # preferred width; the table shrinks or grows columns to fit the screen
+    flex: bool = False  # takes the room left over (a message, a description)
+    sortable: bool = True
+    priority: int = 5  # on a narrow screen the lowest priorities are hidden first
+    min_width: int = 0  # narrowest it may be squeezed to (0: from the title and kind)
+
+    @property
+    def narrowest(self) -> int:
+        if self.min_width:
+            return self.min_width
+        floor = {"time": 14, "state": 8, "duration": 7, "bool": 3, "states": 5}.get(self.kind, 8)
+        return min(self.width, max(floor, 4))
+
+    @property
+    def sort_field(self) -> str | None:
+        return self.key if self.sortable else None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Top-level fields a list request must fetch for this column."""
+        keys = [self.key, self.end] if self.end else [self.key]
+        return tuple(k.split(".")[0] for k in keys if k)
+
+
+def C(key: str, title: str, kind: str = "text", **options: Any) -> Column:
+    return Column(key, title, kind, **options)
+
+
+CURATED: dict[str, list[Column]] = {
+    "jobs": [
+        C("display_name", "Name", width=22, priority=9, min_width=12),
+        C("type", "Type", width=13, priority=3),
+        C("state", "State", "state", width=10, priority=8),
+        C("cluster_name", "Cluster", width=16, priority=4),
+        C("start_time", "Started", "time", width=20, priority=7),
+        C("start_time", "Duration", "duration", end="end_time", width=9, sortable=False, priority=2),
+        C("message", "Message", width=30, flex=True, priority=6, min_width=16),
+    ],
+    "kubeclusters": [
+        C("name", "Name", width=20),
+        C("status.state", "State", "state", width=10),
+        C("status.version", "Kubernetes", width=10),
+        C("status.kubeAgentVersion", "Agent", width=8),
+        C("status.updateTime", "Last update", "time", width=20),
+        C("description", "Description", width=20, flex=True),
+    ],
+    "kubebackups": [
+        C("name", "Name", width=22),
+        C("cluster", "Cluster", "ref", ref="kubeclusters", width=18),
+        C("policy", "Policy", "ref", ref="policies", width=16),
+        C("trigger_type", "Trigger", width=9),
+        C("pause", "Paused", "bool", width=6),
+        C("status.last_job_run_time", "Last run", "time", width=20),
+        C("status.jobs", "Last 3 runs", "states", width=11, sortable=False),
+    ],
+    "kubeoffloads": [
+        C("name", "Name", width=20),
+        C("backupdef", "Backup", "ref", ref="kubebackups", width=18),
+        C("policy", "Policy", "ref", ref="policies", width=16),
+        C("trigger_type", "Trigger", width=9),
+        C("pause", "Paused", "bool", width=6),
+        C("status.state", "State", "state", width=11),
+        C("status.last_job_run_time", "Last run", "time", width=20),
+    ],
+    "kuberestores": [
+        C("name", "Name", width=24),
+        C("cluster", "Target cluster", "ref", ref="kubeclusters", width=18),
+        C("source_cluster", "Source cluster", "ref", ref="kubeclusters", width=18),
+        C("status.state", "State", "state", width=11),
+        C("status.last_job_run_time", "Last run", "time", width=20),
+        C("status.message", "Message", width=20, flex=True),
+    ],
+    "policies": [
+        C("name", "Name", width=22),
+        C("schedules", "Schedules", "schedules", width=30, flex=True, sortable=False),
+        C("timezone", "Timezone", width=18),
+        C("status.suspended", "Suspended", "bool", width=9),
+    ],
+    "backupinstances": [
+        C("name", "Name", width=22),
+        C("type", "Type", width=8),
+        C("state", "State", "state", width=8),
+        C("cluster_name", "Cluster", width=16),
+        C("backupdef_name", "Backup", width=18),
+        C("start_time", "Started", "time", width=20),
+        C("expiry_timestamp", "Expires", "time", width=20),
+    ],
+    "alerts": [
+        C("type", "Type", width=22),
+        C("cluster", "Cluster", "ref", ref="kubeclusters", width=16),
+        C("_created", "Raised", "time", width=20),
+        C("description", "Description", width=30, flex=True),
+    ],
+    "objectstores": [
+        C("name", "Name", width=20),
+        C("provider_type", "Provider", width=8),
+        C("bucket_name", "Bucket", width=16),
+        C("region", "Region", width=12),
+        C("validate_state", "State", "state", width=10),
+        C("s3provider.endpoint", "Endpoint", width=20, flex=True),
+    ],
+    "cloudaccounts": [
+        C("name", "Name", width=22),
+        C("provider_type", "Provider", width=8),
+        C("status.state", "State", "state", width=8),
+        C("status.inventory.lastCompletedTimestamp", "Last inventory", "time", width=20),
+        C("description", "Description", width=20, flex=True),
+    ],
+    "awsaccounts": [
+        C("name", "Name", width=22),
+        C("status.state", "State", "state", width=8),
+        C("status.awsAccountId", "Account", width=14),
+        C("status.region", "Region", width=12),
+    ],
+    "kubehooks": [
+        C("name", "Name", width=18),
+        C("hook_type", "Type", width=12),
+        C("description", "Description", width=30, flex=True),
+    ],
+    "kubenamespaces": [C("name", "Name", width=20), C("cluster_id", "Cluster", "ref", ref="kubeclusters", width=20)],
+    "usergroups": [
+        C("name", "Name", width=20),
+        C("users", "Users", "count", width=6, sortable=False),
+        C("acls", "Access rules", "count", width=12, sortable=False),
+    ],
+    "roles": [C("name", "Name", width=18), C("type", "Type", width=8), C("description", "Description", flex=True)],
+    "orginvites": [
+        C("email", "Email", width=24),
+        C("state", "State", "state", width=9),
+        C("expires_in_days", "Expires in (d)", width=8),
+        C("_created", "Sent", "time", width=20),
+    ],
+    "apikeys": [
+        C("name", "Name", width=18),
+        C("snippet", "Key ends", width=8),
+        C("org_role", "Role", width=6),
+        C("description", "Description", flex=True),
+    ],
+}
+
+# The time field a resource is naturally sorted by, newest first; `_created` otherwise.
+NATURAL_SORT = {"jobs": "start_time", "backupinstances": "start_time"}
+
+_SCALARS = ("string", "integer", "number", "boolean", "datetime")
+
+
+def default_sort(collection: str) -> list[tuple[str, int]]:
+    return [(NATURAL_SORT.get(collection, "_created"), -1)]
+
+
+def generic_columns(resource: ResourceType | None, sample: Sequence[Mapping[str, Any]] = ()) -> list[Column]:
+    """Name plus the top-level scalar fields (from the schema, or the data when there is none) and status.state."""
+    columns = [C("name", "Name", width=22)]
+    names: list[tuple[str, str]] = []
+    if resource is not None and resource.fields:
+        names = [(n, f.type) for n, f in resource.fields.items() if f.type in _SCALARS and not n.startswith("_")]
+    else:
+        for document in sample[:20]:
+            for key, value in document.items():
+                if not key.startswith("_") and not isinstance(value, (dict, list)) and key not in dict(names):
+                    names.append((key, "integer" if isinstance(value, int) else "string"))
+    for name, kind in names:
+        if name in ("name", "cc_user_email", "org_id"):
+            continue
+        column_kind = "state" if name in ("state", "validate_state") else "bool" if kind == "boolean" else "text"
+        if name.endswith(("_time", "Time", "timestamp", "Timestamp")):
+            column_kind = "time"
+        columns.append(C(name, name.replace("_", " ").capitalize(), column_kind, width=14))
+        if len(columns) >= 7:
+            break
+    if resource is not None and resource.field("status.state") is not None:
+        columns.insert(1, C("status.state", "State", "state", width=10))
+    columns.append(C("_updated", "Updated", "time", width=20))
+    return columns
+
+
+def from_config(specs: Sequence[Mapping[str, Any] | str]) -> list[Column]:
+    """Columns a user listed in their config: `"status.state"` or `{key, title, kind, ref, width}`."""
+    columns = []
+    for spec in specs:
+        if isinstance(spec, str):
+            columns.append(C(spec, spec.rsplit(".", 1)[-1].replace("_", " ").capitalize()))
+        else:
+            options = {k: spec[k] for k in ("kind", "ref", "end", "width", "flex", "sortable") if k in spec}
+            columns.append(Column(str(spec["key"]), str(spec.get("title", spec["key"])), **options))
+    return columns
+
+
+def columns_for(
+    collection: str,
+    resource: ResourceType | None = None,
+    overrides: Mapping[str, Sequence[Mapping[str, Any] | str]] | None = None,
+    sample: Sequence[Mapping[str, Any]] = (),
+) -> list[Column]:
+    if overrides and collection in overrides:
+        return from_config(overrides[collection])
+    return list(CURATED.get(collection) or generic_columns(resource, sample))
+
+
+def projection(columns: Sequence[Column]) -> dict[str, int]:
+    fields = {f: 1 for column in columns for f in column.fields}
+    fields.update({"name": 1})
+    return fields
+
+
+@dataclass
+class Cell:
+    text: str
+    style: str = ""
+
+
+@dataclass
+class RenderOptions:
+    now: float
+    raw_times: bool = False
+    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # collection -> id -> name
+
+
+def render_cell(column: Column, document: Mapping[str, Any], options: RenderOptions) -> Cell:
+    value = fmt.lookup(document, column.key)
+    kind = column.kind
+    if kind == "state":
+        return Cell(fmt.scalar(value), fmt.state_style(value))
+    if kind == "time":
+        return Cell(fmt.when(value, options.now, raw=options.raw_times), "")
+    if kind == "duration":
+        start, end = fmt.as_epoch(value), fmt.as_epoch(fmt.lookup(document, column.end or ""))
+        if start is None:
+            return Cell("")
+        if end is None:
+            running = str(document.get("state", "")).upper() == "RUNNING"
+            return Cell(fmt.duration(options.now - start) + "…" if running else "", "italic")
+        return Cell(fmt.duration(end - start))
+    if kind == "bool":
+        return Cell("yes" if value else "no" if value is not None else "", "yellow" if value else "dim")
+    if kind == "count":
+        return Cell(str(len(value)) if isinstance(value, (list, dict)) else fmt.scalar(value))
+    if kind == "size":
+        return Cell(fmt.size(value))
+    if kind == "ref":
+        if value is None or value == "":
+            return Cell("")
+        name = options.names.get(column.ref or "", {}).get(str(value))
+        return Cell(name if name is not None else str(value)[-8:], "" if name is not None else "dim")
+    if kind == "states":
+        states = [entry.get("state") for entry in (value or [])[:3] if isinstance(entry, dict)]
+        return Cell(
+            " ".join(fmt.STATE_GLYPH.get(str(s).upper(), "?") for s in states),
+            fmt.state_style(states[0]) if states else "",
+        )
+    if kind == "schedules":
+        crons = [fmt.lookup(entry, "schedule.cronSpec") for entry in (value or []) if isinstance(entry, dict)]
+        return Cell("; ".join(str(c) for c in crons if c))
+    return Cell(fmt.one_line(fmt.scalar(value)))
+
+
+def fit_widths(columns: Sequence[Column], available: int, gap: int = 1) -> list[int]:
+    """Column widths that fill `available` cells. Flexible columns take the spare room; when there is too little,
+    flexible columns give way first, then every column shrinks toward its narrowest, then the least important
+    columns are hidden (width 0) — a column is never squeezed into something unreadable."""
+    if not columns:
+        return []
+    shown = list(range(len(columns)))
+    while True:
+        widths = _fit(columns, shown, available, gap)
+        if widths is not None or len(shown) == 1:
+            break
+        shown.remove(min(shown[1:] or shown, key=lambda i: (columns[i].priority, -i)))
+    if widths is None:  # even one column does not fit: give it what there is
+        widths = [0] * len(columns)
+        widths[shown[0]] = max(1, available)
+    return widths
+
+
+def _fit(columns: Sequence[Column], shown: list[int], available: int, gap: int) -> list[int] | None:
+    room = available - gap * (len(shown) - 1)
+    widths = [0] * len(columns)
+    for i in shown:
+        widths[i] = max(columns[i].width, 3)
+    flexible = [i for i in shown if columns[i].flex] or [shown[-1]]
+    spare = room - sum(widths)
+    if spare >= 0:
+        for n, i in enumerate(flexible):
+            widths[i] += spare // len(flexible) + (1 if n < spare % len(flexible) else 0)
+        return widths
+    if sum(columns[i].narrowest for i in shown) > room:
+        return None
+    for i in flexible:  # flexible columns give way first
+        give = min(-spare, widths[i] - columns[i].narrowest)
+        widths[i] -= give
+        spare += give
+    while spare < 0:
+        for i in sorted(shown, key=lambda i: widths[i] - columns[i].narrowest, reverse=True):
+            if spare >= 0 or widths[i] <= columns[i].narrowest:
+                continue
+            widths[i] -= 1
+            spare += 1
+    return widths

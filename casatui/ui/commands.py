@@ -1,0 +1,40 @@
+"""Command palette (ctrl+p): every resource type by name, and every action of the registry."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import Hit, Hits, Provider
+
+from .actions import ACTIONS
+
+if TYPE_CHECKING:
+    from .app import CasaApp
+
+
+class CasaCommands(Provider):
+    async def search(self, query: str) -> Hits:
+        app: CasaApp = self.app  # type: ignore[assignment]
+        matcher = self.matcher(query)
+        catalog = app.session.catalog
+        if catalog is not None:
+            for name, resource in catalog.resources.items():
+                label = f"Open {name} ({resource.title})"
+                score = matcher.match(label)
+                if score > 0:
+                    yield Hit(
+                        score, matcher.highlight(label), partial(app.open_collection, name), help=resource.description
+                    )
+        for spec in ACTIONS:
+            if not spec.palette:
+                continue
+            label = f"{spec.description}  [{spec.shown_keys}]"
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), partial(self._run, spec.action, spec.scope))
+
+    async def _run(self, action: str, scope: str) -> None:
+        app: CasaApp = self.app  # type: ignore[assignment]
+        target = app if scope == "app" else app.screen
+        await target.run_action(action)

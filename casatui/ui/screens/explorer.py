@@ -1,0 +1,521 @@
+"""The explorer: resource types, a server-driven table, a preview of the selected document, a back stack."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from ...api.client import Item
+from ...api.errors import ApiError
+from ...api.query import FilterError, format_sort, parse_filter, parse_sort
+from ..actions import bindings
+from ..columns import Column, columns_for, default_sort, projection
+from ..navigation import Place, Reference, jobs_filter, references
+from ..session import Session
+from ..widgets.document_view import DocumentView
+from ..widgets.filter_bar import FilterBar
+from ..widgets.sidebar import Sidebar
+from ..widgets.status_line import StatusLine
+from ..widgets.table import ResourceTable
+from .pick import PickScreen
+
+PREVIEW_DELAY = 0.15  # seconds the cursor rests on a row before its document is fetched
+PARALLEL_PAGES = 3
+
+
+class ExplorerScreen(Screen[None]):
+    AUTO_FOCUS = "#table"
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("explorer"), Binding("escape", "escape", show=False)]
+    WIDE = 150  # columns from which the preview shows by default
+    CLOCK_TICK = 30.0  # seconds between redraws of relative times ("3h ago")
+
+    def __init__(self, session: Session, start: Place) -> None:
+        super().__init__()
+        self.session = session
+        self.start = start
+        self.collection = ""
+        self.filter_text = ""
+        self.where: dict[str, Any] = {}
+        self.sort: list[tuple[str, int]] = []
+        self.columns: list[Column] = []
+        self.back_stack: list[Place] = []
+        self.current_item: Item | None = None
+        self.refresh_timer: Timer | None = None
+        self._preview_timer: Timer | None = None
+        self._pending_cursor: tuple[str | None, int] | None = None
+        self._page_slots = asyncio.Semaphore(PARALLEL_PAGES)
+        self.preview_width = 40
+
+    # -- layout -----------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="main"):
+                yield FilterBar(id="filter")
+                yield ResourceTable(id="table")
+                yield Static("", id="position", markup=False)
+            yield DocumentView(id="preview")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one(ResourceTable)
+
+    @property
+    def preview(self) -> DocumentView:
+        return self.query_one("#preview", DocumentView)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        client = self.session.client
+        self.status.set_connection(self.session.profile, client.root, read_only=client.read_only,
+                                   protected=self.session.settings.protected)  # fmt: skip
+        client.listeners.append(self._on_exchange)
+        self.query_one(Sidebar).show(self.session.catalog, None) if self.session.catalog else None
+        self.table.options.now = self._now()
+        self.set_interval(self.CLOCK_TICK, self._tick)
+        self.open(self.start, push=False)
+        if self.session.catalog is None:
+            self.discover()
+
+    def _now(self) -> float:
+        clock = getattr(self.app, "clock", None)
+        return float(clock()) if callable(clock) else 0.0
+
+    def _tick(self) -> None:
+        self.table.options.now = self._now()
+        self.table.redraw()
+
+    def on_unmount(self) -> None:
+        if self._on_exchange in self.session.client.listeners:
+            self.session.client.listeners.remove(self._on_exchange)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < self.WIDE, "-narrow")
+        self.set_class(self.size.width < 100, "-tight")
+
+    def _on_exchange(self, exchange: Any) -> None:
+        self.status.request(exchange)
+
+    # -- discovery --------------------------------------------------------------------------------------
+
+    @work(group="discover", exclusive=True)
+    async def discover(self) -> None:
+        from ...api.discovery import discover
+
+        catalog = await discover(self.session.client)
+        self.session.catalog = catalog
+        self.query_one(Sidebar).show(catalog, self.collection)
+        if catalog.notice:
+            self.app.notify(catalog.notice, title="Resource types", severity="warning", timeout=8, markup=False)
+        if self.collection not in catalog.resources:
+            self.app.notify(f"{self.collection} is not a collection this server describes.",
+                            severity="warning", markup=False)  # fmt: skip
+        if self.collection not in self._curated and self.columns:
+            self._set_columns()  # the schema gives better generic columns than the first page did
+            self.table.redraw()
+
+    @property
+    def _curated(self) -> set[str]:
+        from ..columns import CURATED
+
+        return set(self.session.settings.columns) | set(CURATED)
+
+    # -- opening a collection ---------------------------------------------------------------------------
+
+    def place(self) -> Place:
+        row = self.table.current
+        return Place(self.collection, self.filter_text, list(self.sort),
+                     str(row["_id"]) if row and "_id" in row else None, self.table.cursor)  # fmt: skip
+
+    def open(self, place: Place, *, push: bool = True) -> None:
+        if push and self.collection:
+            self.back_stack.append(self.place())
+            del self.back_stack[:-50]
+        self.collection = place.collection
+        self.filter_text = place.filter_text
+        self.sort = list(place.sort) if place.sort is not None else self._default_sort()
+        self._set_columns()
+        self.query_one(FilterBar).set_text(place.filter_text)
+        self.query_one(Sidebar).select(place.collection)
+        self.current_item = None
+        self.preview.show(None, place.collection, "")
+        self.sub_title = place.collection
+        if self._parse_filter(place.filter_text):
+            self.reload(cursor_id=place.cursor_id, cursor_index=place.cursor_index)
+
+    def _default_sort(self) -> list[tuple[str, int]]:
+        configured = self.session.settings.sorts.get(self.collection)
+        if configured:
+            try:
+                return parse_sort(configured)
+            except FilterError:
+                pass
+        return default_sort(self.collection)
+
+    def _set_columns(self, sample: list[dict[str, Any]] | None = None) -> None:
+        resource = self.session.resource(self.collection)
+        self.columns = columns_for(self.collection, resource, self.session.settings.columns, sample or [])
+        self.table.set_columns(self.columns, self.sort)
+        self.table.options.names = self.session.names
+
+    def _parse_filter(self, text: str) -> bool:
+        resource = self.session.resource(self.collection)
+        try:
+            self.where = parse_filter(text, resource.field_types() if resource else None)
+        except FilterError as error:
+            self.query_one(FilterBar).show_error(error)
+            return False
+        self.filter_text = text
+        self.query_one(FilterBar).show_sent(self.where, format_sort(self.sort))
+        return True
+
+    # -- loading pages ----------------------------------------------------------------------------------
+
+    def reload(self, *, cursor_id: str | None = None, cursor_index: int = 0) -> None:
+        """A new query: forget the rows, fetch the first page (and the cursor's), put the cursor back."""
+        self.workers.cancel_group(self, "pages")
+        model = self.table.model
+        generation = model.reset()
+        model.page_size = self.session.settings.page_size
+        self._pending_cursor = (cursor_id, cursor_index)
+        self.table.empty_message = "Loading…"
+        self.table.data_changed(keep_cursor=False)
+        pages = sorted({1, model.page_of(cursor_index)})
+        model.loading.update(pages)
+        for number in pages:
+            self._fetch_page(generation, number)
+        self._show_position()
+
+    @work(group="pages", exit_on_error=False)
+    async def _fetch_page(self, generation: int, number: int) -> None:
+        model = self.table.model
+        async with self._page_slots:
+            if generation != model.generation:
+                return
+            try:
+                page = await self.session.client.list(
+                    self.collection, where=self.where or None, sort=self.sort or None, page=number,
+                    max_results=model.page_size, projection=projection(self.columns),
+                )  # fmt: skip
+            except ApiError as error:
+                if generation == model.generation:
+                    model.loading.discard(number)
+                    self.table.empty_message = f"{error.title}. Press r to retry."
+                    self.table.data_changed()
+                    self.show_error(error)
+                return
+        if not model.accept(generation, number, page.items, page.total, page.has_more):
+            return  # an answer to an older query: newer results are on screen
+        self.session.remember(self.collection, page.items)
+        if number == 1 and not self.columns_fit_data:
+            self._set_columns(page.items)
+        self.table.empty_message = "No documents match." if self.where else "No documents."
+        self.table.options.now = self._now()
+        self.table.data_changed()
+        self._restore_cursor()
+        self._show_position()
+        self._resolve_names(page.items)
+
+    @property
+    def columns_fit_data(self) -> bool:
+        return self.collection in self._curated or self.session.resource(self.collection) is not None
+
+    def _restore_cursor(self) -> None:
+        if self._pending_cursor is None:
+            return
+        cursor_id, cursor_index = self._pending_cursor
+        index = self.table.model.index_of(cursor_id) if cursor_id else None
+        if index is None and self.table.model.row(cursor_index) is None and self.table.model.loading:
+            return  # the cursor's page is still on its way
+        self._pending_cursor = None
+        self.table.cursor = index if index is not None else min(cursor_index, max(0, self.table.model.count - 1))
+
+    @work(group="names", exit_on_error=False)
+    async def _resolve_names(self, items: list[dict[str, Any]]) -> None:
+        learned = False
+        for column in self.columns:
+            if column.kind == "ref" and column.ref:
+                ids = [str(v) for item in items if isinstance(v := item.get(column.key.split(".")[0]), str)]
+                learned |= await self.session.resolve_names(column.ref, ids)
+        if learned:
+            self.table.redraw()
+
+    @on(ResourceTable.PagesNeeded)
+    def _pages_needed(self, message: ResourceTable.PagesNeeded) -> None:
+        for number in message.pages:
+            self._fetch_page(message.generation, number)
+
+    def _show_position(self) -> None:
+        model, table = self.table.model, self.table
+        count = model.count
+        if model.total is None and not model.pages:
+            text = Text("loading…", style="dim")
+        else:
+            text = Text()
+            text.append(f"{table.cursor + 1 if count else 0:,} of {count:,}" if model.total is not None
+                        else f"{table.cursor + 1:,} of {count:,}+", style="bold")  # fmt: skip
+            text.append(f"  · {model.loaded_rows:,} loaded")
+            text.append(f"  · sort {format_sort(self.sort) or 'server order'}")
+            if self.refresh_timer is not None:
+                text.append(f"  · auto-refresh {self.session.settings.auto_refresh_seconds:g}s", style="cyan")
+            if self.table.options.raw_times:
+                text.append("  · raw times", style="yellow")
+        self.query_one("#position", Static).update(text)
+
+    # -- the selected document --------------------------------------------------------------------------
+
+    @on(ResourceTable.CursorMoved)
+    def _cursor_moved(self, message: ResourceTable.CursorMoved) -> None:
+        self._show_position()
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        row = message.row
+        if row is None or "_id" not in row:
+            return
+        if self.current_item is not None and self.current_item.id == row["_id"]:
+            return
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._load_preview(str(row["_id"])))
+
+    @work(group="preview", exclusive=True, exit_on_error=False)
+    async def _load_preview(self, item_id: str) -> Item | None:
+        collection = self.collection
+        try:
+            item = await self.session.client.get(collection, item_id)
+        except ApiError as error:
+            self.preview.message(str(error), "red")
+            return None
+        if item is None or collection != self.collection:
+            return None
+        row = self.table.current
+        if row is not None and row.get("_id") == item_id:
+            self.current_item = item
+            self.preview.show(item.data, self._title_of(item.data))
+        return item
+
+    def _title_of(self, document: dict[str, Any]) -> str:
+        name = document.get("name") or document.get("display_name") or document.get("_id", "")
+        return f"{self.collection} / {name}"
+
+    async def current_document(self) -> Item | None:
+        """The full document under the cursor (from the preview when it is the same one)."""
+        row = self.table.current
+        if row is None or "_id" not in row:
+            return None
+        if self.current_item is not None and self.current_item.id == row["_id"]:
+            return self.current_item
+        try:
+            item = await self.session.client.get(self.collection, str(row["_id"]))
+        except ApiError as error:
+            self.show_error(error)
+            return None
+        self.current_item = item
+        return item
+
+    # -- errors -----------------------------------------------------------------------------------------
+
+    def show_error(self, error: ApiError) -> None:
+        self.status.set_problem(f"{error.title}: {error.server_message or error.status or ''}".strip(": "))
+        self.app.notify(str(error), title=error.title, severity="error", timeout=10, markup=False)
+
+    # -- events from the widgets ------------------------------------------------------------------------
+
+    @on(Sidebar.Chosen)
+    def _resource_chosen(self, message: Sidebar.Chosen) -> None:
+        if message.collection != self.collection:
+            self.open(Place(message.collection))
+        self.table.focus()
+
+    @on(FilterBar.Submitted)
+    def _filter_submitted(self, message: FilterBar.Submitted) -> None:
+        if self._parse_filter(message.text):
+            self.reload()
+            self.table.focus()
+
+    @on(ResourceTable.HeaderClicked)
+    def _header_clicked(self, message: ResourceTable.HeaderClicked) -> None:
+        self._cycle_sort(message.column)
+
+    @on(ResourceTable.Opened)
+    def _opened(self, message: ResourceTable.Opened) -> None:
+        self.run_worker(self._open_document(), group="open", exclusive=True)
+
+    async def _open_document(self) -> None:
+        from .document import DocumentScreen
+
+        item = await self.current_document()
+        if item is not None:
+            await self.app.push_screen(DocumentScreen(self.session, item, self._title_of(item.data)))
+
+    # -- actions ----------------------------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one(FilterBar).input.focus()
+
+    def action_escape(self) -> None:
+        if self.query_one(FilterBar).input.has_focus:
+            self.table.focus()
+        else:
+            self.action_back()
+
+    def action_back(self) -> None:
+        if not self.back_stack:
+            self.app.notify("Nothing to go back to.", timeout=2)
+            return
+        self.open(self.back_stack.pop(), push=False)
+        self.table.focus()
+
+    def action_refresh(self) -> None:
+        row = self.table.current
+        self._refresh_in_place(str(row["_id"]) if row and "_id" in row else None, self.table.cursor)
+
+    @work(group="pages", exclusive=False, exit_on_error=False)
+    async def _refresh_in_place(self, cursor_id: str | None, cursor_index: int) -> None:
+        """Fetch the pages on screen again and swap them in at once, so nothing flickers or jumps."""
+        model = self.table.model
+        generation = model.generation
+        first = int(self.table.scroll_y)
+        numbers = sorted({model.page_of(i) for i in (first, first + self.table.size.height, cursor_index)} | {1})
+        answers = []
+        try:
+            for number in numbers:
+                answers.append((number, await self.session.client.list(
+                    self.collection, where=self.where or None, sort=self.sort or None, page=number,
+                    max_results=model.page_size, projection=projection(self.columns))))  # fmt: skip
+        except ApiError as error:
+            self.show_error(error)
+            return
+        if generation != model.generation:
+            return  # a newer query started meanwhile
+        new = model.reset()
+        for number, page in answers:
+            model.accept(new, number, page.items, page.total, page.has_more)
+            self.session.remember(self.collection, page.items)
+        self.on_refreshed(answers)
+        self._pending_cursor = (cursor_id, cursor_index)
+        self.table.data_changed()
+        self._restore_cursor()
+        self._show_position()
+        self.current_item = None
+        row = self.table.current
+        if row is not None and "_id" in row:
+            self._load_preview(str(row["_id"]))
+
+    def on_refreshed(self, answers: list[Any]) -> None:
+        """Hook for watch mode: called with the pages a refresh fetched."""
+
+    def action_toggle_auto_refresh(self) -> None:
+        if self.refresh_timer is not None:
+            self.refresh_timer.stop()
+            self.refresh_timer = None
+            self.app.notify("Auto-refresh off.", timeout=2)
+        else:
+            seconds = self.session.settings.auto_refresh_seconds
+            self.refresh_timer = self.set_interval(seconds, self.action_refresh)
+            self.app.notify(f"Auto-refresh every {seconds:g} s.", timeout=2)
+        self._show_position()
+
+    def action_sort(self) -> None:
+        directions = dict(self.sort)
+        choices = []
+        for column in self.columns:
+            if column.sortable:
+                now = directions.get(column.key)
+                state = " ▲ ascending" if now == 1 else " ▼ descending" if now == -1 else ""
+                choices.append((column.key, Text(f"{column.title}{state}")))
+        choices.append(("_created", Text("Created" + (" ▲" if directions.get("_created") == 1 else
+                                                       " ▼" if directions.get("_created") == -1 else ""))))  # fmt: skip
+
+        def chosen(key: str | None) -> None:
+            if key:
+                column = next((c for c in self.columns if c.key == key), None)
+                self._cycle_sort(column or Column(key, key))
+
+        self.app.push_screen(PickScreen("Sort by (again: descending, again: off)", choices), chosen)
+
+    def _cycle_sort(self, column: Column) -> None:
+        from ...api.query import cycle_sort
+
+        self.sort = cycle_sort(self.sort, column.key)
+        self.table.set_columns(self.columns, self.sort)
+        self.query_one(FilterBar).show_sent(self.where, format_sort(self.sort))
+        self.reload()
+
+    def action_toggle_times(self) -> None:
+        self.table.options.raw_times = not self.table.options.raw_times
+        self.table.redraw()
+        self._show_position()
+
+    def action_toggle_sidebar(self) -> None:
+        self.toggle_class("-hide-sidebar")
+
+    def action_toggle_preview(self) -> None:
+        if self.has_class("-narrow"):
+            self.toggle_class("-show-preview")
+        else:
+            self.toggle_class("-hide-preview")
+
+    def action_grow_preview(self) -> None:
+        self._resize_preview(+5)
+
+    def action_shrink_preview(self) -> None:
+        self._resize_preview(-5)
+
+    def _resize_preview(self, step: int) -> None:
+        self.preview_width = max(20, min(75, self.preview_width + step))
+        self.preview.styles.width = f"{self.preview_width}%"
+
+    def action_focus_sidebar(self) -> None:
+        self.focus_next()
+
+    def action_copy_id(self) -> None:
+        row = self.table.current
+        if row and "_id" in row:
+            self.app.copy_to_clipboard(str(row["_id"]))
+            self.app.notify(f"Copied {row['_id']}", timeout=2, markup=False)
+
+    def action_follow(self) -> None:
+        self.run_worker(self._follow(), group="follow", exclusive=True)
+
+    async def _follow(self) -> None:
+        item = await self.current_document()
+        if item is None:
+            return
+        found = references(item.data, self.session.resource(self.collection), self.session.names)
+        if not found:
+            self.app.notify("This document points at nothing casatui can follow.", timeout=3)
+            return
+        if len(found) == 1:
+            self.go_to(found[0])
+            return
+        choices = [(f"{i}", Text(ref.label)) for i, ref in enumerate(found)]
+        choice = await self.app.push_screen_wait(PickScreen("Follow", choices, narrow=len(choices) > 6))
+        if choice is not None:
+            self.go_to(found[int(choice)])
+
+    def go_to(self, reference: Reference) -> None:
+        self.open(Place(reference.collection, f"_id={reference.item_id}", cursor_id=reference.item_id))
+
+    def action_related_jobs(self) -> None:
+        row = self.table.current
+        if row is None or "_id" not in row:
+            return
+        text = jobs_filter(self.collection, str(row["_id"]))
+        if text is None:
+            self.app.notify(f"Jobs do not point at {self.collection}.", timeout=3)
+            return
+        self.open(Place("jobs", text))

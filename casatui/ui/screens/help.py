@@ -1,0 +1,51 @@
+"""Every key, from the action registry: the same list the bindings and the palette come from."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ..actions import SCOPE_TITLES, in_scope
+
+FILTER_HELP = """\
+Filter language (Enter sends it to the server as Eve's `where`; a mistake is marked and nothing is sent):
+  state=FAILED   state!=COMPLETED   num_errors>0   start_time>-24h   _created>-7d   status.state=ACTIVE
+  message~deadline (text, any case)   name~/^prod-.*/i (regex)   state:FAILED,PARTIAL   !type:DELETE_BACKUP
+  has:end_time   !has:policy   prod (a bare word searches names)   {"state": {"$in": ["FAILED"]}} (raw JSON)"""
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 100; max-width: 96%; height: 90%; border: round $accent;
+                                  background: $surface; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Text("casatui keys", style="bold"))
+            for scope, title in SCOPE_TITLES.items():
+                specs = in_scope(scope)
+                if not specs:
+                    continue
+                table = Table.grid(padding=(0, 2))
+                table.add_column(style="bold cyan", min_width=16)
+                table.add_column()
+                for spec in specs:
+                    table.add_row(Text(spec.shown_keys), Text(spec.description))
+                yield Static(Text(f"\n{title}", style="bold underline"))
+                yield Static(table)
+            yield Static(Text("\n" + FILTER_HELP))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

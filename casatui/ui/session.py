@@ -1,0 +1,72 @@
+"""What the UI holds for one connection: the client, what discovery found, names of referenced documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..api.client import CasaClient
+from ..api.discovery import Catalog, ResourceType
+from ..api.errors import ApiError
+
+NAME_BATCH = 100
+
+
+@dataclass
+class Settings:
+    """What a profile or the command line decided for the UI."""
+
+    profile: str = "default"
+    read_only: bool = False
+    protected: bool = False
+    auto_refresh_seconds: float = 10.0
+    page_size: int = 100
+    columns: Mapping[str, Sequence[Mapping[str, Any] | str]] = field(default_factory=dict)
+    sorts: Mapping[str, str] = field(default_factory=dict)  # collection -> default sort, e.g. "-start_time"
+    theme: str | None = None
+    token_source: str = ""
+
+
+class Session:
+    def __init__(self, client: CasaClient, settings: Settings | None = None) -> None:
+        self.client = client
+        self.settings = settings or Settings(read_only=client.read_only)
+        self.catalog: Catalog | None = None
+        self.names: dict[str, dict[str, str]] = {}  # collection -> id -> name
+
+    @property
+    def profile(self) -> str:
+        return self.settings.profile
+
+    def resource(self, collection: str) -> ResourceType | None:
+        return self.catalog.resources.get(collection) if self.catalog else None
+
+    def known_name(self, collection: str, item_id: str) -> str | None:
+        return self.names.get(collection, {}).get(item_id)
+
+    def remember(self, collection: str, documents: Iterable[Mapping[str, Any]]) -> None:
+        table = self.names.setdefault(collection, {})
+        for document in documents:
+            if "_id" in document and isinstance(document.get("name"), str):
+                table[str(document["_id"])] = document["name"]
+
+    async def resolve_names(self, collection: str, ids: Iterable[str]) -> bool:
+        """Fetch the names of referenced documents not known yet; True when any were learned."""
+        table = self.names.setdefault(collection, {})
+        wanted = sorted({i for i in ids if i and i not in table})
+        learned = False
+        for start in range(0, len(wanted), NAME_BATCH):
+            batch = wanted[start : start + NAME_BATCH]
+            try:
+                page = await self.client.list(
+                    collection, where={"_id": {"$in": batch}}, projection={"name": 1}, max_results=len(batch)
+                )
+            except ApiError:
+                return learned  # names are a nicety: ids stay visible
+            for document in page.items:
+                table[str(document["_id"])] = str(document.get("name", ""))
+            for missing in set(batch) - set(table):
+                table[missing] = f"(deleted {missing[-6:]})"
+            learned = True
+        return learned

@@ -1,0 +1,86 @@
+"""A document as highlighted JSON (pygments), with the server-managed fields folded away until asked for."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+SERVER_FIELDS = ("_etag", "_created", "_updated", "_links")
+PREVIEW_LIMIT = 200_000  # characters highlighted in a preview; a bigger document is cut, and says so
+
+
+def document_json(document: Mapping[str, Any], *, show_server_fields: bool) -> str:
+    shown = {k: v for k, v in document.items() if show_server_fields or k not in SERVER_FIELDS}
+    return json.dumps(shown, indent=2, ensure_ascii=False, default=str)
+
+
+def render_document(
+    document: Mapping[str, Any],
+    *,
+    show_server_fields: bool,
+    limit: int | None = PREVIEW_LIMIT,
+    theme: str = "ansi_dark",
+) -> RenderableType:
+    text = document_json(document, show_server_fields=show_server_fields)
+    parts: list[RenderableType] = []
+    cut = limit is not None and len(text) > limit
+    if cut:
+        text = text[:limit]
+    parts.append(Syntax(text, "json", theme=theme, background_color="default", word_wrap=True))
+    notes = Text(style="dim")
+    if cut:
+        notes.append(f"… cut at {limit:,} characters for the preview; open it (Enter) to see all\n")
+    hidden = [k for k in SERVER_FIELDS if k in document and not show_server_fields]
+    if hidden:
+        notes.append("▸ " + ", ".join(hidden) + " folded (z shows them)")
+    if notes:
+        parts.append(notes)
+    return Group(*parts)
+
+
+class DocumentView(VerticalScroll, can_focus=True):
+    DEFAULT_CSS = """
+    DocumentView { background: $surface; padding: 0 1; }
+    DocumentView > #doc-title { text-style: bold; color: $accent; }
+    DocumentView > #doc-body { width: 1fr; }
+    """
+
+    def __init__(self, *, limit: int | None = PREVIEW_LIMIT, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.document: dict[str, Any] | None = None
+        self.show_server_fields = False
+        self.limit = limit
+        self.title_text = ""
+        self._title = Static("", id="doc-title", markup=False)
+        self._body = Static("", id="doc-body", markup=False)
+
+    def compose(self) -> ComposeResult:
+        yield self._title
+        yield self._body
+
+    def show(self, document: Mapping[str, Any] | None, title: str = "", note: str = "") -> None:
+        self.document = dict(document) if document is not None else None
+        self.title_text = title
+        self._title.update(Text(title, no_wrap=True, overflow="ellipsis"))
+        if document is None:
+            self._body.update(Text(note or "", style="dim"))
+            return
+        theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+        self._body.update(render_document(document, show_server_fields=self.show_server_fields,
+                                          limit=self.limit, theme=theme))  # fmt: skip
+
+    def toggle_server_fields(self) -> None:
+        self.show_server_fields = not self.show_server_fields
+        if self.document is not None:
+            self.show(self.document, self.title_text)
+
+    def message(self, text: str, style: str = "dim") -> None:
+        self._body.update(Text(text, style=style))

@@ -1,0 +1,104 @@
+"""The filter bar: the query language or raw JSON in, the `where` actually sent (or the error, marked) below."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from ...api.query import FilterError
+
+HISTORY_SIZE = 100
+PROMPT = "filter › "
+
+
+class HistoryInput(Input):
+    """An Input that walks back through earlier entries with up/down."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "history(-1)", "Earlier filter", show=False),
+        Binding("down", "history(1)", "Later filter", show=False),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.history: list[str] = []
+        self._position = 0
+        self._draft = ""
+
+    def remember(self, text: str) -> None:
+        if text.strip() and (not self.history or self.history[-1] != text):
+            self.history.append(text)
+            del self.history[:-HISTORY_SIZE]
+        self._position = len(self.history)
+
+    def action_history(self, step: int) -> None:
+        if not self.history:
+            return
+        if self._position == len(self.history):
+            self._draft = self.value
+        self._position = max(0, min(len(self.history), self._position + step))
+        self.value = self.history[self._position] if self._position < len(self.history) else self._draft
+        self.cursor_position = len(self.value)
+
+
+class FilterBar(Vertical):
+    DEFAULT_CSS = """
+    FilterBar { height: 2; }
+    FilterBar > #filter-hint { height: 1; padding: 0 1; color: $text-muted; }
+    FilterBar.-error > #filter-hint { color: $error; }
+    """
+
+    class Submitted(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield HistoryInput(
+            placeholder='state:FAILED start_time>-24h  ·  name~prod  ·  {"json": true}  (Enter)', id="filter-input"
+        )
+        yield Static("", id="filter-hint", markup=False)
+
+    @property
+    def input(self) -> HistoryInput:
+        return self.query_one(HistoryInput)
+
+    @property
+    def text(self) -> str:
+        return self.input.value
+
+    def set_text(self, text: str) -> None:
+        self.input.value = text
+        self.input.cursor_position = len(text)
+
+    def show_sent(self, where: dict[str, Any], sort: str) -> None:
+        self.remove_class("-error")
+        parts = [f"where={json.dumps(where, ensure_ascii=False, separators=(',', ':'))}" if where else "no filter"]
+        if sort:
+            parts.append(f"sort={sort}")
+        self.query_one("#filter-hint", Static).update(
+            Text("sent: " + "  ".join(parts), no_wrap=True, overflow="ellipsis")
+        )
+
+    def show_error(self, error: FilterError) -> None:
+        self.add_class("-error")
+        marker = Text(" " * max(0, error.position - self.input.scroll_offset.x) + "^ ", style="bold")
+        marker.append(str(error))
+        marker.append("  (nothing was sent)", style="dim")
+        self.query_one("#filter-hint", Static).update(marker)
+        self.input.cursor_position = error.position
+        self.input.focus()
+
+    @on(Input.Submitted, "#filter-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.input.remember(event.value)
+        self.post_message(self.Submitted(event.value))

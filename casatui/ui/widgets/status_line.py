@@ -1,0 +1,63 @@
+"""The status line: profile, API root, read-only badge, the last request, and the latest problem."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ...api.exchange import Exchange
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.profile = ""
+        self.root = ""
+        self.read_only = False
+        self.protected = False
+        self.last: Exchange | None = None
+        self.problem = ""
+        self.extra = ""
+
+    def set_connection(self, profile: str, root: str, *, read_only: bool, protected: bool = False) -> None:
+        self.profile, self.root, self.read_only, self.protected = profile, root, read_only, protected
+        self._draw()
+
+    def request(self, exchange: Exchange) -> None:
+        self.last = exchange
+        if exchange.status is not None and exchange.status < 400:
+            self.problem = ""
+        self._draw()
+
+    def set_problem(self, text: str) -> None:
+        self.problem = text
+        self._draw()
+
+    def set_extra(self, text: str) -> None:
+        self.extra = text
+        self._draw()
+
+    def _draw(self) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f"⎈ {self.profile}", style="bold")
+        line.append(f"  {self.root}")
+        if self.read_only:
+            line.append("  READ-ONLY ", style="bold reverse yellow")
+        if self.protected:
+            line.append("  PROTECTED ", style="bold reverse red")
+        if self.last is not None:
+            status = self.last.status
+            style = "green" if status is not None and status < 400 else "bold red"
+            line.append("  │ ")
+            line.append(f"{self.last.method} {self.last.path.rsplit('/api/v1/', 1)[-1]} ", style="")
+            line.append(str(status) if status is not None else "no answer", style=style)
+            line.append(f" {self.last.latency_ms:.0f} ms")
+        if self.extra:
+            line.append(f"  │ {self.extra}", style="cyan")
+        if self.problem:
+            line.append(f"  │ {self.problem}", style="bold red")
+        self.update(line)

@@ -1,0 +1,72 @@
+"""Fixtures for driving the real app with Pilot against the embedded server, deterministically."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from casatui.api.client import CasaClient
+from casatui.demo import DemoServer, SeedOptions
+from casatui.ui.app import CasaApp
+from casatui.ui.navigation import Place
+from casatui.ui.session import Session, Settings
+
+NOW = 1_795_900_000  # Sat, 28 Nov 2026 21:06:40 GMT: the seed's "now" and the app's clock in UI tests
+SNAPSHOT_PORT = 48765  # the API root shows in the status line, so snapshots need a fixed port
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _utc() -> Iterator[None]:
+    """Local times render in UTC, whatever the machine's zone."""
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if previous is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = previous
+    time.tzset()
+
+
+@pytest.fixture(scope="session")
+def ui_demo() -> Iterator[DemoServer]:
+    """A still, deterministic server for UI tests that only read."""
+    with DemoServer(token="ui-token-0123456789", seed_options=SeedOptions(seed=1, jobs=300, now=NOW)) as server:
+        yield server
+
+
+@pytest.fixture
+def ui_fresh() -> Iterator[DemoServer]:
+    with DemoServer(token="ui-token-0123456789", seed_options=SeedOptions(seed=1, jobs=300, now=NOW)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def snapshot_demo() -> Iterator[DemoServer]:
+    """The deterministic server on a fixed port, for SVG snapshots."""
+    try:
+        server = DemoServer(port=SNAPSHOT_PORT, token="ui-token-0123456789",
+                            seed_options=SeedOptions(seed=1, jobs=300, now=NOW))  # fmt: skip
+    except OSError:
+        pytest.skip(f"port {SNAPSHOT_PORT} is taken; snapshots need it")
+    with server:
+        yield server
+
+
+AppFactory = Callable[..., CasaApp]
+
+
+def make_app(server: DemoServer, resource: str = "jobs", filter_text: str = "", *, read_only: bool = False,
+             page_size: int = 100, **settings: object) -> CasaApp:  # fmt: skip
+    client = CasaClient(server.api_root, server.token, read_only=read_only)
+    session = Session(client, Settings(profile="test", read_only=read_only, page_size=page_size, **settings))  # type: ignore[arg-type]
+    return CasaApp(session, Place(resource, filter_text), clock=lambda: NOW)
+
+
+@pytest.fixture
+def app_for() -> AppFactory:
+    return make_app

@@ -1,0 +1,339 @@
+"""The explorer driven with Pilot against the embedded server: discovery, resources, filters, sort, paging,
+refresh, references, escaping, layout."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+from textual.pilot import Pilot
+
+from casatui.demo import DemoServer
+from casatui.ui.app import CasaApp
+from casatui.ui.screens.explorer import ExplorerScreen
+from casatui.ui.screens.pick import PickScreen
+from casatui.ui.widgets.filter_bar import FilterBar
+from casatui.ui.widgets.sidebar import Sidebar
+from casatui.ui.widgets.table import ResourceTable
+
+from ..faults import FaultServer, Slow
+from .conftest import AppFactory
+
+LOADING_GROUPS = {"pages", "preview", "discover", "names", "open"}
+
+
+async def settle(pilot: Pilot[None], timeout: float = 10.0) -> None:
+    """Wait until nothing is loading (workers waiting on the user, such as a picker, are not waited for)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        await pilot.pause()
+        if not any(w.group in LOADING_GROUPS and w.is_running for w in pilot.app.workers):
+            await pilot.pause()
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("still loading")
+
+
+def explorer(app: CasaApp) -> ExplorerScreen:
+    screen = app.screen
+    assert isinstance(screen, ExplorerScreen), screen
+    return screen
+
+
+def lines(table: ResourceTable) -> list[str]:
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+def server_count(server: DemoServer, collection: str, where: dict[str, object]) -> int:
+    response = httpx.get(f"{server.api_root}/{collection}", params={"where": json.dumps(where), "max_results": 1},
+                         headers={"Authorization": f"Bearer {server.token}"})  # fmt: skip
+    return int(response.json()["_meta"]["total"])
+
+
+def last_list_query(app: CasaApp) -> dict[str, str]:
+    """The query of the newest list request (item GETs for the preview come and go in between)."""
+    for exchange in reversed(app.session.client.exchanges):
+        if exchange.method == "GET" and "max_results" in dict(exchange.query):
+            return dict(exchange.query)
+    raise AssertionError("no list request")
+
+
+async def submit_filter(pilot: Pilot[None], text: str) -> None:
+    await pilot.press("slash")
+    bar = pilot.app.screen.query_one(FilterBar)
+    bar.input.value = text
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_sidebar_lists_the_discovered_types_in_groups(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        options = app.screen.query_one(Sidebar).query_one("#types")
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]  # type: ignore[attr-defined]
+        assert ids[0] == "group:Clusters & inventory"
+        assert {"kubeclusters", "kubebackups", "jobs", "policies", "usergroups"} <= set(ids)
+        assert (
+            ids.index("group:Backups & restores") < ids.index("kubebackups") < ids.index("group:Jobs & recovery points")
+        )
+        assert ids.index("jobs") < ids.index("group:Storage & accounts")
+
+
+async def test_first_page_then_the_rest_on_demand_never_truncated(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        client = app.session.client
+        assert screen.table.model.count == 300 and set(screen.table.model.pages) == {1}
+        before = len(client.exchanges)
+        await pilot.press("G")  # the last row: only the last page is fetched
+        await settle(pilot)
+        assert screen.table.cursor == 299 and screen.table.current is not None
+        pages = [dict(e.query).get("page") for e in list(client.exchanges)[before:] if e.path.endswith("/jobs")]
+        assert pages == ["3"]
+        assert "300 of 300" in screen.query_one("#position").render().plain  # type: ignore[attr-defined]
+        await pilot.press("g")
+        assert screen.table.cursor == 0
+
+
+async def test_switching_resources_from_the_sidebar_and_the_jump_prompt(
+    ui_demo: DemoServer, app_for: AppFactory
+) -> None:
+    app = app_for(ui_demo)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        screen.query_one(Sidebar).post_message(Sidebar.Chosen("kubeclusters"))
+        await settle(pilot)
+        assert screen.collection == "kubeclusters" and screen.table.model.count == 8
+        assert [c.title for c in screen.columns][:3] == ["Name", "State", "Kubernetes"]
+        await pilot.press("colon")
+        assert isinstance(app.screen, PickScreen)
+        for key in "policies":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert explorer(app).collection == "policies" and explorer(app).table.model.count == 5
+
+
+async def test_compact_filter_goes_to_the_server_as_where(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await submit_filter(pilot, "state:FAILED,PARTIAL type=K8S_SNAP")
+        screen = explorer(app)
+        where = {"state": {"$in": ["FAILED", "PARTIAL"]}, "type": "K8S_SNAP"}
+        assert screen.where == where
+        assert screen.table.model.count == server_count(ui_demo, "jobs", where) > 0
+        assert all(row["state"] in ("FAILED", "PARTIAL") for _, row in screen.table.model.rows())
+        assert json.loads(last_list_query(app)["where"]) == where
+        hint = str(screen.query_one("#filter-hint").render())
+        assert 'where={"state":{"$in":["FAILED","PARTIAL"]},"type":"K8S_SNAP"}' in hint
+        assert screen.table.has_focus
+
+
+async def test_raw_json_filter(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await submit_filter(pilot, '{"num_errors": {"$gt": 1}}')
+        screen = explorer(app)
+        where = {"num_errors": {"$gt": 1}}
+        response = httpx.get(f"{ui_demo.api_root}/jobs", params={"where": json.dumps(where), "max_results": 1000},
+                             headers={"Authorization": f"Bearer {ui_demo.token}"})  # fmt: skip
+        expected = {job["_id"] for job in response.json()["_items"]}
+        assert expected and {row["_id"] for _, row in screen.table.model.rows()} == expected
+
+
+async def test_an_invalid_filter_is_marked_and_sends_nothing(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+
+        def lists() -> int:
+            return sum(1 for e in app.session.client.exchanges if "max_results" in dict(e.query))
+
+        before = lists()
+        await submit_filter(pilot, "state:FAILED start_time>")
+        screen = explorer(app)
+        assert lists() == before
+        bar = screen.query_one(FilterBar)
+        assert bar.has_class("-error")
+        hint = str(bar.query_one("#filter-hint").render())
+        assert "^" in hint and "column 25" in hint and "nothing was sent" in hint
+        assert bar.input.has_focus and bar.input.cursor_position == 24
+        assert screen.table.model.count == 300  # the table still shows the last good query
+
+
+async def test_filter_history_with_up_and_down(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await submit_filter(pilot, "state=FAILED")
+        await submit_filter(pilot, "state=PARTIAL")
+        await pilot.press("slash", "up")
+        assert app.screen.query_one(FilterBar).input.value == "state=PARTIAL"
+        await pilot.press("up")
+        assert app.screen.query_one(FilterBar).input.value == "state=FAILED"
+        await pilot.press("down", "down")
+        assert app.screen.query_one(FilterBar).input.value == "state=PARTIAL"
+
+
+async def test_sort_cycles_ascending_descending_off(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo, "kubeclusters")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        for expected in ([("name", 1)], [("name", -1)], []):
+            await pilot.press("s")
+            assert isinstance(app.screen, PickScreen)
+            await pilot.press("N", "a", "m", "e", "enter")
+            await settle(pilot)
+            assert screen.sort == expected
+            assert last_list_query(app).get("sort") == (
+                ",".join(("-" if d < 0 else "") + k for k, d in expected) or None
+            )
+        names = [row["name"] for _, row in screen.table.model.rows()]
+        await pilot.press("s", "N", "a", "m", "e", "enter")
+        await settle(pilot)
+        assert [row["name"] for _, row in screen.table.model.rows()] == sorted(names)
+
+
+async def test_clicking_a_header_sorts(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo, "kubeclusters")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        table = screen.table
+        await pilot.click(ResourceTable, offset=(2, 0))
+        await settle(pilot)
+        assert screen.sort == [("name", 1)]
+        assert table.render_line(0).text.startswith("Name ▲")
+
+
+async def test_refresh_keeps_the_cursor_on_the_same_document(ui_fresh: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_fresh)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        for _ in range(5):
+            await pilot.press("j")
+        chosen = screen.table.current
+        assert chosen is not None and screen.table.cursor == 5
+        # Two new jobs start on the server: every row moves down by two.
+        backups = httpx.get(
+            f"{ui_fresh.api_root}/kubebackups", headers={"Authorization": f"Bearer {ui_fresh.token}"}
+        ).json()
+        for backup in backups["_items"][:2]:
+            httpx.post(f"{ui_fresh.api_root}/kubebackups/{backup['_id']}/action/run", json={},
+                       headers={"Authorization": f"Bearer {ui_fresh.token}"})  # fmt: skip
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.table.current is not None and screen.table.current["_id"] == chosen["_id"]
+        assert screen.table.cursor == 7 and screen.table.model.count == 302
+
+
+async def test_follow_a_reference_and_come_back(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo, "kubebackups", "name=prod-full-daily")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        backup = screen.table.current
+        assert backup is not None
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, PickScreen)  # a cluster and a policy: the user chooses
+        await pilot.press("c", "l", "u", "s", "t", "enter")
+        await settle(pilot)
+        assert screen.collection == "kubeclusters"
+        assert screen.table.current is not None and screen.table.current["_id"] == backup["cluster"]
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.collection == "kubebackups" and screen.filter_text == "name=prod-full-daily"
+        assert screen.table.current is not None and screen.table.current["_id"] == backup["_id"]
+
+
+async def test_a_backups_jobs_and_a_jobs_definition(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo, "kubebackups", "name=analytics-daily")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        backup = screen.table.current
+        assert backup is not None
+        await pilot.press("J")
+        await settle(pilot)
+        assert screen.collection == "jobs" and screen.where == {"backupdef": backup["_id"]}
+        assert screen.table.model.count == server_count(ui_demo, "jobs", {"backupdef": backup["_id"]}) > 0
+        await pilot.press("f")
+        await settle(pilot)
+        if isinstance(app.screen, PickScreen):
+            await pilot.press("b", "a", "c", "k", "u", "p", "d", "enter")
+            await settle(pilot)
+        assert screen.collection == "kubebackups" and screen.table.current is not None
+        assert screen.table.current["_id"] == backup["_id"]
+
+
+async def test_markup_like_strings_show_literally(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo, "kubeclusters", "name~bold")
+    async with app.run_test(size=(200, 35)) as pilot:
+        await settle(pilot)
+        assert "ci-kind-[bold]" in lines(explorer(app).table)[1]
+        await submit_filter(pilot, "")
+        explorer(app).open(explorer(app).place().__class__("jobs", "message~token"))
+        await settle(pilot)
+        await pilot.press("p", "ctrl+b")  # room for the whole message
+        await pilot.pause()
+        text = "\n".join(lines(explorer(app).table))
+        assert "'[/]'" in text
+
+
+async def test_a_late_answer_never_replaces_newer_results(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    with FaultServer(upstream=ui_demo.base_url) as faults:
+        faults.when(lambda seen: "FAILED" in seen.path, Slow(1.5))
+        from casatui.api.client import CasaClient
+
+        app = app_for(ui_demo)
+        app.session.client = CasaClient(f"{faults.base_url}/api/v1", ui_demo.token)
+        async with app.run_test(size=(120, 35)) as pilot:
+            await settle(pilot)
+            screen = explorer(app)
+            bar = screen.query_one(FilterBar)
+            await pilot.press("slash")
+            bar.input.value = "state=FAILED"
+            await pilot.press("enter")  # slow answer
+            await pilot.pause(0.1)
+            await pilot.press("slash")
+            bar.input.value = "state=COMPLETED"
+            await pilot.press("enter")  # quick answer
+            await pilot.pause(2.0)
+            await settle(pilot)
+            assert screen.where == {"state": "COMPLETED"}
+            assert all(row["state"] == "COMPLETED" for _, row in screen.table.model.rows())
+            assert screen.table.model.count == server_count(ui_demo, "jobs", {"state": "COMPLETED"})
+
+
+async def test_usable_at_80_by_24(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        header = screen.table.render_line(0).text
+        assert header.startswith("Name") and "State" in header and "Started" in header
+        assert screen.table.size.height >= 15
+        assert not screen.query_one("#preview").display
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert "Cluster" in screen.table.render_line(0).text  # more room: more columns
+
+
+async def test_times_toggle_between_local_with_age_and_raw(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo, "kubeclusters", "name=staging-aks")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        table = explorer(app).table
+        assert "25s ago · 21:06" in table.render_line(1).text
+        await pilot.press("t")
+        assert "1795899975" in table.render_line(1).text
