@@ -1,73 +1,166 @@
-"""The `casatui` command: arguments, configuration, the embedded server for --demo, and starting the app."""
+"""The `casatui` command: arguments, configuration, the embedded server for --demo, and starting the app.
+
+Every problem with the flags or the configuration is reported on one line on stderr, with a non-zero exit, before
+any screen opens.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from . import __version__
+
+EPILOG = """\
+The API token is never a flag (flags end up in shell history and process lists). It comes from
+$CLOUDCASA_API_TOKEN, or from the profile's token source in the config file: token_env (a variable),
+token_command (a command printing it, like kubectl's exec credentials), or token (only in a file only
+you can read). Precedence: flags > environment > profile > defaults.
+
+Config file: $CASATUI_CONFIG, else config.toml in the user config directory. See the README.
+Examples:
+  casatui --demo                                   try it on an embedded CloudCasa-compatible server
+  CLOUDCASA_API_TOKEN=… casatui --url cc.example.com
+  casatui --profile prod --read-only --resource jobs --where 'state:FAILED start_time>-24h'
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casatui",
         description="Browse, edit and troubleshoot a CloudCasa organisation from a terminal.",
-        epilog="The API token is read from $CLOUDCASA_API_TOKEN or a profile's token source, never from a flag "
-        "(flags end up in shell history).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"casatui {__version__}")
-    parser.add_argument("--demo", action="store_true", help="run against an embedded CloudCasa-compatible server")
-    parser.add_argument("--url", help="API root or host name (default: $CLOUDCASA_URL, else CloudCasa SaaS)")
-    parser.add_argument("--resource", default="jobs", help="resource type to open first (default: jobs)")
-    parser.add_argument("--where", default="", help="filter to open with, e.g. 'state:FAILED start_time>-24h'")
-    parser.add_argument("--sort", default=None, help="sort to open with, e.g. -start_time")
-    parser.add_argument("--read-only", action="store_true", help="refuse every write")
-    parser.add_argument("--jobs", type=int, default=400, help="jobs the embedded server seeds (with --demo)")
+    connect = parser.add_argument_group("connection")
+    connect.add_argument("--demo", action="store_true", help="run against an embedded CloudCasa-compatible server")
+    connect.add_argument("--profile", help="profile of the config file to use ($CASATUI_PROFILE)")
+    connect.add_argument("--url", help="API root or host name ($CLOUDCASA_URL; default: CloudCasa SaaS)")
+    connect.add_argument("--ca-cert", metavar="FILE", help="CA bundle for a self-hosted server's certificate")
+    connect.add_argument("--insecure", action="store_true", default=None, help="do not verify TLS certificates")
+    connect.add_argument(
+        "--allow-http",
+        action="store_true",
+        default=None,
+        help="allow plain http:// to a host other than this one (the token crosses unencrypted)",
+    )
+    safety = parser.add_argument_group("safety")
+    safety.add_argument(
+        "--read-only",
+        action="store_true",
+        default=None,
+        help="refuse every write, inside the client, before anything is sent ($CASATUI_READ_ONLY)",
+    )
+    safety.add_argument(
+        "--log-file",
+        metavar="FILE",
+        help="append every request (method, URL, status, latency, etag) as JSON lines; never the token",
+    )
+    start = parser.add_argument_group("where to start")
+    start.add_argument("--resource", default="jobs", help="resource type to open first (default: jobs)")
+    start.add_argument("--where", default="", help="filter to open with, e.g. 'state:FAILED start_time>-24h'")
+    start.add_argument("--sort", default=None, help="sort to open with, e.g. -start_time")
+    demo = parser.add_argument_group("embedded server (with --demo)")
+    demo.add_argument("--jobs", type=int, default=400, help="jobs to seed, 0-100000 (default: 400)")
+    demo.add_argument("--no-activity", action="store_true", help="keep the demo data still")
     return parser
+
+
+class RequestLog:
+    """--log-file: one JSON line per request; headers are not written at all, so no token can be."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def __call__(self, exchange: Any) -> None:
+        record = {"time": exchange.started, "method": exchange.method, "url": exchange.url, "status": exchange.status,
+                  "latency_ms": round(exchange.latency_ms, 1), "size": exchange.size, "etag": exchange.etag,
+                  "error": exchange.error, "attempt": exchange.attempt}  # fmt: skip
+        self.stream.write(json.dumps(record) + "\n")
+        self.stream.flush()
+
+
+def fail(message: str) -> int:
+    print(f"casatui: {message}", file=sys.stderr)
+    return 2
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .api.client import CasaClient
-    from .api.query import FilterError, parse_sort
-    from .api.urls import RootError
-    from .ui.navigation import Place
-    from .ui.session import Session, Settings
+    from .api.query import FilterError, parse_filter, parse_sort
+    from .config import ConfigError, Flags, Resolved, load_config, resolve, state_dir
 
-    server: Any = None
     try:
         sort = parse_sort(args.sort) if args.sort else None
     except FilterError as error:
-        print(f"casatui: --sort: {error}", file=sys.stderr)
-        return 2
-    if args.demo:
-        from .demo import DemoServer, SeedOptions
-
-        logging.getLogger("werkzeug").disabled = True
-        server = DemoServer(seed_options=SeedOptions(jobs=args.jobs), activity=True).start()
-        url, token, profile = server.api_root, server.token, "demo"
-    else:
-        url = args.url or os.environ.get("CLOUDCASA_URL")
-        token = os.environ.get("CLOUDCASA_API_TOKEN", "")
-        profile = "env"
+        return fail(f"--sort: {error}")
     try:
-        client = CasaClient(url, token, read_only=args.read_only)
-    except RootError as error:
-        print(f"casatui: {error}", file=sys.stderr)
-        return 2
-    from .ui.app import CasaApp
+        parse_filter(args.where)
+    except FilterError as error:
+        return fail(f"--where: {error}")
+    if not 0 <= args.jobs <= 100_000:
+        return fail("--jobs must be between 0 and 100000")
+    log_stream: IO[str] | None = None
+    if args.log_file:
+        try:
+            log_stream = open(args.log_file, "a", encoding="utf-8")  # noqa: SIM115 - closed at exit
+            os.chmod(args.log_file, 0o600)
+        except OSError as error:
+            return fail(f"--log-file {args.log_file}: {error.strerror}")
+    server: Any = None
+    try:
+        config = load_config()
+        if args.demo:
+            from .demo import DemoServer, SeedOptions
 
-    settings = Settings(profile=profile, read_only=args.read_only)
-    app = CasaApp(Session(client, settings), Place(args.resource, args.where, sort))
+            logging.getLogger("werkzeug").disabled = True
+            server = DemoServer(seed_options=SeedOptions(jobs=args.jobs), activity=not args.no_activity).start()
+            resolved = Resolved("demo", server.api_root, server.token, read_only=bool(args.read_only))
+        else:
+            flags = Flags(profile=args.profile, url=args.url, read_only=args.read_only, ca_cert=args.ca_cert,
+                          insecure=args.insecure, allow_http=args.allow_http)  # fmt: skip
+            resolved = resolve(config, flags)
+        client = CasaClient(
+            resolved.url, resolved.token, verify=resolved.verify, timeouts=resolved.timeouts,
+            read_only=resolved.read_only, allow_http=resolved.allow_http or args.demo,
+            auth_hint=resolved.describe_auth(),
+        )  # fmt: skip
+    except ConfigError as error:
+        if server is not None:
+            server.stop()
+        return fail(str(error))
+    if log_stream is not None:
+        client.listeners.append(RequestLog(log_stream))
+    return run_app(client, resolved, args, sort, state_dir(), server, log_stream)
+
+
+def run_app(client: Any, resolved: Any, args: argparse.Namespace, sort: Any, state: Path, server: Any,
+            log_stream: IO[str] | None) -> int:  # fmt: skip
+    from .ui.app import CasaApp
+    from .ui.navigation import Place
+    from .ui.session import Session, Settings
+
+    settings = Settings(
+        profile=resolved.profile, read_only=resolved.read_only, protected=resolved.protected,
+        auto_refresh_seconds=resolved.auto_refresh_seconds, columns=resolved.columns, sorts=resolved.sort,
+        theme=resolved.theme, token_source=resolved.token_source.describe(),
+    )  # fmt: skip
+    app = CasaApp(Session(client, settings, state_dir=state), Place(args.resource, args.where, sort))
     try:
         app.run()
     finally:
         if server is not None:
             server.stop()
-    return 0
+        if log_stream is not None:
+            log_stream.close()
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

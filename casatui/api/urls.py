@@ -47,7 +47,7 @@ def normalize_root(url: str | None, *, allow_http: bool = False) -> str:
     if scheme == "http" and not allow_http and not is_loopback(parts.hostname):
         raise RootError(
             f"Refusing plain http:// to {parts.hostname}: the API token would cross the network unencrypted. "
-            "Use https://, or force it explicitly if this is really what you want."
+            "Use https://, or allow plain http explicitly (casatui --allow-http) if this is really what you want."
         )
     path = parts.path.rstrip("/")
     if path.endswith(API_PATH):

@@ -17,6 +17,7 @@ class ActionSpec:
     palette: bool = True  # offered in the command palette
     key_display: str | None = None
     short: str = ""  # the footer's word for it
+    priority: bool = False  # before the focused widget sees the key (escape in the code editor)
 
     @property
     def label(self) -> str:
@@ -67,6 +68,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("edge(0)", "g", "First row", "table", palette=False),
     ActionSpec("edge(1)", "G", "Last row (loads only the last page)", "table", palette=False),
     ActionSpec("open", "enter", "Open the document", "table", palette=False),
+    # The editor
+    ActionSpec("save", "ctrl+s", "Save (diff, then PUT or PATCH with If-Match)", "editor", footer=True, short="Save"),
+    ActionSpec(
+        "leave",
+        "escape",
+        "Leave the editor (asks when there are unsaved changes)",
+        "editor",
+        footer=True,
+        short="Leave",
+        palette=False,
+        priority=True,
+    ),
+    ActionSpec("external_editor", "f4", "Edit in $VISUAL / $EDITOR", "editor", footer=True, short="$EDITOR"),
+    ActionSpec("reformat", "ctrl+l", "Re-indent the JSON", "editor", short="Format"),
+    ActionSpec("reload", "ctrl+r", "Reload the server's version (discarding yours)", "editor", short="Reload"),
     # A document on its own screen
     ActionSpec("toggle_server_fields", "z", "Show/hide server fields (_links, _etag…)", "document"),
     ActionSpec("close", "escape", "Close", "document", footer=True, palette=False),
@@ -86,7 +102,13 @@ def bindings(scope: str) -> list[Binding]:
     """Textual bindings for one scope, built from the registry."""
     return [
         Binding(
-            spec.keys, spec.action, spec.label, show=spec.footer, key_display=spec.key_display, tooltip=spec.description
+            spec.keys,
+            spec.action,
+            spec.label,
+            show=spec.footer,
+            key_display=spec.key_display,
+            tooltip=spec.description,
+            priority=spec.priority,
         )
         for spec in ACTIONS
         if spec.scope == scope

@@ -12,7 +12,10 @@ from textual.binding import BindingType
 
 from .actions import bindings
 from .commands import CasaCommands
+from .drafts import item_from_draft
 from .navigation import Place
+from .screens.confirm import ChoiceScreen
+from .screens.editor import EditorScreen
 from .screens.explorer import ExplorerScreen
 from .screens.help import HelpScreen
 from .screens.pick import PickScreen
@@ -35,6 +38,50 @@ class CasaApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(ExplorerScreen(self.session, self.start))
+        if self.session.drafts is not None and self.session.drafts.all(self.session.profile, self.session.client.root):
+            self.run_worker(self._offer_drafts(), group="drafts")
+
+    async def _offer_drafts(self) -> None:
+        """Edits left unsaved last time (a crash, a closed terminal) are offered back."""
+        store = self.session.drafts
+        assert store is not None
+        drafts = store.all(self.session.profile, self.session.client.root)
+        choices = [(str(i), Text(draft.label)) for i, draft in enumerate(drafts)]
+        choice = await self.push_screen_wait(
+            PickScreen(
+                "Unsaved edits from last time: open one to go on (esc: later)",
+                choices,
+                narrow=False,
+                hint="Each stays on disk until it is saved or discarded in the editor.",
+            )
+        )
+        if choice is None:
+            return
+        draft = drafts[int(choice)]
+        item = item_from_draft(draft)
+        label = f"{draft.collection} / {(draft.base or {}).get('name') or draft.item_id or 'new document'}"
+        explorer = self.explorer
+        editor = EditorScreen(self.session, draft.collection, item, label=label, text=draft.text)
+        await self.push_screen(editor, callback=explorer.writes.after_write if explorer is not None else None)
+
+    async def action_quit(self) -> None:
+        self.run_worker(self._quit(), group="quit", exclusive=True)
+
+    async def _quit(self) -> None:
+        dirty = [s for s in self.screen_stack if isinstance(s, EditorScreen) and s.dirty]
+        if dirty:
+            answer = await self.push_screen_wait(
+                ChoiceScreen(
+                    "Quit with unsaved changes?",
+                    Text(f"Your edit of {dirty[-1].label} is kept as a draft and offered back next time."),
+                    [("q", "Quit, keep the draft"), ("d", "Discard it and quit")],
+                )
+            )
+            if answer is None:
+                return
+            for editor in dirty:
+                editor._save_draft() if answer == "q" else editor._forget_draft()
+        self.exit()
 
     @property
     def explorer(self) -> ExplorerScreen | None:
@@ -52,8 +99,10 @@ class CasaApp(App[None]):
         if catalog is None:
             self.notify("Still discovering the resource types…", timeout=2)
             return
-        choices = [(name, Text(f"{name}  ", style="bold").append(resource.title, style="dim"))
-                   for name, resource in sorted(catalog.resources.items())]  # fmt: skip
+        choices = [
+            (name, Text(f"{name}  ", style="bold").append(resource.title, style="dim"))
+            for name, resource in sorted(catalog.resources.items())
+        ]
 
         def chosen(name: str | None) -> None:
             explorer = self.explorer

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
-from ..api.client import CasaClient
+from ..api.client import CasaClient, Item
 from ..api.discovery import Catalog, ResourceType
 from ..api.errors import ApiError
+from .drafts import DraftStore
 
 NAME_BATCH = 100
 
@@ -28,12 +31,50 @@ class Settings:
     token_source: str = ""
 
 
+@dataclass(frozen=True)
+class WriteRecord:
+    """One write of this session, for the history view: what, when, and the versions before and after."""
+
+    when: float
+    method: str
+    collection: str
+    item_id: str
+    label: str
+    old_etag: str
+    new_etag: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
 class Session:
-    def __init__(self, client: CasaClient, settings: Settings | None = None) -> None:
+    def __init__(self, client: CasaClient, settings: Settings | None = None, *, state_dir: Path | None = None) -> None:
         self.client = client
         self.settings = settings or Settings(read_only=client.read_only)
         self.catalog: Catalog | None = None
         self.names: dict[str, dict[str, str]] = {}  # collection -> id -> name
+        self.state_dir = state_dir
+        self.drafts = DraftStore(state_dir / "drafts") if state_dir is not None else None
+        self.write_method: Literal["PUT", "PATCH"] = "PUT"  # chosen per save, remembered
+        self.writes: list[WriteRecord] = []
+
+    def record_write(
+        self, method: str, collection: str, before: Mapping[str, Any] | None, after: Item | None, item_id: str = ""
+    ) -> WriteRecord:
+        data = after.data if after is not None else None
+        label = str((data or before or {}).get("name") or item_id or (after.id if after else ""))
+        record = WriteRecord(
+            when=time.time(),
+            method=method,
+            collection=collection,
+            item_id=item_id or (after.id if after else ""),
+            label=label,
+            old_etag=str((before or {}).get("_etag", "")),
+            new_etag=after.etag if after else "",
+            before=dict(before) if before is not None else None,
+            after=dict(data) if data is not None else None,
+        )
+        self.writes.append(record)
+        return record
 
     @property
     def profile(self) -> str:

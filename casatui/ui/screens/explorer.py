@@ -26,6 +26,7 @@ from ..widgets.filter_bar import FilterBar
 from ..widgets.sidebar import Sidebar
 from ..widgets.status_line import StatusLine
 from ..widgets.table import ResourceTable
+from .explorer_writes import DocumentWrites
 from .pick import PickScreen
 
 PREVIEW_DELAY = 0.15  # seconds the cursor rests on a row before its document is fetched
@@ -54,6 +55,7 @@ class ExplorerScreen(Screen[None]):
         self._pending_cursor: tuple[str | None, int] | None = None
         self._page_slots = asyncio.Semaphore(PARALLEL_PAGES)
         self.preview_width = 40
+        self.writes = DocumentWrites(self)
 
     # -- layout -----------------------------------------------------------------------------------------
 
@@ -82,8 +84,9 @@ class ExplorerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         client = self.session.client
-        self.status.set_connection(self.session.profile, client.root, read_only=client.read_only,
-                                   protected=self.session.settings.protected)  # fmt: skip
+        self.status.set_connection(
+            self.session.profile, client.root, read_only=client.read_only, protected=self.session.settings.protected
+        )
         client.listeners.append(self._on_exchange)
         self.query_one(Sidebar).show(self.session.catalog, None) if self.session.catalog else None
         self.table.options.now = self._now()
@@ -123,8 +126,9 @@ class ExplorerScreen(Screen[None]):
         if catalog.notice:
             self.app.notify(catalog.notice, title="Resource types", severity="warning", timeout=8, markup=False)
         if self.collection not in catalog.resources:
-            self.app.notify(f"{self.collection} is not a collection this server describes.",
-                            severity="warning", markup=False)  # fmt: skip
+            self.app.notify(
+                f"{self.collection} is not a collection this server describes.", severity="warning", markup=False
+            )
         if self.collection not in self._curated and self.columns:
             self._set_columns()  # the schema gives better generic columns than the first page did
             self.table.redraw()
@@ -139,8 +143,13 @@ class ExplorerScreen(Screen[None]):
 
     def place(self) -> Place:
         row = self.table.current
-        return Place(self.collection, self.filter_text, list(self.sort),
-                     str(row["_id"]) if row and "_id" in row else None, self.table.cursor)  # fmt: skip
+        return Place(
+            self.collection,
+            self.filter_text,
+            list(self.sort),
+            str(row["_id"]) if row and "_id" in row else None,
+            self.table.cursor,
+        )
 
     def open(self, place: Place, *, push: bool = True) -> None:
         if push and self.collection:
@@ -209,9 +218,13 @@ class ExplorerScreen(Screen[None]):
                 return
             try:
                 page = await self.session.client.list(
-                    self.collection, where=self.where or None, sort=self.sort or None, page=number,
-                    max_results=model.page_size, projection=projection(self.columns),
-                )  # fmt: skip
+                    self.collection,
+                    where=self.where or None,
+                    sort=self.sort or None,
+                    page=number,
+                    max_results=model.page_size,
+                    projection=projection(self.columns),
+                )
             except ApiError as error:
                 if generation == model.generation:
                     model.loading.discard(number)
@@ -267,8 +280,12 @@ class ExplorerScreen(Screen[None]):
             text = Text("loading…", style="dim")
         else:
             text = Text()
-            text.append(f"{table.cursor + 1 if count else 0:,} of {count:,}" if model.total is not None
-                        else f"{table.cursor + 1:,} of {count:,}+", style="bold")  # fmt: skip
+            text.append(
+                f"{table.cursor + 1 if count else 0:,} of {count:,}"
+                if model.total is not None
+                else f"{table.cursor + 1:,} of {count:,}+",
+                style="bold",
+            )
             text.append(f"  · {model.loaded_rows:,} loaded")
             text.append(f"  · sort {format_sort(self.sort) or 'server order'}")
             if self.refresh_timer is not None:
@@ -393,9 +410,19 @@ class ExplorerScreen(Screen[None]):
         answers = []
         try:
             for number in numbers:
-                answers.append((number, await self.session.client.list(
-                    self.collection, where=self.where or None, sort=self.sort or None, page=number,
-                    max_results=model.page_size, projection=projection(self.columns))))  # fmt: skip
+                answers.append(
+                    (
+                        number,
+                        await self.session.client.list(
+                            self.collection,
+                            where=self.where or None,
+                            sort=self.sort or None,
+                            page=number,
+                            max_results=model.page_size,
+                            projection=projection(self.columns),
+                        ),
+                    )
+                )
         except ApiError as error:
             self.show_error(error)
             return
@@ -437,8 +464,15 @@ class ExplorerScreen(Screen[None]):
                 now = directions.get(column.key)
                 state = " ▲ ascending" if now == 1 else " ▼ descending" if now == -1 else ""
                 choices.append((column.key, Text(f"{column.title}{state}")))
-        choices.append(("_created", Text("Created" + (" ▲" if directions.get("_created") == 1 else
-                                                       " ▼" if directions.get("_created") == -1 else ""))))  # fmt: skip
+        choices.append(
+            (
+                "_created",
+                Text(
+                    "Created"
+                    + (" ▲" if directions.get("_created") == 1 else " ▼" if directions.get("_created") == -1 else "")
+                ),
+            )
+        )
 
         def chosen(key: str | None) -> None:
             if key:
@@ -519,3 +553,20 @@ class ExplorerScreen(Screen[None]):
             self.app.notify(f"Jobs do not point at {self.collection}.", timeout=3)
             return
         self.open(Place("jobs", text))
+
+    # -- writes (see explorer_writes.py) ------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        self.writes.edit()
+
+    def action_create(self) -> None:
+        self.writes.create()
+
+    def action_delete(self) -> None:
+        self.writes.delete()
+
+    def action_toggle_pause(self) -> None:
+        self.writes.toggle_pause()
+
+    def action_run_now(self) -> None:
+        self.writes.run_now()

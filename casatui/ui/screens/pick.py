@@ -26,8 +26,9 @@ class PickScreen(ModalScreen[str | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel", show=False)]
 
-    def __init__(self, title: str, choices: Sequence[tuple[str, Text | str]], *, narrow: bool = True,
-                 hint: str = "") -> None:  # fmt: skip
+    def __init__(
+        self, title: str, choices: Sequence[tuple[str, Text | str]], *, narrow: bool = True, hint: str = ""
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = list(choices)

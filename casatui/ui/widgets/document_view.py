@@ -74,8 +74,9 @@ class DocumentView(VerticalScroll, can_focus=True):
             self._body.update(Text(note or "", style="dim"))
             return
         theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
-        self._body.update(render_document(document, show_server_fields=self.show_server_fields,
-                                          limit=self.limit, theme=theme))  # fmt: skip
+        self._body.update(
+            render_document(document, show_server_fields=self.show_server_fields, limit=self.limit, theme=theme)
+        )
 
     def toggle_server_fields(self) -> None:
         self.show_server_fields = not self.show_server_fields

@@ -1,0 +1,494 @@
+"""Profiles, environment variables, token sources and paths: everything casatui needs before it connects.
+
+The file is TOML, at `$CASATUI_CONFIG` if set, else `config.toml` in `platformdirs.user_config_dir("casatui")`:
+
+    default_profile = "prod"
+    [ui]                                  # theme, auto_refresh_seconds, [ui.columns], [ui.sort]
+    [profiles.prod]
+    url = "https://api.cloudcasa.io"
+    token_env = "CC_PROD_TOKEN"           # or token_command = ["pass", "show", "cc"], or token = "…" (mode 0600 only)
+    read_only = true
+
+`load_config()` reads and checks the file (unknown keys, wrong types and TOML syntax errors are `ConfigError`s naming
+the file, the table and the key); `resolve()` merges it with the command line and the environment into a `Resolved`.
+
+Precedence, key by key: **flags > environment > profile > defaults**.
+
+- profile: `--profile` > `$CASATUI_PROFILE` > `default_profile` > the only profile > a built-in empty "default".
+- url: `--url` > `$CLOUDCASA_URL` > profile `url` > https://api.cloudcasa.io/api/v1 (normalised by `normalize_root`).
+- token: `$CLOUDCASA_API_TOKEN` > the profile's single source (`token_env`, `token_command` or `token`) > none.
+- read_only, protected: flag (read_only only) > `$CASATUI_READ_ONLY` / `$CASATUI_PROTECTED` (1/0, true/false,
+  yes/no, on/off) > profile > False.
+- insecure, allow_http, ca_cert: flag > profile > False / None. An explicit `--ca-cert` beats a profile's
+  `insecure` unless `--insecure` is given too; `verify` is False when insecure, else the CA path, else True.
+- connect_timeout, read_timeout: profile > `casatui.api.client.Timeouts` defaults.
+- theme, auto_refresh_seconds, columns, sort: profile > `[ui]` > defaults; columns and sort merge per resource.
+
+Empty environment variables count as unset. The token never appears in a repr, a message or a description.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+
+from .api.client import Timeouts
+from .api.query import FilterError, parse_sort
+from .api.urls import DEFAULT_ROOT, RootError, normalize_root
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
+
+APP_NAME = "casatui"
+DEFAULT_PROFILE = "default"
+DEFAULT_AUTO_REFRESH = 10.0
+COMMAND_TIMEOUT = 20.0  # seconds a token_command may take
+TOKEN_ENV = "CLOUDCASA_API_TOKEN"
+URL_ENV = "CLOUDCASA_URL"
+PROFILE_ENV = "CASATUI_PROFILE"
+CONFIG_ENV = "CASATUI_CONFIG"
+STATE_ENV = "CASATUI_STATE_DIR"
+# what `casatui.ui.columns.from_config` reads from a column table, and the TOML type of each
+COLUMN_KEYS = {**dict.fromkeys(("key", "title", "kind", "ref", "end"), "string"), "width": "integer", "flex": "boolean"}
+COLUMN_KEYS["sortable"] = "boolean"
+
+Columns = dict[str, list[Any]]  # resource -> [dotted path | {key, title, kind, ref, end, width, flex, sortable}]
+Runner = Callable[[list[str]], "subprocess.CompletedProcess[str]"]
+
+
+class ConfigError(ValueError):
+    """One line, naming the problem (file, profile, key) and what to do. Never contains a token."""
+
+
+def _environ(env: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if env is None else env
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    """`$CASATUI_CONFIG` if set, else `config.toml` in the platform's user config directory."""
+    explicit = _environ(env).get(CONFIG_ENV, "")
+    if explicit:
+        return Path(explicit).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def state_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where drafts, history and logs go: `$CASATUI_STATE_DIR`, else the user state directory (not created here)."""
+    explicit = _environ(env).get(STATE_ENV, "")
+    return Path(explicit).expanduser() if explicit else Path(platformdirs.user_state_dir(APP_NAME))
+
+
+@dataclass(frozen=True)
+class TokenSource:
+    kind: Literal["flag-env", "env", "command", "file", "none"]
+    detail: str  # "$CLOUDCASA_API_TOKEN", "$CC_PROD_TOKEN", "command `pass show cc`", "`token` in /path/config.toml"
+
+    def describe(self) -> str:
+        if self.kind == "none":
+            return f"no token is set (export ${TOKEN_ENV}, or give the profile a token_env or token_command)"
+        return f"the token comes from {self.detail}"
+
+
+@dataclass
+class Profile:
+    name: str
+    url: str | None = None
+    token_env: str | None = None
+    token_command: list[str] | None = None
+    token: str | None = field(default=None, repr=False)
+    read_only: bool | None = None
+    protected: bool | None = None
+    ca_cert: str | None = None
+    insecure: bool | None = None
+    allow_http: bool | None = None
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
+    theme: str | None = None
+    auto_refresh_seconds: float | None = None
+    columns: Columns = field(default_factory=dict)
+    sort: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class UiDefaults:
+    theme: str | None = None
+    auto_refresh_seconds: float | None = None
+    columns: Columns = field(default_factory=dict)
+    sort: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Config:
+    path: Path | None = None  # None when no file exists
+    default_profile: str | None = None
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    ui: UiDefaults = field(default_factory=UiDefaults)
+
+
+# --- reading and checking the file ---------------------------------------------------------------------------------
+
+_TOML_TYPES = {str: "string", bool: "boolean", int: "integer", float: "float", list: "array", dict: "table"}
+_EXPECTED = {
+    "string": ("a string", lambda v: isinstance(v, str)),
+    "boolean": ("a boolean (true or false)", lambda v: isinstance(v, bool)),
+    "number": ("a number", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)),
+    "integer": ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
+    "table": ("a table", lambda v: isinstance(v, dict)),
+}
+_UI_KEYS = {"theme": "string", "auto_refresh_seconds": "number", "columns": "table", "sort": "table"}
+_PROFILE_KEYS = {
+    **dict.fromkeys(("url", "token_env", "token", "ca_cert"), "string"),
+    **dict.fromkeys(("read_only", "protected", "insecure", "allow_http"), "boolean"),
+    **dict.fromkeys(("connect_timeout", "read_timeout"), "number"),
+    "token_command": "command",
+    **_UI_KEYS,
+}
+_TOKEN_KEYS = ("token_env", "token_command", "token")
+
+
+class _File:
+    """Checks one parsed file; every message starts with its path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def error(self, where: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {where}: {message}")
+
+    def keys(self, table: Mapping[str, Any], allowed: Mapping[str, str] | tuple[str, ...], where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, list(allowed), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(allowed)
+                raise self.error(where, f"unknown key '{key}' ({hint})")
+
+    def value(self, table: Mapping[str, Any], key: str, kind: str, where: str) -> Any:
+        if key not in table:
+            return None
+        value = table[key]
+        expected, check = _EXPECTED[kind]
+        if not check(value):
+            got = _TOML_TYPES.get(type(value), "date/time")  # never the value: it may be a token
+            raise self.error(where, f"{key} must be {expected} (found a TOML {got})")
+        if kind in ("number", "integer") and value <= 0:
+            raise self.error(where, f"{key} must be more than 0")
+        return float(value) if kind == "number" else value
+
+    def command(self, table: Mapping[str, Any], where: str) -> list[str] | None:
+        raw = table.get("token_command")
+        if raw is None:
+            return None
+        if isinstance(raw, str):
+            try:
+                argv = shlex.split(raw)
+            except ValueError as error:
+                raise self.error(where, f"token_command cannot be split into words: {error}") from None
+        elif isinstance(raw, list) and all(isinstance(word, str) for word in raw):
+            argv = list(raw)
+        else:
+            raise self.error(where, "token_command must be an array of strings or a string")
+        if not argv or not argv[0]:
+            raise self.error(where, "token_command is empty")
+        return argv
+
+    def columns(self, table: Mapping[str, Any], where: str) -> Columns:
+        result: Columns = {}
+        for resource, specs in table.items():
+            here = f"{where}.columns.{resource}"
+            if not isinstance(specs, list):
+                raise self.error(where + ".columns", f"{resource} must be an array of columns")
+            for spec in specs:
+                if isinstance(spec, dict):
+                    self.keys(spec, COLUMN_KEYS, here)
+                    if not isinstance(spec.get("key"), str) or not spec["key"]:
+                        raise self.error(here, 'a column table needs key = "a.dotted.path"')
+                    for key, kind in COLUMN_KEYS.items():
+                        self.value(spec, key, kind, here)
+                elif not isinstance(spec, str) or not spec:
+                    raise self.error(here, "each column is a dotted path or a table {key, title, kind, ref, width}")
+            result[resource] = list(specs)
+        return result
+
+    def sorts(self, table: Mapping[str, Any], where: str) -> dict[str, str]:
+        for resource, text in table.items():
+            if not isinstance(text, str):
+                raise self.error(where + ".sort", f'{resource} must be a string like "-start_time"')
+            try:
+                parse_sort(text)
+            except FilterError as error:
+                raise self.error(where + ".sort", f"{resource}: {error}") from None
+        return dict(table)
+
+    def ui(self, table: Mapping[str, Any], where: str, check_keys: bool = False) -> UiDefaults:
+        if check_keys:
+            self.keys(table, _UI_KEYS, where)
+        return UiDefaults(
+            theme=self.value(table, "theme", "string", where),
+            auto_refresh_seconds=self.value(table, "auto_refresh_seconds", "number", where),
+            columns=self.columns(self.value(table, "columns", "table", where) or {}, where),
+            sort=self.sorts(self.value(table, "sort", "table", where) or {}, where),
+        )
+
+    def profile(self, name: str, table: Any) -> Profile:
+        where = f"[profiles.{name}]"
+        if not isinstance(table, dict):
+            raise self.error(where, "a profile must be a table")
+        self.keys(table, _PROFILE_KEYS, where)
+        sources = [key for key in _TOKEN_KEYS if key in table]
+        if len(sources) > 1:
+            raise self.error(where, f"{' and '.join(sources)} are set: keep exactly one token source")
+        if table.get("insecure") is True and "ca_cert" in table:
+            raise self.error(where, "ca_cert and insecure = true contradict each other: keep one")
+        ui = self.ui(table, where)
+        profile = Profile(
+            name=name,
+            token_command=self.command(table, where),
+            theme=ui.theme,
+            auto_refresh_seconds=ui.auto_refresh_seconds,
+            columns=ui.columns,
+            sort=ui.sort,
+            **{
+                key: self.value(table, key, kind, where)
+                for key, kind in _PROFILE_KEYS.items()
+                if key not in _UI_KEYS and kind != "command"
+            },
+        )
+        if profile.token_env is not None and not profile.token_env.strip():
+            raise self.error(where, "token_env is empty: name an environment variable")
+        if profile.token is not None and not _private(self.path):
+            raise ConfigError(
+                f"{self.path} holds a token in {where} but other users may read it: "
+                f"run `chmod 600 {shlex.quote(str(self.path))}`, or use token_env or token_command instead"
+            )
+        return profile
+
+
+def _private(path: Path) -> bool:
+    if os.name == "nt":  # pragma: no cover - permission bits mean nothing there
+        return True
+    return path.stat().st_mode & 0o077 == 0
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read and check the config file.
+
+    `path` None means `config_path(env)`, and then a missing file is an empty `Config` - unless `$CASATUI_CONFIG`
+    named it. A `path` given explicitly must exist.
+    """
+    explicit = path is not None or bool(_environ(env).get(CONFIG_ENV))
+    path = path if path is not None else config_path(env)
+    if not path.exists():
+        if not explicit:
+            return Config()
+        origin = f"${CONFIG_ENV} names " if _environ(env).get(CONFIG_ENV) else ""
+        raise ConfigError(f"{origin}{path}, which does not exist: create it or correct the path")
+    try:
+        with path.open("rb") as file:
+            data = tomllib.load(file)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from None
+    checker = _File(path)
+    checker.keys(data, ("default_profile", "ui", "profiles"), "top level")
+    profiles = checker.value(data, "profiles", "table", "top level") or {}
+    return Config(
+        path=path,
+        default_profile=checker.value(data, "default_profile", "string", "top level"),
+        profiles={name: checker.profile(name, table) for name, table in profiles.items()},
+        ui=checker.ui(checker.value(data, "ui", "table", "top level") or {}, "[ui]", check_keys=True),
+    )
+
+
+# --- merging the file, the environment and the command line ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flags:
+    """What the command line said (None = not given)."""
+
+    profile: str | None = None
+    url: str | None = None
+    read_only: bool | None = None
+    ca_cert: str | None = None
+    insecure: bool | None = None
+    allow_http: bool | None = None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Everything needed to connect and to configure the UI."""
+
+    profile: str
+    url: str
+    token: str = field(repr=False)
+    token_source: TokenSource = TokenSource("none", "")
+    read_only: bool = False
+    protected: bool = False
+    verify: bool | str = True
+    allow_http: bool = False
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    theme: str | None = None
+    auto_refresh_seconds: float = DEFAULT_AUTO_REFRESH
+    columns: Columns = field(default_factory=dict)
+    sort: dict[str, str] = field(default_factory=dict)
+
+    def describe_auth(self) -> str:
+        """For 401/403 messages: "Profile prod; the token comes from $CC_PROD_TOKEN." """
+        return f"Profile {self.profile}; {self.token_source.describe()}."
+
+
+def _first(*values: Any) -> Any:
+    return next((value for value in values if value is not None), None)
+
+
+_ENV_BOOLS = {**dict.fromkeys(("1", "true", "yes", "on"), True), **dict.fromkeys(("0", "false", "no", "off"), False)}
+
+
+def _env_bool(env: Mapping[str, str], name: str) -> bool | None:
+    text = env.get(name, "").strip().lower()
+    if text and text not in _ENV_BOOLS:
+        raise ConfigError(f"${name} must be 1 or 0 (or true/false, yes/no, on/off), not {text!r}")
+    return _ENV_BOOLS.get(text)
+
+
+def _choose_profile(config: Config, flags: Flags, env: Mapping[str, str]) -> Profile:
+    choices = [
+        (flags.profile, "--profile"),
+        (env.get(PROFILE_ENV) or None, f"${PROFILE_ENV}"),
+        (config.default_profile, f"default_profile in {config.path}"),
+    ]
+    name, origin = next(((n, o) for n, o in choices if n), (None, ""))
+    if name is None:
+        if len(config.profiles) == 1:
+            return next(iter(config.profiles.values()))
+        return config.profiles.get(DEFAULT_PROFILE) or Profile(DEFAULT_PROFILE)
+    if name in config.profiles:
+        return config.profiles[name]
+    if name == DEFAULT_PROFILE:
+        return Profile(DEFAULT_PROFILE)
+    known = ", ".join(sorted(config.profiles)) or "none"
+    where = f" in {config.path}" if config.path else " (no config file)"
+    raise ConfigError(f"{origin} names profile '{name}', which does not exist{where}; known profiles: {known}")
+
+
+def run_token_command(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run a token command without a shell; stdin is closed so a prompt fails instead of hanging."""
+    return subprocess.run(
+        argv, capture_output=True, encoding="utf-8", errors="replace", timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL
+    )
+
+
+def _command_token(profile: Profile, argv: list[str], run_command: Runner | None) -> str:
+    shown = f"profile {profile.name}: token_command `{shlex.join(argv)}`"
+    try:
+        result = (run_command or run_token_command)(argv)
+    except subprocess.TimeoutExpired:
+        raise ConfigError(f"{shown} did not finish within {COMMAND_TIMEOUT:g} s") from None
+    except OSError as error:  # never chain: nothing of the command's output may follow the message
+        raise ConfigError(f"{shown} could not start: {error.strerror or type(error).__name__}") from None
+    if result.returncode != 0:
+        lines = [line.strip() for line in (result.stderr or "").splitlines() if line.strip()]
+        said = f": {lines[0][:200]}" if lines else " (nothing on stderr)"
+        raise ConfigError(f"{shown} failed with exit status {result.returncode}{said}")
+    token = (result.stdout or "").strip().splitlines()[:1]  # `pass` convention: the first line is the secret
+    if not token or not token[0].strip():
+        raise ConfigError(f"{shown} printed no token")
+    return token[0].strip()
+
+
+def _token(
+    profile: Profile, config: Config, env: Mapping[str, str], run_command: Runner | None
+) -> tuple[str, TokenSource]:
+    token, source = "", TokenSource("none", "")
+    if env.get(TOKEN_ENV, "").strip():
+        shadowed = next((f", which overrides the profile's {key}" for key in _TOKEN_KEYS if getattr(profile, key)), "")
+        token, source = env[TOKEN_ENV].strip(), TokenSource("flag-env", f"${TOKEN_ENV}{shadowed}")
+    elif profile.token_env:
+        token = env.get(profile.token_env, "").strip()
+        if not token:
+            raise ConfigError(f"profile {profile.name}: ${profile.token_env} is not set; export it or change token_env")
+        source = TokenSource("env", f"${profile.token_env}")
+    elif profile.token_command:
+        token = _command_token(profile, profile.token_command, run_command)
+        source = TokenSource("command", f"command `{shlex.join(profile.token_command)}`")
+    elif profile.token:
+        token, source = profile.token.strip(), TokenSource("file", f"`token` in {config.path}")
+    if any(ord(char) < 32 or ord(char) == 127 for char in token):
+        raise ConfigError(f"profile {profile.name}: the token from {source.detail} holds a control character")
+    return token, source
+
+
+def _ca_cert(value: str, from_profile: bool, config: Config) -> str:
+    path = Path(value).expanduser()
+    if from_profile and not path.is_absolute() and config.path is not None:
+        path = config.path.parent / path
+    if not path.is_file():
+        origin = f"ca_cert in {config.path}" if from_profile else "--ca-cert"
+        raise ConfigError(f"{origin}: the CA bundle {path} does not exist")
+    return str(path)
+
+
+def resolve(
+    config: Config,
+    flags: Flags | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    run_command: Runner | None = None,
+) -> Resolved:
+    """Merge flags > environment > profile > defaults into what the client and the UI need (see the module doc)."""
+    flags = flags or Flags()
+    env = _environ(env)
+    profile = _choose_profile(config, flags, env)
+    label = f"profile {profile.name}"
+
+    allow_http = bool(_first(flags.allow_http, profile.allow_http, False))
+    url_choices = [(flags.url, "--url"), (env.get(URL_ENV), f"${URL_ENV}"), (profile.url, f"{label}: url")]
+    raw_url, url_origin = next(((u, o) for u, o in url_choices if u), (DEFAULT_ROOT, "the default URL"))
+    try:
+        url = normalize_root(raw_url, allow_http=allow_http)
+    except RootError as error:
+        raise ConfigError(f"{url_origin}: {error}") from None
+
+    insecure = bool(_first(flags.insecure, profile.insecure, False))
+    if flags.ca_cert and flags.insecure is None:
+        insecure = False  # an explicit --ca-cert beats a profile's insecure
+    if flags.ca_cert and flags.insecure:
+        raise ConfigError("--ca-cert and --insecure contradict each other: give one")
+    verify: bool | str = True
+    if insecure:
+        verify = False
+    elif flags.ca_cert or profile.ca_cert:
+        verify = _ca_cert(flags.ca_cert or profile.ca_cert or "", not flags.ca_cert, config)
+
+    token, source = _token(profile, config, env, run_command)
+    defaults = Timeouts()
+    return Resolved(
+        profile=profile.name,
+        url=url,
+        token=token,
+        token_source=source,
+        read_only=bool(_first(flags.read_only, _env_bool(env, "CASATUI_READ_ONLY"), profile.read_only, False)),
+        protected=bool(_first(_env_bool(env, "CASATUI_PROTECTED"), profile.protected, False)),
+        verify=verify,
+        allow_http=allow_http,
+        timeouts=Timeouts(
+            connect=_first(profile.connect_timeout, defaults.connect),
+            read=_first(profile.read_timeout, defaults.read),
+        ),
+        theme=_first(profile.theme, config.ui.theme),
+        auto_refresh_seconds=_first(profile.auto_refresh_seconds, config.ui.auto_refresh_seconds, DEFAULT_AUTO_REFRESH),
+        columns={**config.ui.columns, **profile.columns},
+        sort={**config.ui.sort, **profile.sort},
+    )

@@ -1,0 +1,269 @@
+"""What an edit does, apart from how it looks: the buffer, its parsing, the save and what each answer means.
+
+No Textual here: the editor screen shows these outcomes, and tests drive them directly against the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import difflib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..api.client import CasaClient, Item
+from ..api.edits import MergeResult, diff, merge3, strip_server_fields
+from ..api.errors import (
+    ApiError,
+    EtagMismatch,
+    NoChange,
+    NotFound,
+    PatchNotPossible,
+    PreconditionRequired,
+    ValidationFailed,
+)
+
+SERVER_MANAGED = ("_id", "_etag", "_created", "_updated", "_links")
+# Fields CloudCasa fills in itself; a new document must not carry them (Eve refuses read-only fields on POST).
+SERVER_OWNED = ("status", "cc_user_email", "org_id")
+Method = Literal["PUT", "PATCH"]
+
+
+def buffer_text(document: Mapping[str, Any]) -> str:
+    """The editable part of a document, as two-space-indented JSON (server-managed fields are not in it)."""
+    editable = {k: v for k, v in document.items() if k not in SERVER_MANAGED and k != "_status"}
+    return json.dumps(editable, indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    message: str
+    line: int  # 1-based, as people count
+    column: int
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+def parse_buffer(text: str) -> dict[str, Any] | ParseProblem:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        return ParseProblem(error.msg, error.lineno, error.colno)
+    except RecursionError:
+        return ParseProblem("nested too deeply", 1, 1)
+    if not isinstance(value, dict):
+        return ParseProblem("a document must be a JSON object ({ … })", 1, 1)
+    return value
+
+
+def with_identity(base: Mapping[str, Any], edited: Mapping[str, Any]) -> dict[str, Any]:
+    """The edited fields plus the identity of the version they were edited from."""
+    return {**edited, **{k: base[k] for k in ("_id", "_etag") if k in base}}
+
+
+def status_changed(base: Mapping[str, Any], edited: Mapping[str, Any]) -> bool:
+    return base.get("status") != edited.get("status")
+
+
+def diff_lines(old: Mapping[str, Any], new: Mapping[str, Any], context: int = 3) -> list[tuple[str, str]]:
+    """A unified diff of the two documents as indented JSON: (kind, text) with kind in "+", "-", " ", "@"."""
+    before = buffer_text(old).splitlines()
+    after = buffer_text(new).splitlines()
+    lines: list[tuple[str, str]] = []
+    for line in difflib.unified_diff(before, after, lineterm="", n=context):
+        if line.startswith(("---", "+++")):
+            continue
+        kind = line[:1] if line[:1] in "+-@" else " "
+        lines.append((kind, line[1:] if kind != "@" else line))
+    return lines
+
+
+def changed_paths(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    from ..api.edits import format_path
+
+    return [format_path(change.path) for change in diff(strip_server_fields(old), strip_server_fields(new))]
+
+
+# -- where a JSON path sits in the buffer (to put the cursor on a 422 issue) ---------------------------------
+
+
+def locate(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:
+    """(line, column), 0-based, of the key or item at `path` in JSON `text`. When the path goes deeper than the
+    text, the deepest part found; None when even its first step is missing. Steps may be list indexes given as
+    digits (`schedules.0.retainDays`, as Eve's `_issues` write them)."""
+    found: dict[tuple[str | int, ...], int] = {}
+    with contextlib.suppress(IndexError, ValueError, RecursionError):  # a broken buffer: use what was found
+        _scan(text, _skip(text, 0), (), found, depth=0)
+    key: tuple[str | int, ...] = ()
+    for step in path:
+        if (*key, step) in found:
+            key = (*key, step)
+        elif isinstance(step, str) and step.isdigit() and (*key, int(step)) in found:
+            key = (*key, int(step))
+        else:
+            break
+    if not key:
+        return None
+    offset = found[key]
+    return text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1)
+
+
+def _skip(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t\r\n":
+        i += 1
+    return i
+
+
+def _string_end(text: str, i: int) -> int:
+    i += 1
+    while text[i] != '"':
+        i += 2 if text[i] == "\\" else 1
+    return i + 1
+
+
+def _scan(text: str, i: int, path: tuple[str | int, ...], found: dict[tuple[str | int, ...], int], depth: int) -> int:
+    if depth > 200:
+        raise ValueError("too deep")
+    char = text[i]
+    if char == "{":
+        i = _skip(text, i + 1)
+        while text[i] != "}":
+            end = _string_end(text, i)
+            key = json.loads(text[i:end])
+            found.setdefault((*path, key), i)
+            i = _skip(text, end)
+            i = _skip(text, i + 1)  # the colon
+            i = _skip(text, _scan(text, i, (*path, key), found, depth + 1))
+            if text[i] == ",":
+                i = _skip(text, i + 1)
+        return i + 1
+    if char == "[":
+        i = _skip(text, i + 1)
+        index = 0
+        while text[i] != "]":
+            found.setdefault((*path, index), i)
+            i = _skip(text, _scan(text, i, (*path, index), found, depth + 1))
+            if text[i] == ",":
+                i = _skip(text, i + 1)
+            index += 1
+        return i + 1
+    if char == '"':
+        return _string_end(text, i)
+    while i < len(text) and text[i] not in ",}] \t\r\n":
+        i += 1
+    return i
+
+
+# -- saving ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Saved:
+    item: Item
+    method: Method
+
+
+@dataclass
+class NothingChanged:
+    pass
+
+
+@dataclass
+class Conflict:
+    """412: someone else saved first. `current` is their version; `merge` is base/yours/theirs merged."""
+
+    current: Item
+    merge: MergeResult
+    yours: dict[str, Any]
+
+
+@dataclass
+class Deleted:
+    """The document is gone from the server (404 on save or on fetching the current version)."""
+
+
+@dataclass
+class Invalid:
+    error: ValidationFailed
+
+
+@dataclass
+class PatchRefused:
+    error: PatchNotPossible
+
+
+@dataclass
+class Failed:
+    error: ApiError
+
+
+Outcome = Saved | NothingChanged | Conflict | Deleted | Invalid | PatchRefused | Failed
+
+
+async def save(client: CasaClient, base: Item, edited: Mapping[str, Any], method: Method) -> Outcome:
+    """Write `edited` over the version `base` holds (If-Match: base.etag) and say what came of it.
+
+    On success `base` itself is the new version (new etag). On a 412 the current version is fetched and merged
+    three ways; on a 428 (no etag was sent) the etag is fetched and, if the document did not change, the write
+    is made once more with it.
+    """
+    document = with_identity(base.data, edited)
+    attempt = copy.copy(base)
+    for _ in range(2):
+        try:
+            if method == "PUT":
+                await client.replace(attempt, document)
+            else:
+                await client.patch(attempt, document)
+        except NoChange:
+            return NothingChanged()
+        except PatchNotPossible as error:
+            return PatchRefused(error)
+        except ValidationFailed as error:
+            return Invalid(error)
+        except NotFound:
+            return Deleted()
+        except EtagMismatch:
+            return await _conflict(client, base, document)
+        except PreconditionRequired:
+            try:
+                current = await client.get(base.collection, base.id)
+            except NotFound:
+                return Deleted()
+            except ApiError as error:
+                return Failed(error)
+            assert current is not None
+            if strip_server_fields(current.data) != strip_server_fields(base.data):
+                return _merge(base, document, current)
+            attempt.etag = current.etag  # unchanged: write again, with the etag this time
+            continue
+        except ApiError as error:
+            return Failed(error)
+        base.data, base.etag, base.headers = attempt.data, attempt.etag, attempt.headers
+        return Saved(base, method)
+    return Failed(ApiError("The server kept asking for an etag.", method=method, path=base.url_path))
+
+
+async def _conflict(client: CasaClient, base: Item, document: Mapping[str, Any]) -> Outcome:
+    try:
+        current = await client.get(base.collection, base.id)
+    except NotFound:
+        return Deleted()
+    except ApiError as error:
+        return Failed(error)
+    assert current is not None
+    return _merge(base, document, current)
+
+
+def _merge(base: Item, document: Mapping[str, Any], current: Item) -> Conflict:
+    yours = strip_server_fields(document)
+    return Conflict(current, merge3(base.data, yours, current.data), yours)
+
+
+async def recreate(client: CasaClient, collection: str, document: Mapping[str, Any]) -> Item:
+    """POST a document that was deleted while being edited (a new `_id`; server-owned fields dropped)."""
+    owned = (*SERVER_MANAGED, *SERVER_OWNED)
+    return await client.create(collection, {k: v for k, v in document.items() if k not in owned})

@@ -1,0 +1,189 @@
+"""After a 412: what you changed, what they changed, and a way through that never loses your edit."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...api.edits import MISSING, Change, Conflict, Path, format_path, resolve
+from ..edit_flow import Conflict as ConflictOutcome
+
+Kind = Literal["apply", "keep", "discard", "overwrite", "file", "edit"]
+Side = Literal["yours", "theirs", "base"]
+SIDES: tuple[Side, ...] = ("yours", "theirs", "base")
+
+
+@dataclass
+class Resolution:
+    kind: Kind
+    document: dict[str, Any] | None = None  # the document to save or to edit, for apply / edit
+
+
+def short(value: Any, limit: int = 60) -> str:
+    if value is MISSING:
+        return "(absent)"
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def changes_text(changes: list[Change], style: str) -> Text:
+    text = Text()
+    if not changes:
+        text.append("  nothing\n", style="dim")
+    for change in changes:
+        text.append(f"  {format_path(change.path)}", style=f"bold {style}")
+        text.append(f"  {short(change.old, 40)} → {short(change.new, 40)}\n")
+    return text
+
+
+class ConflictScreen(Screen[Resolution]):
+    AUTO_FOCUS = "#paths"
+    DEFAULT_CSS = """
+    ConflictScreen #conflict-title { padding: 0 1; background: $warning 30%; text-style: bold; height: auto; }
+    ConflictScreen #sides { height: auto; max-height: 45%; }
+    ConflictScreen .side { width: 1fr; padding: 0 1; height: auto; }
+    ConflictScreen #paths { height: 1fr; border: round $warning; }
+    ConflictScreen #verdict { padding: 0 1; height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "apply", "Apply mine to theirs & save", show=True),
+        Binding("y", "choose('yours')", "Take yours", show=True),
+        Binding("t", "choose('theirs')", "Take theirs", show=True),
+        Binding("b", "choose('base')", "Take the original", show=False),
+        Binding("e", "edit_merged", "Edit the merge", show=True),
+        Binding("k,escape", "keep", "Keep editing", show=True),
+        Binding("d", "discard", "Discard mine, reload", show=True),
+        Binding("o", "overwrite", "Overwrite with mine", show=True),
+        Binding("w", "file", "Mine to a file", show=True),
+    ]
+
+    def __init__(self, label: str, outcome: ConflictOutcome) -> None:
+        super().__init__()
+        self.label = label
+        self.outcome = outcome
+        self.conflicts: list[Conflict] = list(outcome.merge.conflicts)
+        self.choices: dict[Path, Side] = {c.path: "yours" for c in self.conflicts}
+
+    def compose(self) -> ComposeResult:
+        merge = self.outcome.merge
+        yield Static(
+            Text(
+                f"{self.label} changed on the server while you edited it (412). Your edit is safe: choose how to go on."
+            ),
+            id="conflict-title",
+        )
+        with VerticalScroll(id="sides", can_focus=False), Horizontal():
+            with Vertical(classes="side"):
+                yield Static(Text("You changed", style="bold green"))
+                yield Static(changes_text(merge.yours_changes, "green"))
+            with Vertical(classes="side"):
+                yield Static(Text(f"They changed (etag {self.outcome.current.etag[:12]}…)", style="bold yellow"))
+                yield Static(changes_text(merge.theirs_changes, "yellow"))
+        yield Static(self._verdict(), id="verdict")
+        if self.conflicts:
+            yield OptionList(*[self._option(c) for c in self.conflicts], id="paths")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.conflicts:
+            self.query_one("#paths", OptionList).highlighted = 0
+
+    def _verdict(self) -> Text:
+        if not self.conflicts:
+            return Text(
+                "No overlap: your changes apply cleanly to the current version. Press a to save them on top "
+                "of it (with its new etag).",
+                style="green",
+            )
+        return Text(
+            f"{len(self.conflicts)} path(s) changed on both sides. For each, take yours (y), theirs (t) or "
+            "the original (b); then press a to save, or e to edit the result.",
+            style="yellow",
+        )
+
+    def _option(self, conflict: Conflict) -> Option:
+        chosen = self.choices[conflict.path]
+        text = Text(format_path(conflict.path), style="bold")
+        text.append(f"   ▸ {chosen}\n", style="cyan")
+        for side, value in (("yours", conflict.yours), ("theirs", conflict.theirs), ("base", conflict.base)):
+            marker = "●" if side == chosen else " "
+            text.append(f"   {marker} {side:<6} {short(value, 70)}\n", style="" if side == chosen else "dim")
+        return Option(text, id=format_path(conflict.path))
+
+    def merged(self) -> dict[str, Any]:
+        return resolve(self.outcome.merge, self.choices) if self.conflicts else dict(self.outcome.merge.merged)
+
+    def action_choose(self, side: Side) -> None:
+        if not self.conflicts:
+            return
+        paths = self.query_one("#paths", OptionList)
+        index = paths.highlighted if paths.highlighted is not None else 0
+        conflict = self.conflicts[index]
+        self.choices[conflict.path] = side
+        paths.replace_option_prompt_at_index(index, self._option(conflict).prompt)
+
+    @on(OptionList.OptionSelected, "#paths")
+    def _cycle(self, event: OptionList.OptionSelected) -> None:
+        conflict = self.conflicts[event.option_index]
+        current = self.choices[conflict.path]
+        self.action_choose(SIDES[(SIDES.index(current) + 1) % len(SIDES)])
+
+    def action_apply(self) -> None:
+        self.dismiss(Resolution("apply", self.merged()))
+
+    def action_edit_merged(self) -> None:
+        self.dismiss(Resolution("edit", self.merged()))
+
+    def action_keep(self) -> None:
+        self.dismiss(Resolution("keep"))
+
+    def action_discard(self) -> None:
+        self.dismiss(Resolution("discard"))
+
+    def action_overwrite(self) -> None:
+        self.dismiss(Resolution("overwrite", dict(self.outcome.yours)))
+
+    def action_file(self) -> None:
+        self.dismiss(Resolution("file"))
+
+
+class DeletedScreen(ModalScreen[str | None]):
+    """404 while editing: the document is gone. Keep the buffer; offer a file or a re-create."""
+
+    DEFAULT_CSS = """
+    DeletedScreen { align: center middle; }
+    DeletedScreen > Vertical { width: 76; height: auto; border: thick $error; background: $surface; padding: 1 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("w", "pick('file')", "Save mine to a file", show=True),
+        Binding("c", "pick('recreate')", "Re-create it", show=True),
+        Binding("k,escape", "pick('keep')", "Keep editing", show=True),
+    ]
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(f"{self.label} was deleted on the server while you edited it (404).", style="bold"))
+            yield Static(
+                Text(
+                    "Your buffer is untouched. Save it to a file (w), re-create the document from it as a "
+                    "new one (c), or keep editing (k)."
+                )
+            )
+        yield Footer()
+
+    def action_pick(self, choice: str) -> None:
+        self.dismiss(choice)

@@ -1,0 +1,477 @@
+"""The JSON editor: a fresh GET, the editable fields in a code editor, ETag-guarded saves that never lose a key.
+
+The buffer is kept as a draft on disk while it differs from what was loaded; every failure leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from ...api.client import Item
+from ...api.errors import ApiError, ValidationFailed
+from .. import edit_flow
+from ..actions import bindings
+from ..drafts import Draft
+from ..edit_flow import Method, ParseProblem, buffer_text, parse_buffer
+from ..session import Session
+from .confirm import ChoiceScreen
+from .conflict import ConflictScreen, DeletedScreen, Resolution
+from .diff import DiffScreen
+
+DRAFT_DELAY = 1.0  # seconds of quiet typing before the draft is written
+
+
+class EditorScreen(Screen[Item | None]):
+    DEFAULT_CSS = """
+    EditorScreen #edit-header { height: auto; padding: 0 1; background: $panel; }
+    EditorScreen #edit-note { height: auto; padding: 0 1; color: $text-muted; }
+    EditorScreen.-problem #edit-note { color: $error; text-style: bold; }
+    EditorScreen TextArea { height: 1fr; border: none; }
+    EditorScreen #edit-side { width: 46; display: none; border-left: tall $error; }
+    EditorScreen.-issues #edit-side { display: block; }
+    EditorScreen #edit-side-title { padding: 0 1; text-style: bold; color: $error; }
+    EditorScreen #issues { height: 1fr; border: none; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("editor")]
+
+    def __init__(
+        self,
+        session: Session,
+        collection: str,
+        item: Item | None,
+        *,
+        label: str,
+        text: str | None = None,
+        hints: Text | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.collection = collection
+        self.base = item  # the version being edited (None: a new document)
+        self.label = label
+        self.initial = text if text is not None else buffer_text(item.data if item else {})
+        self.saved_text = buffer_text(item.data) if item else ""
+        self.hints = hints
+        self._draft_timer: Timer | None = None
+
+    # -- layout -----------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._header(), id="edit-header")
+        yield Static(self._note(), id="edit-note")
+        with Horizontal():
+            theme = "monokai" if self.app.current_theme.dark else "github_light"
+            editor = TextArea.code_editor(self.initial, language="json", theme=theme, id="buffer")
+            editor.indent_width = 2
+            yield editor
+            with Vertical(id="edit-side"):
+                yield Static("", id="edit-side-title")
+                yield OptionList(id="issues")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.buffer.focus()
+        if self.dirty:
+            self._save_draft()
+        if self.hints is not None:
+            self._show_side("Fields", [Option(self.hints, disabled=True)])
+
+    @property
+    def buffer(self) -> TextArea:
+        return self.query_one("#buffer", TextArea)
+
+    @property
+    def dirty(self) -> bool:
+        return self.buffer.text != self.saved_text if self.is_mounted else self.initial != self.saved_text
+
+    def _header(self) -> Text:
+        text = Text.assemble(("Editing " if self.base else "New document in ", "bold"), (self.label, "bold cyan"))
+        if self.base is not None:
+            data = self.base.data
+            text.append("\n")
+            for key in ("_id", "_etag", "_created", "_updated"):
+                if key in data:
+                    text.append(f"{key} ", style="dim")
+                    text.append(f"{data[key]}   ")
+            if "_links" in data:
+                text.append("_links ", style="dim")
+                text.append(f"{len(data['_links'])} link(s)")
+        return text
+
+    def _note(self, problem: str = "") -> Text:
+        self.set_class(bool(problem), "-problem")
+        if problem:
+            return Text(problem)
+        text = Text(
+            "ctrl+s saves (with If-Match) · esc leaves · f4 opens $EDITOR · the server-managed fields "
+            "above are not in the buffer"
+        )
+        if self.base is not None and "status" in self.base.data:
+            text.append(
+                "\n`status` is server-owned: it stays in the buffer, but changing it is refused by CloudCasa.",
+                style="yellow",
+            )
+        if self.session.client.read_only:
+            text.append("\nRead-only: saving is refused before anything is sent.", style="bold yellow")
+        return text
+
+    def say(self, problem: str = "") -> None:
+        self.query_one("#edit-note", Static).update(self._note(problem))
+
+    # -- drafts -----------------------------------------------------------------------------------------
+
+    def _draft(self) -> Draft:
+        return Draft(
+            profile=self.session.profile,
+            root=self.session.client.root,
+            collection=self.collection,
+            item_id=self.base.id if self.base else None,
+            base=self.base.data if self.base else None,
+            text=self.buffer.text,
+        )
+
+    @on(TextArea.Changed, "#buffer")
+    def _changed(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
+
+    def _save_draft(self) -> None:
+        store = self.session.drafts
+        if store is None:
+            return
+        try:
+            if self.dirty:
+                store.save(self._draft())
+            else:
+                store.remove(self._draft())
+        except OSError as error:
+            self.say(f"The draft could not be written ({error.strerror}); your edit is only in memory.")
+
+    def _forget_draft(self) -> None:
+        if self.session.drafts is not None:
+            self.session.drafts.remove(self._draft())
+
+    # -- saving -----------------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self.run_worker(self._save(), group="save", exclusive=True)
+
+    async def _save(self) -> None:
+        parsed = parse_buffer(self.buffer.text)
+        if isinstance(parsed, ParseProblem):
+            self.buffer.cursor_location = (parsed.line - 1, max(0, parsed.column - 1))
+            self.buffer.scroll_cursor_visible()
+            self.say(f"Not valid JSON at {parsed}. Nothing was sent.")
+            return
+        if self.base is None:
+            await self._create(parsed)
+            return
+        if edit_flow.strip_server_fields(parsed) == edit_flow.strip_server_fields(self.base.data):
+            self.say("No changes: nothing was sent.")
+            self.notify("No changes: nothing was sent.", timeout=3)
+            return
+        method = await self._confirm(parsed)
+        if method is None:
+            return
+        await self._write(parsed, method)
+
+    async def _confirm(self, parsed: dict[str, Any]) -> Method | None:
+        assert self.base is not None
+        settings = self.session.settings
+        protected = self._protected_name(parsed) if settings.protected else None
+        screen = DiffScreen(
+            self.base.data,
+            edit_flow.with_identity(self.base.data, parsed),
+            self.session.write_method,
+            label=self.label,
+            protected_name=protected,
+            profile=self.session.profile,
+        )
+        method = await self.app.push_screen_wait(screen)
+        if method is not None:
+            self.session.write_method = method
+        return method
+
+    def _protected_name(self, document: dict[str, Any]) -> str:
+        base = self.base.data if self.base else {}
+        return str(base.get("name") or document.get("name") or (self.base.id if self.base else self.collection))
+
+    async def _write(self, parsed: dict[str, Any], method: Method) -> None:
+        assert self.base is not None
+        self.say("Saving…")
+        before = dict(self.base.data)
+        outcome = await edit_flow.save(self.session.client, self.base, parsed, method)
+        if isinstance(outcome, edit_flow.Saved):
+            self.session.record_write(method, self.collection, before, outcome.item)
+        await self._handle(outcome, parsed)
+
+    async def _handle(self, outcome: edit_flow.Outcome, parsed: dict[str, Any]) -> None:
+        if isinstance(outcome, edit_flow.Saved):
+            self._saved(outcome.item, f"Saved with {outcome.method}. New etag {outcome.item.etag[:12]}…")
+        elif isinstance(outcome, edit_flow.NothingChanged):
+            self.say("No changes: nothing was sent.")
+        elif isinstance(outcome, edit_flow.Invalid):
+            self._show_issues(outcome.error)
+        elif isinstance(outcome, edit_flow.PatchRefused):
+            self.say(str(outcome.error))
+        elif isinstance(outcome, edit_flow.Deleted):
+            await self._deleted(parsed)
+        elif isinstance(outcome, edit_flow.Conflict):
+            await self._conflict(outcome)
+        elif isinstance(outcome, edit_flow.Failed):
+            self._failed(outcome.error)
+
+    def _failed(self, error: ApiError) -> None:
+        self.say(f"{error.title}: {error}  Your edit is kept; ctrl+s tries again.")
+        self.notify(str(error), title=error.title, severity="error", timeout=10, markup=False)
+
+    def _saved(self, item: Item, message: str) -> None:
+        self._forget_draft()
+        self.saved_text = buffer_text(item.data)
+        self.notify(message, timeout=4, markup=False)
+        self.dismiss(item)
+
+    def _show_issues(self, error: ValidationFailed) -> None:
+        options = [
+            Option(Text.assemble((issue.path, "bold"), "\n  ", issue.message), id=issue.path) for issue in error.issues
+        ] or [Option(Text(str(error)), disabled=True)]
+        self._show_side(f"The server refused it (422): {len(error.issues)} issue(s)", options)
+        self.say(
+            "The server refused the document; its issues are listed on the right (Enter moves the cursor "
+            "there). Your edit is kept."
+        )
+        if error.issues:
+            self._goto_issue(error.issues[0].path)
+
+    def _show_side(self, title: str, options: list[Option]) -> None:
+        self.query_one("#edit-side-title", Static).update(Text(title))
+        issues = self.query_one("#issues", OptionList)
+        issues.clear_options()
+        issues.add_options(options)
+        self.add_class("-issues")
+
+    @on(OptionList.OptionSelected, "#issues")
+    def _issue_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self._goto_issue(event.option.id)
+            self.buffer.focus()
+
+    def _goto_issue(self, path: str) -> None:
+        where = edit_flow.locate(self.buffer.text, path.split("."))
+        if where is not None:
+            self.buffer.cursor_location = where
+            self.buffer.scroll_cursor_visible()
+
+    async def _conflict(self, outcome: edit_flow.Conflict) -> None:
+        self.say("412: the document changed on the server meanwhile. Your edit is kept.")
+        resolution: Resolution = await self.app.push_screen_wait(ConflictScreen(self.label, outcome))
+        current = outcome.current
+        if resolution.kind == "keep":
+            self.say("Still editing. The server's version is newer than yours: saving will conflict again.")
+        elif resolution.kind == "discard":
+            self.base = current
+            self.saved_text = buffer_text(current.data)
+            self._load(self.saved_text)
+            self.say("Reloaded the server's version; your edit was discarded.")
+        elif resolution.kind == "edit" and resolution.document is not None:
+            self.base = current
+            self.saved_text = buffer_text(current.data)
+            self._load(buffer_text(resolution.document))
+            self.say("This is the merge of your edit onto the current version; ctrl+s saves it.")
+        elif resolution.kind == "file":
+            self._write_file()
+        elif resolution.kind in ("apply", "overwrite") and resolution.document is not None:
+            if resolution.kind == "overwrite":
+                answer = await self.app.push_screen_wait(
+                    ChoiceScreen(
+                        "Overwrite their changes?",
+                        Text(
+                            "Your version replaces the current one entirely (PUT with its "
+                            "new etag): what they changed is lost."
+                        ),
+                        [("o", "Overwrite")],
+                        danger=True,
+                    )
+                )
+                if answer != "o":
+                    self.say("Not overwritten. Your edit is kept.")
+                    return
+            self.base = current
+            self.saved_text = buffer_text(current.data)
+            method: Method = "PUT" if resolution.kind == "overwrite" else self.session.write_method
+            await self._write(resolution.document, method)
+
+    async def _deleted(self, parsed: dict[str, Any]) -> None:
+        choice = await self.app.push_screen_wait(DeletedScreen(self.label))
+        if choice == "file":
+            self._write_file()
+        elif choice == "recreate":
+            try:
+                item = await edit_flow.recreate(self.session.client, self.collection, parsed)
+            except ValidationFailed as error:
+                self._show_issues(error)
+                return
+            except ApiError as error:
+                self._failed(error)
+                return
+            self.session.record_write("POST", self.collection, None, item)
+            self._saved(item, f"Re-created as a new document ({item.id}).")
+        else:
+            self.say("Still editing; the document no longer exists on the server.")
+
+    async def _create(self, parsed: dict[str, Any]) -> None:
+        settings = self.session.settings
+        if settings.protected:
+            answer = await self.app.push_screen_wait(
+                ChoiceScreen(
+                    f"Create in {self.collection}?",
+                    Text(f"Protected profile {self.session.profile}."),
+                    [("c", "Create")],
+                    type_to_confirm=str(parsed.get("name") or self.collection),
+                    danger=True,
+                )
+            )
+            if answer != "c":
+                return
+        self.say("Creating…")
+        try:
+            item = await self.session.client.create(self.collection, parsed)
+        except ValidationFailed as error:
+            self._show_issues(error)
+            return
+        except ApiError as error:
+            self._failed(error)
+            return
+        self.session.record_write("POST", self.collection, None, item)
+        self._saved(item, f"Created {item.id}.")
+
+    # -- the buffer -------------------------------------------------------------------------------------
+
+    def _load(self, text: str) -> None:
+        self.buffer.load_text(text)
+        self.remove_class("-issues")
+        self._save_draft()
+
+    def _write_file(self) -> Path | None:
+        stem = f"casatui-{self.collection.replace('/', '-')}-{self.base.id if self.base else 'new'}"
+        name = f"{stem}-{int(time.time())}.json"
+        for folder in (Path.cwd(), self.session.state_dir or Path(tempfile.gettempdir())):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                path = folder / name
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+                    stream.write(self.buffer.text)
+            except OSError:
+                continue
+            self.say(f"Your version is saved in {path}")
+            self.notify(f"Saved your version to {path}", timeout=8, markup=False)
+            return path
+        self.say("Could not write a file anywhere; your edit is still in the buffer and in the draft.")
+        return None
+
+    def action_external_editor(self) -> None:
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        handle, name = tempfile.mkstemp(prefix="casatui-", suffix=".json")
+        path = Path(name)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(self.buffer.text)
+            try:
+                with self.app.suspend():
+                    result = subprocess.run([*shlex.split(command), str(path)], check=False)
+            except Exception as error:  # SuspendNotSupported, a missing editor…
+                self.say(f"Could not run {command}: {error}. Your edit is unchanged.")
+                return
+            text = path.read_text(encoding="utf-8")
+        finally:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        self.refresh()
+        if result.returncode != 0:
+            self.say(f"{command} exited with status {result.returncode}; the buffer is unchanged.")
+            return
+        if text.strip() and text != self.buffer.text:
+            self.buffer.load_text(text)
+            self._save_draft()
+            self.say("Back from the editor: ctrl+s saves.")
+
+    def action_reformat(self) -> None:
+        parsed = parse_buffer(self.buffer.text)
+        if isinstance(parsed, ParseProblem):
+            self.say(f"Not valid JSON at {parsed}.")
+            return
+        self.buffer.load_text(buffer_text(parsed))
+
+    def action_reload(self) -> None:
+        self._reload()
+
+    @work(group="save", exclusive=True)
+    async def _reload(self) -> None:
+        if self.base is None:
+            return
+        if self.dirty:
+            answer = await self.app.push_screen_wait(
+                ChoiceScreen(
+                    "Reload from the server?",
+                    Text("Your edit is replaced by the server's current version."),
+                    [("r", "Reload and discard mine")],
+                    danger=True,
+                )
+            )
+            if answer != "r":
+                return
+        try:
+            item = await self.session.client.get(self.collection, self.base.id)
+        except ApiError as error:
+            self._failed(error)
+            return
+        if item is not None:
+            self.base = item
+            self.saved_text = buffer_text(item.data)
+            self._load(self.saved_text)
+            self.query_one("#edit-header", Static).update(self._header())
+            self.say("Reloaded the current version.")
+
+    # -- leaving ----------------------------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        self._leave()
+
+    @work(group="leave", exclusive=True)
+    async def _leave(self) -> None:
+        if not self.dirty:
+            self._forget_draft()
+            self.dismiss(None)
+            return
+        answer = await self.app.push_screen_wait(
+            ChoiceScreen(
+                "Leave with unsaved changes?",
+                Text("Leaving keeps your edit as a draft, offered back the next time casatui starts."),
+                [("l", "Leave, keep the draft"), ("d", "Discard my edit")],
+            )
+        )
+        if answer == "l":
+            self._save_draft()
+            self.dismiss(None)
+        elif answer == "d":
+            self._forget_draft()
+            self.dismiss(None)

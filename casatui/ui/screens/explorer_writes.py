@@ -1,0 +1,249 @@
+"""The explorer's writes: edit, create, delete, pause/resume, run now. Each is explicit and ETag-guarded."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import App
+
+from ...api.client import Item
+from ...api.errors import ApiError, EtagMismatch, NotFound, ReadOnlyRefused
+from .. import templates
+from ..navigation import Place
+from .confirm import ChoiceScreen
+from .editor import EditorScreen
+
+if TYPE_CHECKING:
+    from .explorer import ExplorerScreen
+
+RUNNABLE = {"kubebackups": "backupdef", "kubeoffloads": "offloaddef"}
+
+
+class DocumentWrites:
+    """The explorer's write actions, kept apart from its browsing so each file holds one idea."""
+
+    def __init__(self, screen: ExplorerScreen) -> None:
+        self.screen = screen
+        self.session = screen.session
+
+    @property
+    def app(self) -> App[None]:
+        return self.screen.app
+
+    def _refuse_if_read_only(self) -> bool:
+        if self.session.client.read_only:
+            self.app.notify(
+                "Read-only profile: nothing is written (the client refuses before sending).",
+                severity="warning",
+                timeout=4,
+            )
+            return True
+        return False
+
+    def _label(self, item: Item) -> str:
+        return f"{self.screen.collection} / {item.data.get('name') or item.data.get('display_name') or item.id}"
+
+    # -- edit and create --------------------------------------------------------------------------------
+
+    def edit(self) -> None:
+        self.screen.run_worker(self._edit(), group="open", exclusive=True)
+
+    async def _edit(self) -> None:
+        row = self.screen.table.current
+        if row is None or "_id" not in row:
+            return
+        try:  # always a fresh GET: the etag of the version the user will edit
+            item = await self.session.client.get(self.screen.collection, str(row["_id"]))
+        except ApiError as error:
+            self.screen.show_error(error)
+            return
+        if item is not None:
+            editor = EditorScreen(self.session, self.screen.collection, item, label=self._label(item))
+            await self.app.push_screen(editor, callback=self.after_write)
+
+    def create(self) -> None:
+        resource = self.session.resource(self.screen.collection)
+        if resource is not None and not resource.can("create"):
+            self.app.notify(f"The server does not allow creating {self.screen.collection}.", timeout=3, markup=False)
+            return
+        text = json.dumps(templates.template(resource), indent=2, ensure_ascii=False) + "\n"
+        editor = EditorScreen(
+            self.session,
+            self.screen.collection,
+            None,
+            label=self.screen.collection,
+            text=text,
+            hints=templates.hints(resource),
+        )
+        self.app.push_screen(editor, callback=lambda item: self.after_write(item, created=True))
+
+    def after_write(self, item: Item | None, *, created: bool = False) -> None:
+        """Show a saved document where it is: its row and the preview take the new version."""
+        if item is None or item.collection != self.screen.collection:
+            return
+        if created:
+            self.screen.open(Place(self.screen.collection, f"_id={item.id}", cursor_id=item.id))
+            return
+        if self.screen.table.model.replace(item.id, item.data) is not None:
+            self.screen.table.redraw()
+        if self.screen.current_item is None or self.screen.current_item.id == item.id:
+            self.screen.current_item = item
+            self.screen.preview.show(item.data, self.screen._title_of(item.data))
+
+    # -- delete -----------------------------------------------------------------------------------------
+
+    def delete(self) -> None:
+        self.screen.run_worker(self._delete(), group="write", exclusive=True)
+
+    async def _delete(self) -> None:
+        resource = self.session.resource(self.screen.collection)
+        if resource is not None and not resource.can("delete"):
+            self.app.notify(f"The server does not allow deleting {self.screen.collection}.", timeout=3, markup=False)
+            return
+        if self._refuse_if_read_only():
+            return
+        item = await self.screen.current_document()
+        if item is None:
+            return
+        label = self._label(item)
+        name = str(item.data.get("name") or item.id)
+        answer = await self.app.push_screen_wait(
+            ChoiceScreen(
+                f"Delete {label}?",
+                Text(
+                    f"DELETE with If-Match {item.etag[:12]}…: the server refuses if it changed since "
+                    "you looked. There is no undo."
+                ),
+                [("d", "Delete")],
+                danger=True,
+                type_to_confirm=name if self.session.settings.protected else None,
+            )
+        )
+        if answer != "d":
+            return
+        before = dict(item.data)
+        try:
+            await self.session.client.delete(item)
+        except EtagMismatch:
+            self.app.notify(
+                "It changed on the server since you looked: nothing was deleted. The preview now "
+                "shows the current version.",
+                severity="warning",
+                timeout=8,
+            )
+            self.screen.current_item = None
+            self.screen._load_preview(item.id)
+            return
+        except NotFound:
+            self.app.notify("It was already gone.", timeout=4)
+        except ApiError as error:
+            self.screen.show_error(error)
+            return
+        self.session.record_write("DELETE", self.screen.collection, before, None, item_id=item.id)
+        self.app.notify(f"Deleted {label}.", timeout=4, markup=False)
+        self.screen.current_item = None
+        self.screen.action_refresh()
+
+    # -- quick actions on backup definitions --------------------------------------------------------------
+
+    def toggle_pause(self) -> None:
+        self.screen.run_worker(self._toggle_pause(), group="write", exclusive=True)
+
+    async def _toggle_pause(self) -> None:
+        if self.screen.collection not in ("kubebackups", "kubeoffloads"):
+            self.app.notify("Pause and resume are for backup definitions.", timeout=3)
+            return
+        if self._refuse_if_read_only():
+            return
+        item = await self.screen.current_document()
+        if item is None:
+            return
+        paused = bool(item.data.get("pause"))
+        verb = "Resume" if paused else "Pause"
+        if self.session.settings.protected:
+            answer = await self.app.push_screen_wait(
+                ChoiceScreen(
+                    f"{verb} {self._label(item)}?",
+                    Text(f"PATCH pause={str(not paused).lower()} with If-Match."),
+                    [("p", verb)],
+                    type_to_confirm=str(item.data.get("name") or item.id),
+                    danger=True,
+                )
+            )
+            if answer != "p":
+                return
+        before = dict(item.data)
+        try:
+            await self.session.client.patch(item, {**item.data, "pause": not paused})
+        except EtagMismatch:
+            self.app.notify(
+                "It changed on the server meanwhile; nothing was written. Try again on the current version.",
+                severity="warning",
+                timeout=6,
+            )
+            self.screen.current_item = None
+            return
+        except ApiError as error:
+            self.screen.show_error(error)
+            return
+        self.session.record_write("PATCH", self.screen.collection, before, item)
+        self.after_write(item)
+        self.app.notify(f"{'Resumed' if paused else 'Paused'} {self._label(item)}.", timeout=3, markup=False)
+
+    def run_now(self) -> None:
+        self.screen.run_worker(self._run_now(), group="write", exclusive=True)
+
+    async def _run_now(self) -> None:
+        link = RUNNABLE.get(self.screen.collection)
+        if link is None:
+            self.app.notify("Run now is for backup and copy definitions.", timeout=3)
+            return
+        if self._refuse_if_read_only():
+            return
+        item = await self.screen.current_document()
+        if item is None:
+            return
+        answer = await self.app.push_screen_wait(
+            ChoiceScreen(
+                f"Run {self._label(item)} now?",
+                Text("Starts a job now (POST …/action/run, keeping the recovery point 7 days), then shows the job."),
+                [("r", "Run now")],
+                type_to_confirm=str(item.data.get("name") or item.id) if self.session.settings.protected else None,
+            )
+        )
+        if answer != "r":
+            return
+        started = int(time.time()) - 5
+        try:
+            answer_body: Any = await self.session.client.action(
+                self.screen.collection, item.id, "run", {"retention": {"retainDays": 7}, "runBackup": True}
+            )
+        except ReadOnlyRefused:
+            return
+        except ApiError as error:
+            self.screen.show_error(error)
+            return
+        self.session.record_write("POST", self.screen.collection, dict(item.data), None, item_id=item.id)
+        marker = started
+        if isinstance(answer_body, dict):
+            marker = int((answer_body.get("status") or {}).get("last_job_run_time") or started)
+        job = await self._find_job(link, item.id, marker)
+        if job is None:
+            self.app.notify("Started. The job does not show yet: press r in a moment.", timeout=5)
+            self.screen.open(Place("jobs", f"{link}={item.id}"))
+            return
+        self.app.notify(f"Started {job.get('name', 'a job')}.", timeout=4, markup=False)
+        self.screen.open(Place("jobs", f"_id={job['_id']}", cursor_id=str(job["_id"])))
+
+    async def _find_job(self, link: str, item_id: str, since: int) -> dict[str, Any] | None:
+        """The job a run started, found the way CloudCasa's own clients do: by definition and start time."""
+        try:
+            page = await self.session.client.list(
+                "jobs", where={link: item_id, "start_time": {"$gte": since}}, sort="-start_time", max_results=1
+            )
+        except ApiError:
+            return None
+        return page.items[0] if page.items else None
