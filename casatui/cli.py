@@ -86,6 +86,27 @@ class RequestLog:
         self.stream.flush()
 
 
+def make_client(resolved: Any, *, demo: bool = False) -> Any:
+    from .api.client import CasaClient
+
+    return CasaClient(
+        resolved.url, resolved.token, verify=resolved.verify, timeouts=resolved.timeouts,
+        read_only=resolved.read_only, allow_http=resolved.allow_http or demo, auth_hint=resolved.describe_auth(),
+    )  # fmt: skip
+
+
+def make_session(client: Any, resolved: Any, state: Path, listeners: list[Any]) -> Any:
+    from .ui.session import Session, Settings
+
+    client.listeners.extend(listeners)
+    settings = Settings(
+        profile=resolved.profile, read_only=resolved.read_only, protected=resolved.protected,
+        auto_refresh_seconds=resolved.auto_refresh_seconds, columns=resolved.columns, sorts=resolved.sort,
+        theme=resolved.theme, token_source=resolved.token_source.describe(),
+    )  # fmt: skip
+    return Session(client, settings, state_dir=state)
+
+
 def fail(message: str) -> int:
     print(f"casatui: {message}", file=sys.stderr)
     return 2
@@ -93,7 +114,6 @@ def fail(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .api.client import CasaClient
     from .api.query import FilterError, parse_filter, parse_sort
     from .config import ConfigError, Flags, Resolved, load_config, resolve, state_dir
 
@@ -127,32 +147,25 @@ def main(argv: list[str] | None = None) -> int:
             flags = Flags(profile=args.profile, url=args.url, read_only=args.read_only, ca_cert=args.ca_cert,
                           insecure=args.insecure, allow_http=args.allow_http)  # fmt: skip
             resolved = resolve(config, flags)
-        client = CasaClient(
-            resolved.url, resolved.token, verify=resolved.verify, timeouts=resolved.timeouts,
-            read_only=resolved.read_only, allow_http=resolved.allow_http or args.demo,
-            auth_hint=resolved.describe_auth(),
-        )  # fmt: skip
+        client = make_client(resolved, demo=args.demo)
     except ConfigError as error:
         if server is not None:
             server.stop()
         return fail(str(error))
-    if log_stream is not None:
-        client.listeners.append(RequestLog(log_stream))
-    return run_app(client, resolved, args, sort, state_dir(), server, log_stream)
+    state = state_dir()
+    listeners = [RequestLog(log_stream)] if log_stream is not None else []
 
+    def connect(profile: str) -> Any:
+        """The session of another profile, for switching inside the app (same flags, that profile's settings)."""
+        other = resolve(config, Flags(profile=profile, read_only=args.read_only))
+        return make_session(make_client(other), other, state, listeners)
 
-def run_app(client: Any, resolved: Any, args: argparse.Namespace, sort: Any, state: Path, server: Any,
-            log_stream: IO[str] | None) -> int:  # fmt: skip
     from .ui.app import CasaApp
     from .ui.navigation import Place
-    from .ui.session import Session, Settings
 
-    settings = Settings(
-        profile=resolved.profile, read_only=resolved.read_only, protected=resolved.protected,
-        auto_refresh_seconds=resolved.auto_refresh_seconds, columns=resolved.columns, sorts=resolved.sort,
-        theme=resolved.theme, token_source=resolved.token_source.describe(),
-    )  # fmt: skip
-    app = CasaApp(Session(client, settings, state_dir=state), Place(args.resource, args.where, sort))
+    session = make_session(client, resolved, state, listeners)
+    profiles = [] if args.demo else sorted(config.profiles)
+    app = CasaApp(session, Place(args.resource, args.where, sort), profiles=profiles, connect=connect)
     try:
         app.run()
     finally:

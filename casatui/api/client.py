@@ -30,6 +30,7 @@ from .errors import (
     Answer,
     ApiError,
     BadResponse,
+    Forbidden,
     NetworkError,
     NoChange,
     PatchNotPossible,
@@ -44,7 +45,7 @@ from .errors import (
 from .exchange import MASKED, Exchange, clip
 from .urls import host_of, normalize_root
 
-USER_AGENT = f"casatui/{__version__} (+https://github.com/casatui/casatui)"
+USER_AGENT = f"casatui/{__version__} (terminal client for the CloudCasa API)"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
@@ -508,7 +509,7 @@ class CasaClient:
                 sent_etag=sent.get("If-Match", ""),
             )
         )
-        if isinstance(error, Unauthorized) and self.auth_hint:
+        if isinstance(error, (Unauthorized, Forbidden)) and self.auth_hint:
             error.message = f"{error.message} {self.auth_hint}"
             error.args = (error.message,)
         return error

@@ -83,6 +83,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("external_editor", "f4", "Edit in $VISUAL / $EDITOR", "editor", footer=True, short="$EDITOR"),
     ActionSpec("reformat", "ctrl+l", "Re-indent the JSON", "editor", short="Format"),
     ActionSpec("reload", "ctrl+r", "Reload the server's version (discarding yours)", "editor", short="Reload"),
+    # The request log
+    ActionSpec(
+        "copy_curl",
+        "c",
+        "Copy the request as curl (the token stays in $CLOUDCASA_API_TOKEN)",
+        "log",
+        footer=True,
+        short="Copy as curl",
+    ),
+    ActionSpec("switch_profile", "ctrl+o", "Switch to another profile of the config file", "app"),
     # A document on its own screen
     ActionSpec("toggle_server_fields", "z", "Show/hide server fields (_links, _etag…)", "document"),
     ActionSpec("close", "escape", "Close", "document", footer=True, palette=False),

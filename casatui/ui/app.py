@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -28,11 +28,22 @@ class CasaApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("app")]
     COMMANDS: ClassVar = App.COMMANDS | {CasaCommands}
 
-    def __init__(self, session: Session, start: Place, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        session: Session,
+        start: Place,
+        *,
+        clock: Callable[[], float] = time.time,
+        profiles: Sequence[str] = (),
+        connect: Callable[[str], Session] | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self.start = start
         self.clock = clock
+        self.profiles = list(profiles)  # of the config file, to switch between
+        self.connect = connect  # builds the session of a profile (its own client, read-only and protected state)
+        self.sessions: dict[str, Session] = {session.profile: session}
         if session.settings.theme:
             self.theme = session.settings.theme
 
@@ -90,6 +101,37 @@ class CasaApp(App[None]):
                 return screen
         return None
 
+    def action_request_log(self) -> None:
+        from .screens.request_log import RequestLogScreen
+
+        if not isinstance(self.screen, RequestLogScreen):
+            self.push_screen(RequestLogScreen(self.session))
+
+    def action_switch_profile(self) -> None:
+        others = [name for name in self.profiles if name != self.session.profile]
+        if self.connect is None or not others:
+            self.notify("No other profile in the config file.", timeout=3)
+            return
+        choices = [(name, Text(name)) for name in others]
+        self.push_screen(PickScreen("Switch to profile", choices), self.switch_profile)
+
+    def switch_profile(self, name: str | None) -> None:
+        if not name or self.connect is None:
+            return
+        session = self.sessions.get(name)
+        if session is None:
+            try:
+                session = self.connect(name)
+            except ValueError as error:  # ConfigError: a missing token, a bad URL…
+                self.notify(str(error), title=f"Profile {name}", severity="error", timeout=10, markup=False)
+                return
+            self.sessions[name] = session
+        self.session = session
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(ExplorerScreen(session, Place(self.start.collection)))
+        self.notify(f"Profile {name}: {session.client.root}", timeout=3, markup=False)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -121,4 +163,5 @@ class CasaApp(App[None]):
             explorer.open(Place(name, filter_text))
 
     async def on_unmount(self) -> None:
-        await self.session.client.aclose()
+        for session in self.sessions.values():
+            await session.client.aclose()

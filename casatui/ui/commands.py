@@ -26,6 +26,12 @@ class CasaCommands(Provider):
                     yield Hit(
                         score, matcher.highlight(label), partial(app.open_collection, name), help=resource.description
                     )
+        for name in app.profiles:
+            if name != app.session.profile:
+                label = f"Switch to profile {name}"
+                score = matcher.match(label)
+                if score > 0:
+                    yield Hit(score, matcher.highlight(label), partial(app.switch_profile, name))
         for spec in ACTIONS:
             if not spec.palette:
                 continue

@@ -21,6 +21,7 @@ class RowModel:
     total: int | None = None  # None until the first page answers, or when the server gives no total
     pages: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     loading: set[int] = field(default_factory=set)
+    failed: set[int] = field(default_factory=set)  # not asked for again until the next query or refresh
     ended_at: int | None = None  # without a total: the row count once a short page arrived
 
     def reset(self) -> int:
@@ -29,6 +30,7 @@ class RowModel:
         self.total = None
         self.pages.clear()
         self.loading.clear()
+        self.failed.clear()
         self.ended_at = None
         return self.generation
 
@@ -62,9 +64,19 @@ class RowModel:
 
     def missing(self, first: int, last: int, ahead: int = 0) -> list[int]:
         """Pages holding rows first..last (plus `ahead` rows beyond) that are neither loaded nor loading."""
-        last = min(last + ahead, max(0, self.count - 1))
+        if self.count == 0:
+            return []  # nothing known yet (the first page is asked for by whoever started the query)
+        last = min(last + ahead, self.count - 1)
         wanted = range(self.page_of(max(0, first)), self.page_of(max(0, last)) + 1)
-        return [p for p in wanted if p not in self.pages and p not in self.loading]
+        return [p for p in wanted if p not in self.pages and p not in self.loading and p not in self.failed]
+
+    def fail(self, generation: int, page: int) -> bool:
+        """A page could not be fetched: it is not asked for again by scrolling (no request storms)."""
+        if generation != self.generation:
+            return False
+        self.loading.discard(page)
+        self.failed.add(page)
+        return True
 
     def accept(self, generation: int, page: int, items: list[dict[str, Any]], total: int | None, more: bool) -> bool:
         """Store a page answer; False (and nothing stored) when it belongs to an older query."""

@@ -32,7 +32,8 @@ async def settle(pilot: Pilot[None], timeout: float = 10.0) -> None:
             await pilot.pause()
             return
         await asyncio.sleep(0.02)
-    raise AssertionError("still loading")
+    busy = [(w.group, w.name, w.state.name) for w in pilot.app.workers if w.group in LOADING_GROUPS and w.is_running]
+    raise AssertionError(f"still loading: {busy}")
 
 
 def explorer(app: CasaApp) -> ExplorerScreen:
@@ -337,3 +338,26 @@ async def test_times_toggle_between_local_with_age_and_raw(ui_demo: DemoServer, 
         assert "25s ago · 21:06" in table.render_line(1).text
         await pilot.press("t")
         assert "1795899975" in table.render_line(1).text
+
+
+async def test_a_failing_server_gets_no_request_storm(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    from casatui.api.client import CasaClient
+
+    from ..faults import HTML_502, Respond
+
+    with FaultServer(upstream=ui_demo.base_url) as faults:
+        faults.when(lambda seen: "/jobs" in seen.path, Respond(502, HTML_502))
+        app = app_for(ui_demo)
+        app.session.client = CasaClient(f"{faults.base_url}/api/v1", ui_demo.token)
+        async with app.run_test(size=(120, 35)) as pilot:
+            await settle(pilot)
+            await pilot.pause(1.0)
+            await pilot.press("j", "j", "G", "g")
+            await settle(pilot)
+            assert faults.count("GET", "/jobs") == 3  # one page, three tries, then it waits for the user
+            screen = explorer(app)
+            assert "Press r to retry" in screen.table.empty_message
+            faults.rules.clear()
+            await pilot.press("r")
+            await settle(pilot)
+            assert screen.table.model.count == 300  # it recovers when the server does

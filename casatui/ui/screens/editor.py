@@ -31,6 +31,7 @@ from ..actions import bindings
 from ..drafts import Draft
 from ..edit_flow import Method, ParseProblem, buffer_text, parse_buffer
 from ..session import Session
+from ..widgets.banner import ProtectedBanner
 from .confirm import ChoiceScreen
 from .conflict import ConflictScreen, DeletedScreen, Resolution
 from .diff import DiffScreen
@@ -74,6 +75,8 @@ class EditorScreen(Screen[Item | None]):
     # -- layout -----------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        if self.session.settings.protected:
+            yield ProtectedBanner(self.session.profile)
         yield Static(self._header(), id="edit-header")
         yield Static(self._note(), id="edit-note")
         with Horizontal():

@@ -21,6 +21,7 @@ from ..actions import bindings
 from ..columns import Column, columns_for, default_sort, projection
 from ..navigation import Place, Reference, jobs_filter, references
 from ..session import Session
+from ..widgets.banner import ProtectedBanner
 from ..widgets.document_view import DocumentView
 from ..widgets.filter_bar import FilterBar
 from ..widgets.sidebar import Sidebar
@@ -60,6 +61,8 @@ class ExplorerScreen(Screen[None]):
     # -- layout -----------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        if self.session.settings.protected:
+            yield ProtectedBanner(self.session.profile)
         with Horizontal(id="body"):
             yield Sidebar(id="sidebar")
             with Vertical(id="main"):
@@ -203,9 +206,9 @@ class ExplorerScreen(Screen[None]):
         model.page_size = self.session.settings.page_size
         self._pending_cursor = (cursor_id, cursor_index)
         self.table.empty_message = "Loading…"
-        self.table.data_changed(keep_cursor=False)
         pages = sorted({1, model.page_of(cursor_index)})
         model.loading.update(pages)
+        self.table.data_changed(keep_cursor=False)
         for number in pages:
             self._fetch_page(generation, number)
         self._show_position()
@@ -226,8 +229,7 @@ class ExplorerScreen(Screen[None]):
                     projection=projection(self.columns),
                 )
             except ApiError as error:
-                if generation == model.generation:
-                    model.loading.discard(number)
+                if model.fail(generation, number):
                     self.table.empty_message = f"{error.title}. Press r to retry."
                     self.table.data_changed()
                     self.show_error(error)

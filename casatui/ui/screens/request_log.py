@@ -1,0 +1,164 @@
+"""Every request of the session: what was sent and what came back, with copy as curl (token never included)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from rich.console import Group
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ...api.exchange import Exchange
+from ..actions import bindings
+from ..session import Session
+
+BODY_SHOWN = 20_000  # characters of a body shown in the detail pane
+
+
+def status_style(status: int | None) -> str:
+    if status is None or status >= 500:
+        return "bold red"
+    if status >= 400:
+        return "red" if status != 412 else "yellow"
+    return "green"
+
+
+def pretty(body: str | None) -> Syntax | Text:
+    if not body:
+        return Text("(empty)", style="dim")
+    text = body[:BODY_SHOWN]
+    try:
+        text = json.dumps(json.loads(body), indent=2, ensure_ascii=False)[:BODY_SHOWN]
+    except ValueError:
+        return Text(text)
+    return Syntax(text, "json", theme="ansi_dark", background_color="default", word_wrap=True)
+
+
+def details(exchange: Exchange) -> Group:
+    head = Table.grid(padding=(0, 1))
+    head.add_column(style="bold")
+    head.add_column()
+    head.add_row("Request", Text(f"{exchange.method} {exchange.url}"))
+    for name, value in exchange.query:
+        head.add_row(Text(f"  {name}", style="cyan"), Text(value))
+    status = str(exchange.status) if exchange.status is not None else "no answer"
+    head.add_row("Status", Text(status, style=status_style(exchange.status)))
+    head.add_row("Time", Text(f"{exchange.latency_ms:.0f} ms, {exchange.size:,} bytes, attempt {exchange.attempt}"))
+    if exchange.error:
+        head.add_row("Error", Text(exchange.error, style="red"))
+    parts: list[Table | Text | Syntax] = [head, Text("\nRequest headers", style="bold")]
+    for name, value in exchange.request_headers.items():
+        parts.append(Text(f"  {name}: {value}", style="dim"))
+    if exchange.request_body:
+        parts += [Text("\nRequest body", style="bold"), pretty(exchange.request_body)]
+    parts.append(Text("\nResponse headers", style="bold"))
+    for name, value in exchange.response_headers.items():
+        parts.append(Text(f"  {name}: {value}", style="dim"))
+    parts += [Text("\nResponse body", style="bold"), pretty(exchange.response_body)]
+    return Group(*parts)
+
+
+class RequestLogScreen(Screen[None]):
+    DEFAULT_CSS = """
+    RequestLogScreen #log-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    RequestLogScreen DataTable { width: 3fr; height: 1fr; }
+    RequestLogScreen #log-detail { width: 2fr; border-left: tall $panel; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("log"), Binding("escape,q", "close", "Close", show=True)]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.shown: list[Exchange] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"Requests of this session ({self.session.profile}, {self.session.client.root})"),
+                     id="log-title")  # fmt: skip
+        with Horizontal():
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="log")
+            with VerticalScroll(id="log-detail"):
+                yield Static("", id="log-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("#", 5), ("Time", 9), ("Method", 7), ("Path", 38), ("Query", 30), ("Status", 7),
+                             ("ms", 6), ("Size", 8), ("Etag", 14)):  # fmt: skip
+            table.add_column(label, width=width)
+        for exchange in self.session.client.exchanges:
+            self._add(exchange)
+        self.session.client.listeners.append(self._add_live)
+        if self.shown:
+            table.move_cursor(row=len(self.shown) - 1)
+        table.focus()
+
+    def on_unmount(self) -> None:
+        if self._add_live in self.session.client.listeners:
+            self.session.client.listeners.remove(self._add_live)
+
+    def _add_live(self, exchange: Exchange) -> None:
+        self._add(exchange)
+
+    def _add(self, exchange: Exchange) -> None:
+        table = self.query_one(DataTable)
+        root_path = self.session.client.root.split("://", 1)[-1].split("/", 1)[-1]
+        path = exchange.path.removeprefix("/" + root_path).lstrip("/") or exchange.path
+        query = " ".join(f"{k}={v}" for k, v in exchange.query)
+        status = str(exchange.status) if exchange.status is not None else "—"
+        table.add_row(
+            Text(str(exchange.number)), Text(time.strftime("%H:%M:%S", time.localtime(exchange.started))),
+            Text(exchange.method), Text(path), Text(query, style="cyan"),
+            Text(status, style=status_style(exchange.status)), Text(f"{exchange.latency_ms:.0f}"),
+            Text(f"{exchange.size:,}"), Text((exchange.etag or "")[:12]),
+        )  # fmt: skip
+        self.shown.append(exchange)
+
+    @property
+    def selected(self) -> Exchange | None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        return self.shown[row] if 0 <= row < len(self.shown) else None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        exchange = self.selected
+        if exchange is not None:
+            self.query_one("#log-body", Static).update(details(exchange))
+
+    def action_copy_curl(self) -> None:
+        exchange = self.selected
+        if exchange is None:
+            return
+        command = exchange.as_curl()
+        self.app.copy_to_clipboard(command)  # OSC 52: works over SSH in terminals that allow it
+        path = self._write_fallback(command)
+        where = f" and written to {path}" if path else ""
+        self.notify(f"Copied as curl{where}. The token is read from $CLOUDCASA_API_TOKEN when it runs.", timeout=6,
+                    markup=False)  # fmt: skip
+
+    def _write_fallback(self, command: str) -> Path | None:
+        """Terminals that ignore OSC 52 leave the clipboard empty: the command also goes to a file."""
+        folder = self.session.state_dir
+        if folder is None:
+            return None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / "last-curl.sh"
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+                stream.write(command + "\n")
+        except OSError:
+            return None
+        return path
+
+    def action_close(self) -> None:
+        self.dismiss(None)
