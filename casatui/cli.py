@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="append every request (method, URL, status, latency, etag) as JSON lines; never the token",
     )
     start = parser.add_argument_group("where to start")
-    start.add_argument("--resource", default="jobs", help="resource type to open first (default: jobs)")
+    start.add_argument("--resource", help="resource type to open first (default: the overview, over jobs)")
     start.add_argument("--where", default="", help="filter to open with, e.g. 'state:FAILED start_time>-24h'")
     start.add_argument("--sort", default=None, help="sort to open with, e.g. -start_time")
     demo = parser.add_argument_group("embedded server (with --demo)")
@@ -79,9 +79,17 @@ class RequestLog:
         self.stream = stream
 
     def __call__(self, exchange: Any) -> None:
-        record = {"time": exchange.started, "method": exchange.method, "url": exchange.url, "status": exchange.status,
-                  "latency_ms": round(exchange.latency_ms, 1), "size": exchange.size, "etag": exchange.etag,
-                  "error": exchange.error, "attempt": exchange.attempt}  # fmt: skip
+        record = {
+            "time": exchange.started,
+            "method": exchange.method,
+            "url": exchange.url,
+            "status": exchange.status,
+            "latency_ms": round(exchange.latency_ms, 1),
+            "size": exchange.size,
+            "etag": exchange.etag,
+            "error": exchange.error,
+            "attempt": exchange.attempt,
+        }
         self.stream.write(json.dumps(record) + "\n")
         self.stream.flush()
 
@@ -90,9 +98,14 @@ def make_client(resolved: Any, *, demo: bool = False) -> Any:
     from .api.client import CasaClient
 
     return CasaClient(
-        resolved.url, resolved.token, verify=resolved.verify, timeouts=resolved.timeouts,
-        read_only=resolved.read_only, allow_http=resolved.allow_http or demo, auth_hint=resolved.describe_auth(),
-    )  # fmt: skip
+        resolved.url,
+        resolved.token,
+        verify=resolved.verify,
+        timeouts=resolved.timeouts,
+        read_only=resolved.read_only,
+        allow_http=resolved.allow_http or demo,
+        auth_hint=resolved.describe_auth(),
+    )
 
 
 def make_session(client: Any, resolved: Any, state: Path, listeners: list[Any]) -> Any:
@@ -100,10 +113,15 @@ def make_session(client: Any, resolved: Any, state: Path, listeners: list[Any]) 
 
     client.listeners.extend(listeners)
     settings = Settings(
-        profile=resolved.profile, read_only=resolved.read_only, protected=resolved.protected,
-        auto_refresh_seconds=resolved.auto_refresh_seconds, columns=resolved.columns, sorts=resolved.sort,
-        theme=resolved.theme, token_source=resolved.token_source.describe(),
-    )  # fmt: skip
+        profile=resolved.profile,
+        read_only=resolved.read_only,
+        protected=resolved.protected,
+        auto_refresh_seconds=resolved.auto_refresh_seconds,
+        columns=resolved.columns,
+        sorts=resolved.sort,
+        theme=resolved.theme,
+        token_source=resolved.token_source.describe(),
+    )
     return Session(client, settings, state_dir=state)
 
 
@@ -144,8 +162,14 @@ def main(argv: list[str] | None = None) -> int:
             server = DemoServer(seed_options=SeedOptions(jobs=args.jobs), activity=not args.no_activity).start()
             resolved = Resolved("demo", server.api_root, server.token, read_only=bool(args.read_only))
         else:
-            flags = Flags(profile=args.profile, url=args.url, read_only=args.read_only, ca_cert=args.ca_cert,
-                          insecure=args.insecure, allow_http=args.allow_http)  # fmt: skip
+            flags = Flags(
+                profile=args.profile,
+                url=args.url,
+                read_only=args.read_only,
+                ca_cert=args.ca_cert,
+                insecure=args.insecure,
+                allow_http=args.allow_http,
+            )
             resolved = resolve(config, flags)
         client = make_client(resolved, demo=args.demo)
     except ConfigError as error:
@@ -165,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
 
     session = make_session(client, resolved, state, listeners)
     profiles = [] if args.demo else sorted(config.profiles)
-    app = CasaApp(session, Place(args.resource, args.where, sort), profiles=profiles, connect=connect)
+    start = Place(args.resource or "jobs", args.where, sort)
+    app = CasaApp(session, start, profiles=profiles, connect=connect, overview_first=args.resource is None)
     try:
         app.run()
     finally:

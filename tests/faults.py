@@ -130,7 +130,8 @@ class FaultServer:
         if not request_line:
             return
         parts = request_line.split(" ")
-        if len(parts) != 3:  # not HTTP (a TLS handshake, say): hang up
+        if len(parts) != 3:  # not HTTP (a TLS handshake, say): answer in plain HTTP, as a misconfigured port would
+            handler.wfile.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             return
         method, path, _ = parts
         headers: dict[str, str] = {}

@@ -36,6 +36,7 @@ class CasaApp(App[None]):
         clock: Callable[[], float] = time.time,
         profiles: Sequence[str] = (),
         connect: Callable[[str], Session] | None = None,
+        overview_first: bool = False,
     ) -> None:
         super().__init__()
         self.session = session
@@ -44,11 +45,14 @@ class CasaApp(App[None]):
         self.profiles = list(profiles)  # of the config file, to switch between
         self.connect = connect  # builds the session of a profile (its own client, read-only and protected state)
         self.sessions: dict[str, Session] = {session.profile: session}
+        self.overview_first = overview_first
         if session.settings.theme:
             self.theme = session.settings.theme
 
     def on_mount(self) -> None:
         self.push_screen(ExplorerScreen(self.session, self.start))
+        if self.overview_first:
+            self.action_overview()
         if self.session.drafts is not None and self.session.drafts.all(self.session.profile, self.session.client.root):
             self.run_worker(self._offer_drafts(), group="drafts")
 
@@ -100,6 +104,33 @@ class CasaApp(App[None]):
             if isinstance(screen, ExplorerScreen):
                 return screen
         return None
+
+    def action_overview(self) -> None:
+        from .screens.overview import OverviewScreen
+
+        if not isinstance(self.screen, OverviewScreen):
+            self.push_screen(OverviewScreen(self.session))
+
+    def action_history(self) -> None:
+        from .screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen(self.session))
+
+    def open_job(self, job_id: str) -> None:
+        self.run_worker(self._open_job(job_id), group="open", exclusive=True)
+
+    async def _open_job(self, job_id: str) -> None:
+        from ..api.errors import ApiError
+        from .screens.job import JobScreen
+
+        try:
+            item = await self.session.client.get("jobs", job_id)
+        except ApiError as error:
+            self.notify(str(error), title=error.title, severity="error", timeout=8, markup=False)
+            return
+        if item is not None:
+            await self.push_screen(JobScreen(self.session, item))
 
     def action_request_log(self) -> None:
         from .screens.request_log import RequestLogScreen

@@ -60,6 +60,17 @@ def snapshot_demo() -> Iterator[DemoServer]:
 AppFactory = Callable[..., CasaApp]
 
 
+def text_of(widget: object) -> str:
+    """What a Static shows, as plain text (Rich renderables included)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(getattr(widget, "content", widget))
+    return console.export_text()
+
+
 def make_app(server: DemoServer, resource: str = "jobs", filter_text: str = "", *, read_only: bool = False,
              page_size: int = 100, **settings: object) -> CasaApp:  # fmt: skip
     client = CasaClient(server.api_root, server.token, read_only=read_only)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from rich.text import Text
 from textual import on, work
@@ -57,6 +57,7 @@ class ExplorerScreen(Screen[None]):
         self._page_slots = asyncio.Semaphore(PARALLEL_PAGES)
         self.preview_width = 40
         self.writes = DocumentWrites(self)
+        self.watching = False
 
     # -- layout -----------------------------------------------------------------------------------------
 
@@ -188,7 +189,7 @@ class ExplorerScreen(Screen[None]):
     def _parse_filter(self, text: str) -> bool:
         resource = self.session.resource(self.collection)
         try:
-            self.where = parse_filter(text, resource.field_types() if resource else None)
+            self.where = parse_filter(text, resource.field_types() if resource else None, now=self._now() or None)
         except FilterError as error:
             self.query_one(FilterBar).show_error(error)
             return False
@@ -290,7 +291,9 @@ class ExplorerScreen(Screen[None]):
             )
             text.append(f"  · {model.loaded_rows:,} loaded")
             text.append(f"  · sort {format_sort(self.sort) or 'server order'}")
-            if self.refresh_timer is not None:
+            if self.watching:
+                text.append(f"  · watching ({len(self.table.marked)} changed)", style="bold cyan")
+            elif self.refresh_timer is not None:
                 text.append(f"  · auto-refresh {self.session.settings.auto_refresh_seconds:g}s", style="cyan")
             if self.table.options.raw_times:
                 text.append("  · raw times", style="yellow")
@@ -374,10 +377,19 @@ class ExplorerScreen(Screen[None]):
         self.run_worker(self._open_document(), group="open", exclusive=True)
 
     async def _open_document(self) -> None:
+        """Enter: a job opens as a job, a backup definition as one; anything else as its JSON."""
+        from .backup import BackupScreen
         from .document import DocumentScreen
+        from .job import JobScreen
 
         item = await self.current_document()
-        if item is not None:
+        if item is None:
+            return
+        if self.collection == "jobs":
+            await self.app.push_screen(JobScreen(self.session, item))
+        elif self.collection in ("kubebackups", "kubeoffloads"):
+            await self.app.push_screen(BackupScreen(self.session, self.collection, item))
+        else:
             await self.app.push_screen(DocumentScreen(self.session, item, self._title_of(item.data)))
 
     # -- actions ----------------------------------------------------------------------------------------
@@ -430,11 +442,13 @@ class ExplorerScreen(Screen[None]):
             return
         if generation != model.generation:
             return  # a newer query started meanwhile
+        before = {str(row.get("_id")): row for _, row in model.rows()}
         new = model.reset()
         for number, page in answers:
             model.accept(new, number, page.items, page.total, page.has_more)
             self.session.remember(self.collection, page.items)
-        self.on_refreshed(answers)
+        if self.watching:
+            self._mark_changes(before)
         self._pending_cursor = (cursor_id, cursor_index)
         self.table.data_changed()
         self._restore_cursor()
@@ -444,8 +458,28 @@ class ExplorerScreen(Screen[None]):
         if row is not None and "_id" in row:
             self._load_preview(str(row["_id"]))
 
-    def on_refreshed(self, answers: list[Any]) -> None:
-        """Hook for watch mode: called with the pages a refresh fetched."""
+    def action_watch(self) -> None:
+        """Watch: refresh on a timer, mark the rows that changed since the last refresh, and say when a job ends."""
+        self.watching = not self.watching
+        self.table.marked.clear()
+        if (self.watching and self.refresh_timer is None) or (not self.watching and self.refresh_timer is not None):
+            self.action_toggle_auto_refresh()
+        self.table.redraw()
+        self.app.notify("Watching: changed rows are marked ✱." if self.watching else "Stopped watching.", timeout=3)
+
+    def _mark_changes(self, before: dict[str, dict[str, Any]]) -> None:
+        marked: set[str] = set()
+        for _, row in self.table.model.rows():
+            row_id = str(row.get("_id"))
+            old = before.get(row_id)
+            if old is None or old.get("_etag") != row.get("_etag"):
+                marked.add(row_id)
+            was, now = str((old or {}).get("state", "")), str(row.get("state", ""))
+            if self.collection == "jobs" and was in ("RUNNING", "PENDING") and now not in ("RUNNING", "PENDING", ""):
+                name = row.get("display_name") or row.get("name") or row_id
+                severity: Literal["information", "warning"] = "information" if now == "COMPLETED" else "warning"
+                self.app.notify(f"{name}: {now}", title="Job finished", severity=severity, timeout=10, markup=False)
+        self.table.marked = marked
 
     def action_toggle_auto_refresh(self) -> None:
         if self.refresh_timer is not None:

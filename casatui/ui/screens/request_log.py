@@ -82,8 +82,9 @@ class RequestLogScreen(Screen[None]):
         self.shown: list[Exchange] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"Requests of this session ({self.session.profile}, {self.session.client.root})"),
-                     id="log-title")  # fmt: skip
+        yield Static(
+            Text(f"Requests of this session ({self.session.profile}, {self.session.client.root})"), id="log-title"
+        )
         with Horizontal():
             yield DataTable(cursor_type="row", zebra_stripes=True, id="log")
             with VerticalScroll(id="log-detail"):
@@ -92,8 +93,17 @@ class RequestLogScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("#", 5), ("Time", 9), ("Method", 7), ("Path", 38), ("Query", 30), ("Status", 7),
-                             ("ms", 6), ("Size", 8), ("Etag", 14)):  # fmt: skip
+        for label, width in (
+            ("#", 5),
+            ("Time", 9),
+            ("Method", 7),
+            ("Path", 38),
+            ("Query", 30),
+            ("Status", 7),
+            ("ms", 6),
+            ("Size", 8),
+            ("Etag", 14),
+        ):
             table.add_column(label, width=width)
         for exchange in self.session.client.exchanges:
             self._add(exchange)
@@ -116,11 +126,16 @@ class RequestLogScreen(Screen[None]):
         query = " ".join(f"{k}={v}" for k, v in exchange.query)
         status = str(exchange.status) if exchange.status is not None else "—"
         table.add_row(
-            Text(str(exchange.number)), Text(time.strftime("%H:%M:%S", time.localtime(exchange.started))),
-            Text(exchange.method), Text(path), Text(query, style="cyan"),
-            Text(status, style=status_style(exchange.status)), Text(f"{exchange.latency_ms:.0f}"),
-            Text(f"{exchange.size:,}"), Text((exchange.etag or "")[:12]),
-        )  # fmt: skip
+            Text(str(exchange.number)),
+            Text(time.strftime("%H:%M:%S", time.localtime(exchange.started))),
+            Text(exchange.method),
+            Text(path),
+            Text(query, style="cyan"),
+            Text(status, style=status_style(exchange.status)),
+            Text(f"{exchange.latency_ms:.0f}"),
+            Text(f"{exchange.size:,}"),
+            Text((exchange.etag or "")[:12]),
+        )
         self.shown.append(exchange)
 
     @property
@@ -142,8 +157,9 @@ class RequestLogScreen(Screen[None]):
         self.app.copy_to_clipboard(command)  # OSC 52: works over SSH in terminals that allow it
         path = self._write_fallback(command)
         where = f" and written to {path}" if path else ""
-        self.notify(f"Copied as curl{where}. The token is read from $CLOUDCASA_API_TOKEN when it runs.", timeout=6,
-                    markup=False)  # fmt: skip
+        self.notify(
+            f"Copied as curl{where}. The token is read from $CLOUDCASA_API_TOKEN when it runs.", timeout=6, markup=False
+        )
 
     def _write_fallback(self, command: str) -> Path | None:
         """Terminals that ignore OSC 52 leave the clipboard empty: the command also goes to a file."""

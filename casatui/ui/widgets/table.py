@@ -92,6 +92,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._lines: OrderedDict[tuple[int, bool], Strip] = OrderedDict()
         self._styles: dict[str, Style] = {}
         self.empty_message = "No documents."
+        self.marked: set[str] = set()  # ids of rows to flag (watch mode: changed since the last refresh)
 
     # -- data -------------------------------------------------------------------------------------------
 
@@ -259,10 +260,13 @@ class ResourceTable(ScrollView, can_focus=True):
             placeholder = self.get_component_rich_style("resource-table--placeholder")
             return Strip([Segment("  …", line_style + placeholder)]).adjust_cell_length(width, line_style)
         segments: list[Segment] = []
+        flag = str(row.get("_id")) in self.marked
         for column, cell_width in zip(self.columns, self._widths, strict=False):
             if not cell_width:
                 continue
             cell = render_cell(column, row, self.options)
+            if flag:
+                cell.text, cell.style, flag = "✱ " + cell.text, (cell.style + " bold").strip(), False
             text = Text(cell.text, style=self._style(cell.style), no_wrap=True, end="")
             text.truncate(cell_width, overflow="ellipsis", pad=True)
             for segment in text.render(self.app.console):

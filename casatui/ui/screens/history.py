@@ -1,0 +1,75 @@
+"""Your own writes in this session: what, when, the etag before and after, and the change itself."""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ..session import Session, WriteRecord
+from .diff import render_diff
+
+
+def describe(record: WriteRecord) -> Text:
+    text = Text.assemble(
+        (f"{record.method} {record.collection} / {record.label}\n", "bold"),
+        (f"etag {record.old_etag or '—'} → {record.new_etag or '—'}\n\n", "dim"),
+    )
+    if record.before is not None and record.after is not None:
+        text.append_text(render_diff(record.before, record.after))
+    elif record.after is not None:
+        text.append("Created.\n", style="green")
+    elif record.method == "DELETE":
+        text.append("Deleted.\n", style="red")
+    else:
+        text.append("An action (run now): the definition itself was not changed by you.\n", style="dim")
+    return text
+
+
+class HistoryScreen(Screen[None]):
+    DEFAULT_CSS = """
+    HistoryScreen #history-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    HistoryScreen DataTable { width: 2fr; }
+    HistoryScreen #history-detail { width: 3fr; border-left: tall $panel; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", show=True)]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"Your writes in this session ({len(self.session.writes)})"), id="history-title")
+        with Horizontal():
+            yield DataTable(cursor_type="row", id="history")
+            with VerticalScroll(id="history-detail"):
+                yield Static(Text("Nothing written yet." if not self.session.writes else ""), id="history-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("Time", 9), ("Method", 7), ("Collection", 14), ("Document", 24)):
+            table.add_column(label, width=width)
+        for record in self.session.writes:
+            table.add_row(
+                Text(time.strftime("%H:%M:%S", time.localtime(record.when))),
+                Text(record.method),
+                Text(record.collection),
+                Text(record.label),
+            )
+        if self.session.writes:
+            table.move_cursor(row=len(self.session.writes) - 1)
+        table.focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.session.writes):
+            self.query_one("#history-body", Static).update(describe(self.session.writes[event.cursor_row]))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

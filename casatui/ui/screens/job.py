@@ -1,0 +1,177 @@
+"""One job: what it is, where it ran, how it went, its activity as a timeline; live while it runs."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...api.client import Item
+from ...api.errors import ApiError
+from .. import formatting as fmt
+from ..session import Session
+from ..troubleshoot import bar, copy_progress, snapshot_progress
+
+LIVE_SECONDS = 2.0  # how often a running job is checked (If-None-Match: unchanged costs a 304)
+COUNTERS = (
+    ("num_total_resources", "resources"),
+    ("num_backup_resources", "backed up"),
+    ("num_restored_resources", "restored"),
+    ("num_volume_snapshots_attempted", "snapshots tried"),
+    ("num_volume_snapshots_completed", "snapshots done"),
+    ("num_errors", "errors"),
+    ("num_warnings", "warnings"),
+)
+DEFINITIONS = (("backupdef", "kubebackups"), ("offloaddef", "kubeoffloads"), ("restoredef", "kuberestores"))
+
+
+def render_job(job: dict[str, Any], now: float) -> Group:
+    state = str(job.get("state", ""))
+    title = Text.assemble(
+        (job.get("display_name") or job.get("name", ""), "bold"),
+        "  ",
+        (f" {state} ", f"reverse {fmt.state_style(state)}"),
+        f"  {job.get('type', '')}",
+    )
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim")
+    facts.add_column()
+    facts.add_row("Job", Text(f"{job.get('name', '')}  ({job.get('_id', '')})"))
+    facts.add_row("Cluster", Text(f"{job.get('cluster_name') or ''}  (f follows)"))
+    for key, collection in DEFINITIONS:
+        if job.get(key):
+            facts.add_row("Definition", Text(f"{job.get(key + '_name') or ''}  in {collection}  (f follows)"))
+    start, end = fmt.as_epoch(job.get("start_time")), fmt.as_epoch(job.get("end_time"))
+    facts.add_row("Started", Text(fmt.when(start, now) if start else ""))
+    if end:
+        facts.add_row("Ended", Text(fmt.when(end, now)))
+    if start:
+        facts.add_row("Duration", Text(fmt.duration((end or now) - start) + ("" if end else " so far")))
+    counters = "   ".join(f"{label} {job[key]}" for key, label in COUNTERS if job.get(key) is not None)
+    if counters:
+        facts.add_row("Counts", Text(counters))
+    parts: list[Any] = [title, facts]
+    copying, snapping = copy_progress(job), snapshot_progress(job)
+    if copying:
+        done, total, files, all_files = copying
+        parts.append(
+            Text.assemble(
+                ("\nCopy   ", "bold"),
+                (bar(done, total, 40), "cyan"),
+                f" {done / total:5.1%}  {fmt.size(done)} of {fmt.size(total)}  {files:,} of {all_files:,} files",
+            )
+        )
+    if snapping:
+        done, total, failed = snapping
+        parts.append(
+            Text.assemble(
+                ("\nVolumes ", "bold"),
+                (bar(done, total, 40), "cyan"),
+                f" {done} of {total} snapshotted" + (f", {failed} failed" if failed else ""),
+            )
+        )
+    message = str(job.get("message") or "")
+    if message.strip():
+        parts.append(Text.assemble(("\nMessage\n", "bold"), (message, fmt.state_style(state) or "")))
+    activity = job.get("activity") or []
+    if activity:
+        parts.append(Text("\nActivity", style="bold"))
+        for line in activity:
+            when, _, what = str(line).partition(" UTC: ")
+            parts.append(Text.assemble((f"  {when} UTC  " if what else "  ", "dim"), what or str(line)))
+    return Group(*parts)
+
+
+class JobScreen(Screen[None]):
+    DEFAULT_CSS = """
+    JobScreen VerticalScroll { padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "follow", "Follow (cluster, definition)", show=True),
+        Binding("r", "refresh", "Refresh", show=True),
+        Binding("escape,q", "close", "Close", show=True),
+    ]
+
+    def __init__(self, session: Session, item: Item) -> None:
+        super().__init__()
+        self.session = session
+        self.item = item
+        self.updates = 0
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("", id="job-body", markup=False)
+        yield Footer()
+
+    @property
+    def now(self) -> float:
+        clock = getattr(self.app, "clock", None)
+        return float(clock()) if callable(clock) else 0.0
+
+    def on_mount(self) -> None:
+        self.draw()
+        self.set_interval(LIVE_SECONDS, self.poll)
+
+    def draw(self) -> None:
+        self.query_one("#job-body", Static).update(render_job(self.item.data, self.now))
+
+    def poll(self) -> None:
+        if str(self.item.data.get("state", "")).upper() in ("RUNNING", "PENDING", "CANCELLING", "UNKNOWN"):
+            self.check()
+
+    def action_refresh(self) -> None:
+        self.check()
+
+    @work(group="job", exclusive=True, exit_on_error=False)
+    async def check(self) -> None:
+        try:
+            fresh = await self.session.client.get("jobs", self.item.id, if_none_match=self.item.etag)
+        except ApiError as error:
+            self.notify(str(error), title=error.title, severity="error", timeout=6, markup=False)
+            return
+        if fresh is None:
+            return  # 304: unchanged
+        was = str(self.item.data.get("state", ""))
+        self.item = fresh
+        self.updates += 1
+        self.draw()
+        state = str(fresh.data.get("state", ""))
+        if state != was and state in ("COMPLETED", "FAILED", "PARTIAL", "SKIPPED", "CANCELED"):
+            severity: Literal["information", "warning"] = "information" if state == "COMPLETED" else "warning"
+            self.notify(
+                f"{fresh.data.get('display_name') or fresh.data.get('name')}: {state}",
+                title="Job finished",
+                severity=severity,
+                timeout=8,
+                markup=False,
+            )
+
+    def action_follow(self) -> None:
+        targets = [("kubeclusters", self.item.data.get("cluster"))]
+        targets += [(collection, self.item.data.get(key)) for key, collection in DEFINITIONS]
+        found = [(c, i) for c, i in targets if isinstance(i, str) and i]
+        if not found:
+            return
+        from rich.text import Text as RichText
+
+        from .pick import PickScreen
+
+        def go(choice: str | None) -> None:
+            if choice:
+                collection, _, item_id = choice.partition("|")
+                app: Any = self.app
+                app.open_collection(collection, f"_id={item_id}")
+
+        choices = [(f"{c}|{i}", RichText(f"{c}  {i}")) for c, i in found]
+        self.app.push_screen(PickScreen("Follow", choices, narrow=False), go)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,193 @@
+"""What needs attention now: clusters by state and those not reporting, today's jobs, what runs, what failed."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from .. import formatting as fmt
+from ..session import Session
+from ..troubleshoot import Overview, bar, copy_progress, gather_overview, snapshot_progress
+
+REFRESH_SECONDS = 15.0
+
+
+def heading(text: str) -> Option:
+    return Option(Text(f"\n{text}", style="bold underline"), disabled=True)
+
+
+def entry(target: str, *parts: tuple[str, str] | str) -> Option:
+    return Option(Text.assemble("  ", *parts), id=target)
+
+
+class OverviewScreen(Screen[None]):
+    DEFAULT_CSS = """
+    OverviewScreen #overview-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    OverviewScreen OptionList, OverviewScreen OptionList:focus { height: 1fr; border: none; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "refresh", "Refresh", show=True),
+        Binding("escape", "close", "Close", show=True),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.data: Overview | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="overview-title", markup=False)
+        yield OptionList(Option(Text("Gathering…", style="dim"), disabled=True), id="overview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self.load()
+        self.set_interval(REFRESH_SECONDS, self.load)
+
+    @property
+    def now(self) -> float:
+        clock = getattr(self.app, "clock", None)
+        return float(clock()) if callable(clock) else 0.0
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(group="overview", exclusive=True, exit_on_error=False)
+    async def load(self) -> None:
+        data = await gather_overview(self.session.client, self.now)
+        self.data = data
+        self.show(data)
+
+    def show(self, data: Overview) -> None:
+        now = self.now
+        title = Text(f"Overview · {self.session.profile} · {self.session.client.root}")
+        title.append(f"   as of {fmt.local_time(now, now)} (r refreshes; every {REFRESH_SECONDS:g} s)", style="dim")
+        self.query_one("#overview-title", Static).update(title)
+        options: list[Option] = []
+        options.append(heading(f"Clusters ({sum(data.clusters.values())})"))
+        for state, number in data.clusters.items():
+            options.append(
+                entry(
+                    f"table|kubeclusters|status.state={state}", (f"{state:<12}", fmt.state_style(state)), f"{number:>5}"
+                )
+            )
+        if data.silent_clusters:
+            options.append(heading("Agents not reporting"))
+            for cluster in data.silent_clusters:
+                status = cluster.get("status") or {}
+                seen = fmt.as_epoch(status.get("updateTime"))
+                last = f"last heartbeat {fmt.relative(seen, now)}" if seen else "no heartbeat yet"
+                options.append(
+                    entry(
+                        f"doc|kubeclusters|{cluster['_id']}",
+                        (f"{cluster.get('name', '')}", "bold"),
+                        f"  {status.get('state', '')}  {last}  ",
+                        (fmt.one_line(str(status.get("message") or "")), "dim"),
+                    )
+                )
+        options.append(heading(f"Jobs of the last 24 hours ({sum(data.jobs_today.values())})"))
+        for state, number in data.jobs_today.items():
+            options.append(
+                entry(
+                    f"table|jobs|state={state} start_time>-24h",
+                    (f"{state:<12}", fmt.state_style(state)),
+                    f"{number:>5}",
+                )
+            )
+        if data.running:
+            options.append(heading(f"Running now ({len(data.running)})"))
+            options += [self._running_option(job, now) for job in data.running]
+        options.append(heading(f"Failed and partial, last 24 hours, newest first ({len(data.failed)})"))
+        if not data.failed:
+            options.append(Option(Text("  none", style="green"), disabled=True))
+        for job in data.failed:
+            started = fmt.as_epoch(job.get("start_time"))
+            options.append(
+                entry(
+                    f"job|{job['_id']}",
+                    (f"{fmt.relative(started, now) if started else '':>8}  ", "dim"),
+                    (f"{job.get('state', ''):<8}", fmt.state_style(job.get("state"))),
+                    (f" {job.get('display_name') or job.get('name', '')}", "bold"),
+                    f"  {job.get('cluster_name') or ''}  ",
+                    (fmt.one_line(str(job.get("message") or ""), 120), ""),
+                )
+            )
+        if data.storage or data.accounts:
+            options.append(heading("Storage and cloud accounts not ready"))
+        for store in data.storage:
+            options.append(
+                entry(
+                    f"doc|objectstores|{store['_id']}",
+                    (store.get("name", ""), "bold"),
+                    "  ",
+                    (str(store.get("validate_state", "")), fmt.state_style(store.get("validate_state"))),
+                    f"  {fmt.one_line(str(store.get('validate_message') or ''))}",
+                )
+            )
+        for account in data.accounts:
+            state = (account.get("status") or {}).get("state", "")
+            options.append(
+                entry(
+                    f"doc|cloudaccounts|{account['_id']}",
+                    (account.get("name", ""), "bold"),
+                    f"  {account.get('provider_type', '')}  ",
+                    (str(state), fmt.state_style(state)),
+                )
+            )
+        for problem in data.problems:
+            options.append(Option(Text(f"  could not load {problem}", style="red"), disabled=True))
+        listing = self.query_one(OptionList)
+        highlighted = listing.highlighted_option.id if listing.highlighted_option else None
+        listing.clear_options()
+        listing.add_options(options)
+        ids = [o.id for o in options]
+        listing.highlighted = (
+            ids.index(highlighted)
+            if highlighted in ids
+            else next((i for i, o in enumerate(options) if not o.disabled), None)
+        )
+
+    def _running_option(self, job: dict[str, Any], now: float) -> Option:
+        text = Text("  ")
+        text.append(f"{job.get('display_name') or job.get('name', '')}", style="bold")
+        text.append(f"  {job.get('type', '')}  ")
+        copying, snapping = copy_progress(job), snapshot_progress(job)
+        if copying:
+            done, total, files, all_files = copying
+            text.append(bar(done, total), style="cyan")
+            text.append(f" {done / total:4.0%}  {fmt.size(done)} of {fmt.size(total)}  {files:,}/{all_files:,} files")
+        elif snapping:
+            done, total, failed = snapping
+            text.append(bar(done, total), style="cyan")
+            text.append(f" {done}/{total} volumes" + (f", {failed} failed" if failed else ""))
+        started = fmt.as_epoch(job.get("start_time"))
+        if started:
+            text.append(f"  running {fmt.duration(now - started)}", style="dim")
+        return Option(text, id=f"job|{job['_id']}")
+
+    @on(OptionList.OptionSelected)
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        target = event.option.id or ""
+        kind, _, rest = target.partition("|")
+        app: Any = self.app
+        if kind == "table":
+            collection, _, filter_text = rest.partition("|")
+            self.dismiss(None)
+            app.open_collection(collection, filter_text)
+        elif kind == "doc":
+            collection, _, item_id = rest.partition("|")
+            self.dismiss(None)
+            app.open_collection(collection, f"_id={item_id}")
+        elif kind == "job":
+            app.open_job(rest)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
