@@ -12,9 +12,12 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 # How each state reads at a glance; the same colours everywhere (table, detail, overview).
-GOOD = ("COMPLETED", "ACTIVE", "READY", "JOB_CREATED", "OK", "ACCEPTED", "REGISTERED")
+GOOD = ("COMPLETED", "ACTIVE", "READY", "JOB_CREATED", "OK", "ACCEPTED")
 BAD = ("FAILED", "ERROR", "DELETING", "EXPIRED", "DECLINED", "CANCELED", "CANCELLED")
-BUSY = ("RUNNING", "PENDING", "PARTIAL", "VALIDATING", "INVENTORY", "CANCELLING", "SKIPPED", "UNKNOWN", "CATALOG")
+BUSY = (
+    "RUNNING", "PENDING", "PARTIAL", "VALIDATING", "INVENTORY", "CANCELLING", "SKIPPED", "UNKNOWN", "CATALOG",
+    "REGISTERED", "DISCOVERED",
+)  # fmt: skip
 STATE_STYLE = {**{s: "green" for s in GOOD}, **{s: "bold red" for s in BAD}, **{s: "yellow" for s in BUSY}}
 STATE_GLYPH = {**{s: "●" for s in GOOD}, **{s: "✖" for s in BAD}, **{s: "◐" for s in BUSY}}
 

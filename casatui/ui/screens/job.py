@@ -64,7 +64,7 @@ def render_job(job: dict[str, Any], now: float) -> Group:
         done, total, files, all_files = copying
         parts.append(
             Text.assemble(
-                ("\nCopy   ", "bold"),
+                ("\nCopy      ", "bold"),
                 (bar(done, total, 40), "cyan"),
                 f" {done / total:5.1%}  {fmt.size(done)} of {fmt.size(total)}  {files:,} of {all_files:,} files",
             )
@@ -73,7 +73,7 @@ def render_job(job: dict[str, Any], now: float) -> Group:
         done, total, failed = snapping
         parts.append(
             Text.assemble(
-                ("\nVolumes ", "bold"),
+                ("\nVolumes   ", "bold"),
                 (bar(done, total, 40), "cyan"),
                 f" {done} of {total} snapshotted" + (f", {failed} failed" if failed else ""),
             )

@@ -157,8 +157,8 @@ class OverviewScreen(Screen[None]):
 
     def _running_option(self, job: dict[str, Any], now: float) -> Option:
         text = Text("  ")
-        text.append(f"{job.get('display_name') or job.get('name', '')}", style="bold")
-        text.append(f"  {job.get('type', '')}  ")
+        text.append(f"{(job.get('display_name') or job.get('name', ''))[:24]:<24}", style="bold")
+        text.append(f" {job.get('type', ''):<9} ")
         copying, snapping = copy_progress(job), snapshot_progress(job)
         if copying:
             done, total, files, all_files = copying

@@ -10,6 +10,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -26,6 +27,15 @@ from ..columns import Column, RenderOptions, fit_widths, render_cell
 from ..rows import RowModel
 
 CACHE_LINES = 400
+
+
+def fit(text: str, width: int) -> str:
+    """Exactly `width` cells: padded, or cut with an ellipsis (wide characters counted as two)."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, max(0, width - 1)) + "…"
+
+
 LOAD_AHEAD = 40  # rows beyond the screen whose pages are fetched before they are needed
 
 
@@ -247,7 +257,7 @@ class ResourceTable(ScrollView, can_focus=True):
                 continue
             direction = directions.get(column.key) if column.sortable else None
             arrow = " ▲" if direction == 1 else " ▼" if direction == -1 else ""
-            title = (column.title + arrow)[:cell_width].ljust(cell_width)
+            title = fit(column.title + arrow, cell_width)
             segments.append(Segment(title, sorted_style if arrow else header))
             segments.append(Segment(" ", header))
         return Strip(segments).adjust_cell_length(width, header)
@@ -267,12 +277,9 @@ class ResourceTable(ScrollView, can_focus=True):
             cell = render_cell(column, row, self.options)
             if flag:
                 cell.text, cell.style, flag = "✱ " + cell.text, (cell.style + " bold").strip(), False
-            text = Text(cell.text, style=self._style(cell.style), no_wrap=True, end="")
-            text.truncate(cell_width, overflow="ellipsis", pad=True)
-            for segment in text.render(self.app.console):
-                style = line_style + segment.style if segment.style else line_style
-                if cursor:
-                    style = style + Style(bgcolor=line_style.bgcolor)
-                segments.append(Segment(segment.text, style))
+            style = line_style + self._style(cell.style) if cell.style else line_style
+            if cursor:
+                style += Style(bgcolor=line_style.bgcolor)
+            segments.append(Segment(fit(cell.text, cell_width), style))
             segments.append(Segment(" ", line_style))
         return Strip(segments).adjust_cell_length(width, line_style)
