@@ -184,10 +184,18 @@ def main(argv: list[str] | None = None) -> int:
         other = resolve(config, Flags(profile=profile, read_only=args.read_only))
         return make_session(make_client(other), other, state, listeners)
 
-    from .ui.app import CasaApp
     from .ui.navigation import Place
+    from .ui.prefetch import FirstPage
 
     session = make_session(client, resolved, state, listeners)
+    collection = args.resource or "jobs"
+    configured = session.settings.sorts.get(collection)
+    first_sort = sort if sort is not None else (parse_sort(configured) if configured else None)
+    # The first page is fetched in a thread while Textual is imported and the screen laid out.
+    session.first_page = FirstPage(client, collection, args.where, first_sort, session.settings.page_size,
+                                   session.settings.columns)  # fmt: skip
+    from .ui.app import CasaApp
+
     profiles = [] if args.demo else sorted(config.profiles)
     start = Place(args.resource or "jobs", args.where, sort)
     app = CasaApp(session, start, profiles=profiles, connect=connect, overview_first=args.resource is None)

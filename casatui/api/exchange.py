@@ -6,7 +6,7 @@ import shlex
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
-MAX_BODY_LOGGED = 256 * 1024  # characters of each body kept in the log
+MAX_BODY_LOGGED = 64 * 1024  # characters of each body kept in the log (a page of 1,000 jobs is ~1 MB)
 MASKED = "Bearer ***"
 
 

@@ -106,8 +106,12 @@ def install(app: Eve, store: Store) -> None:
 
     app.add_url_rule(f"{prefix}/<resource>/<item_id>/action/<name>", "casatui_action", action, methods=["POST"])
 
+    document: dict[str, Any] = {}
+
     def api_docs() -> Any:
-        return jsonify(openapi_document(app.config["DOMAIN"], server_url=prefix))
+        if not document:  # built once: the DOMAIN does not change while the server runs
+            document.update(openapi_document(app.config["DOMAIN"], server_url=prefix))
+        return jsonify(document)
 
     app.add_url_rule("/api-docs", "casatui_api_docs", api_docs, methods=["GET"])
     app.add_url_rule(f"{prefix}/api-docs", "casatui_api_docs_v1", api_docs, methods=["GET"])

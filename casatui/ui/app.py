@@ -15,7 +15,6 @@ from .commands import CasaCommands
 from .drafts import item_from_draft
 from .navigation import Place
 from .screens.confirm import ChoiceScreen
-from .screens.editor import EditorScreen
 from .screens.explorer import ExplorerScreen
 from .screens.help import HelpScreen
 from .screens.pick import PickScreen
@@ -74,6 +73,8 @@ class CasaApp(App[None]):
             return
         draft = drafts[int(choice)]
         item = item_from_draft(draft)
+        from .screens.editor import EditorScreen
+
         label = f"{draft.collection} / {(draft.base or {}).get('name') or draft.item_id or 'new document'}"
         explorer = self.explorer
         editor = EditorScreen(self.session, draft.collection, item, label=label, text=draft.text)
@@ -83,6 +84,8 @@ class CasaApp(App[None]):
         self.run_worker(self._quit(), group="quit", exclusive=True)
 
     async def _quit(self) -> None:
+        from .screens.editor import EditorScreen
+
         dirty = [s for s in self.screen_stack if isinstance(s, EditorScreen) and s.dirty]
         if dirty:
             answer = await self.push_screen_wait(

@@ -14,6 +14,7 @@ from ..api.errors import ApiError
 from .drafts import DraftStore
 
 NAME_BATCH = 100
+REMEMBER_AT_MOST = 2000  # documents in a collection whose names are remembered while listing
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Session:
         self.state_dir = state_dir
         self.drafts = DraftStore(state_dir / "drafts") if state_dir is not None else None
         self.write_method: Literal["PUT", "PATCH"] = "PUT"  # chosen per save, remembered
+        self.first_page: Any = None  # a prefetch.FirstPage started before the UI (see prefetch.py)
         self.writes: list[WriteRecord] = []
 
     def record_write(
@@ -86,7 +88,11 @@ class Session:
     def known_name(self, collection: str, item_id: str) -> str | None:
         return self.names.get(collection, {}).get(item_id)
 
-    def remember(self, collection: str, documents: Iterable[Mapping[str, Any]]) -> None:
+    def remember(self, collection: str, documents: Iterable[Mapping[str, Any]], total: int | None = None) -> None:
+        """Keep names of listed documents for reference columns; not for big collections (jobs), which nothing
+        references by name and whose names would only take memory."""
+        if total is not None and total > REMEMBER_AT_MOST:
+            return
         table = self.names.setdefault(collection, {})
         for document in documents:
             if "_id" in document and isinstance(document.get("name"), str):

@@ -361,3 +361,30 @@ async def test_a_failing_server_gets_no_request_storm(ui_demo: DemoServer, app_f
             await pilot.press("r")
             await settle(pilot)
             assert screen.table.model.count == 300  # it recovers when the server does
+
+
+async def test_the_prefetched_first_page_is_used_once_and_logged(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    from casatui.ui.prefetch import FirstPage
+
+    with FaultServer(upstream=ui_demo.base_url) as faults:
+        from casatui.api.client import CasaClient
+
+        app = app_for(ui_demo)
+        app.session.client = CasaClient(f"{faults.base_url}/api/v1", ui_demo.token)
+        app.session.first_page = FirstPage(app.session.client, "jobs", "", None, app.session.settings.page_size)
+        async with app.run_test(size=(120, 35)) as pilot:
+            await settle(pilot)
+            assert explorer(app).table.model.count == 300
+            assert faults.count("GET", "/jobs?") == 1  # the prefetch, not a second request
+            assert [e.path for e in app.session.client.exchanges].count("/api/v1/jobs") == 1
+            assert app.session.first_page is None
+
+
+async def test_a_prefetch_for_another_query_is_not_used(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    from casatui.ui.prefetch import FirstPage
+
+    app = app_for(ui_demo, "jobs", "state=FAILED")
+    app.session.first_page = FirstPage(app.session.client, "jobs", "", None, app.session.settings.page_size)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert all(row["state"] == "FAILED" for _, row in explorer(app).table.model.rows())

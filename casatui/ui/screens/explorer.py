@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from ...api.client import Item
+from ...api.client import Item, Page
 from ...api.errors import ApiError
 from ...api.query import FilterError, format_sort, parse_filter, parse_sort
 from ..actions import bindings
@@ -29,6 +29,14 @@ from ..widgets.status_line import StatusLine
 from ..widgets.table import ResourceTable
 from .explorer_writes import DocumentWrites
 from .pick import PickScreen
+
+
+def slim(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows keep what columns and watch mode use; Eve's `_links` (half a kilobyte a row) are dropped."""
+    for item in items:
+        item.pop("_links", None)
+    return items
+
 
 PREVIEW_DELAY = 0.15  # seconds the cursor rests on a row before its document is fetched
 PARALLEL_PAGES = 3
@@ -58,6 +66,7 @@ class ExplorerScreen(Screen[None]):
         self.preview_width = 40
         self.writes = DocumentWrites(self)
         self.watching = False
+        self._discovering = False
 
     # -- layout -----------------------------------------------------------------------------------------
 
@@ -97,7 +106,8 @@ class ExplorerScreen(Screen[None]):
         self.set_interval(self.CLOCK_TICK, self._tick)
         self.open(self.start, push=False)
         if self.session.catalog is None:
-            self.discover()
+            # The first page goes first; discovery (a big document to parse) follows it, or this timer.
+            self.set_timer(1.0, self._discover_once)
 
     def _now(self) -> float:
         clock = getattr(self.app, "clock", None)
@@ -119,6 +129,11 @@ class ExplorerScreen(Screen[None]):
         self.status.request(exchange)
 
     # -- discovery --------------------------------------------------------------------------------------
+
+    def _discover_once(self) -> None:
+        if self.session.catalog is None and not self._discovering:
+            self._discovering = True
+            self.discover()
 
     @work(group="discover", exclusive=True)
     async def discover(self) -> None:
@@ -214,14 +229,14 @@ class ExplorerScreen(Screen[None]):
             self._fetch_page(generation, number)
         self._show_position()
 
-    @work(group="pages", exit_on_error=False)
+    @work(group="pages", exit_on_error=False, description="fetch a page")
     async def _fetch_page(self, generation: int, number: int) -> None:
         model = self.table.model
         async with self._page_slots:
             if generation != model.generation:
                 return
             try:
-                page = await self.session.client.list(
+                page = await self._first_page(number) or await self.session.client.list(
                     self.collection,
                     where=self.where or None,
                     sort=self.sort or None,
@@ -235,9 +250,10 @@ class ExplorerScreen(Screen[None]):
                     self.table.data_changed()
                     self.show_error(error)
                 return
-        if not model.accept(generation, number, page.items, page.total, page.has_more):
+        items = slim(page.items)
+        if not model.accept(generation, number, items, page.total, page.has_more):
             return  # an answer to an older query: newer results are on screen
-        self.session.remember(self.collection, page.items)
+        self.session.remember(self.collection, items, page.total)
         if number == 1 and not self.columns_fit_data:
             self._set_columns(page.items)
         self.table.empty_message = "No documents match." if self.where else "No documents."
@@ -245,7 +261,27 @@ class ExplorerScreen(Screen[None]):
         self.table.data_changed()
         self._restore_cursor()
         self._show_position()
-        self._resolve_names(page.items)
+        self._resolve_names(items)
+        self.call_after_refresh(self._discover_once)
+
+    async def _first_page(self, number: int) -> Page | None:
+        """The page prefetched while the UI started, if this is the query it was fetched for."""
+        first = self.session.first_page
+        if first is None or number != 1:
+            return None
+        self.session.first_page = None
+        if not first.matches(self.collection, self.filter_text, self.sort, self.table.model.page_size):
+            return None
+        try:
+            page: Page = await first.take()
+        except ApiError:
+            raise
+        except Exception:  # anything else: ask again, normally
+            return None
+        finally:
+            for exchange in first.exchanges:
+                self.session.client.record(exchange)
+        return page
 
     @property
     def columns_fit_data(self) -> bool:
@@ -261,7 +297,7 @@ class ExplorerScreen(Screen[None]):
         self._pending_cursor = None
         self.table.cursor = index if index is not None else min(cursor_index, max(0, self.table.model.count - 1))
 
-    @work(group="names", exit_on_error=False)
+    @work(group="names", exit_on_error=False, description="resolve reference names")
     async def _resolve_names(self, items: list[dict[str, Any]]) -> None:
         learned = False
         for column in self.columns:
@@ -297,7 +333,7 @@ class ExplorerScreen(Screen[None]):
                 text.append(f"  · auto-refresh {self.session.settings.auto_refresh_seconds:g}s", style="cyan")
             if self.table.options.raw_times:
                 text.append("  · raw times", style="yellow")
-        self.query_one("#position", Static).update(text)
+        self.query_one("#position", Static).update(text, layout=False)  # one fixed line: no relayout per move
 
     # -- the selected document --------------------------------------------------------------------------
 
@@ -445,8 +481,9 @@ class ExplorerScreen(Screen[None]):
         before = {str(row.get("_id")): row for _, row in model.rows()}
         new = model.reset()
         for number, page in answers:
-            model.accept(new, number, page.items, page.total, page.has_more)
-            self.session.remember(self.collection, page.items)
+            items = slim(page.items)
+            model.accept(new, number, items, page.total, page.has_more)
+            self.session.remember(self.collection, items, page.total)
         if self.watching:
             self._mark_changes(before)
         self._pending_cursor = (cursor_id, cursor_index)

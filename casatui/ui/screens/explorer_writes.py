@@ -14,7 +14,6 @@ from ...api.errors import ApiError, EtagMismatch, NotFound, ReadOnlyRefused
 from .. import templates
 from ..navigation import Place
 from .confirm import ChoiceScreen
-from .editor import EditorScreen
 
 if TYPE_CHECKING:
     from .explorer import ExplorerScreen
@@ -61,6 +60,8 @@ class DocumentWrites:
             self.screen.show_error(error)
             return
         if item is not None:
+            from .editor import EditorScreen  # the code editor (tree-sitter) loads when first needed
+
             editor = EditorScreen(self.session, self.screen.collection, item, label=self._label(item))
             await self.app.push_screen(editor, callback=self.after_write)
 
@@ -69,6 +70,8 @@ class DocumentWrites:
         if resource is not None and not resource.can("create"):
             self.app.notify(f"The server does not allow creating {self.screen.collection}.", timeout=3, markup=False)
             return
+        from .editor import EditorScreen
+
         text = json.dumps(templates.template(resource), indent=2, ensure_ascii=False) + "\n"
         editor = EditorScreen(
             self.session,

@@ -1,0 +1,54 @@
+"""The first page of the first table, fetched in a thread while Textual is still being imported and started.
+
+Startup is mostly imports and layout; the first request can run beside them instead of after them. The explorer
+takes the prefetched page when its first query is the one prefetched, and otherwise asks as usual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..api.client import CasaClient, Page
+from ..api.exchange import Exchange
+from ..api.query import parse_filter
+from .columns import columns_for, default_sort, projection
+
+
+class FirstPage:
+    def __init__(
+        self,
+        client: CasaClient,
+        collection: str,
+        filter_text: str,
+        sort: Sequence[tuple[str, int]] | None,
+        page_size: int,
+        overrides: Mapping[str, Sequence[Any]] | None = None,
+    ) -> None:
+        self.sort = list(sort) if sort is not None else default_sort(collection)
+        self.key = (collection, filter_text, tuple(self.sort), page_size)
+        self.exchanges: list[Exchange] = []
+        columns = columns_for(collection, None, overrides)
+        where = parse_filter(filter_text) if filter_text else None
+        query = {"where": where or None, "sort": self.sort or None, "page": 1, "max_results": page_size,
+                 "projection": projection(columns)}  # fmt: skip
+        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="casatui-prefetch")
+        self.future = self._executor.submit(self._fetch, client, collection, query)
+        self._executor.shutdown(wait=False)
+
+    def _fetch(self, template: CasaClient, collection: str, query: dict[str, Any]) -> Page:
+        async def fetch() -> Page:
+            async with template.sibling() as client:
+                client.listeners.append(self.exchanges.append)
+                return await client.list(collection, **query)
+
+        return asyncio.run(fetch())
+
+    def matches(self, collection: str, filter_text: str, sort: Sequence[tuple[str, int]], page_size: int) -> bool:
+        return self.key == (collection, filter_text, tuple(sort), page_size)
+
+    async def take(self) -> Page:
+        """The page (or the error the request ended with), without blocking the event loop."""
+        return await asyncio.wrap_future(self.future)
