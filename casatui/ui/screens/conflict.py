@@ -87,7 +87,7 @@ class ConflictScreen(Screen[Resolution]):
                 yield Static(Text("You changed", style="bold green"))
                 yield Static(changes_text(merge.yours_changes, "green"))
             with Vertical(classes="side"):
-                yield Static(Text(f"They changed (etag {self.outcome.current.etag[:12]}…)", style="bold yellow"))
+                yield Static(Text("They changed", style="bold yellow"))
                 yield Static(changes_text(merge.theirs_changes, "yellow"))
         yield Static(self._verdict(), id="verdict")
         if self.conflicts:

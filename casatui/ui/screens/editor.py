@@ -253,16 +253,22 @@ class EditorScreen(Screen[Item | None]):
         self.dismiss(item)
 
     def _show_issues(self, error: ValidationFailed) -> None:
+        text = self.buffer.text
+
+        def where(path: str) -> tuple[int, int]:
+            return edit_flow.locate(text, path.split(".")) or (1 << 30, 0)
+
+        issues = sorted(error.issues, key=lambda issue: where(issue.path))  # top to bottom, as in the buffer
         options = [
-            Option(Text.assemble((issue.path, "bold"), "\n  ", issue.message), id=issue.path) for issue in error.issues
+            Option(Text.assemble((issue.path, "bold"), "\n  ", issue.message), id=issue.path) for issue in issues
         ] or [Option(Text(str(error)), disabled=True)]
         self._show_side(f"The server refused it (422): {len(error.issues)} issue(s)", options)
         self.say(
             "The server refused the document; its issues are listed on the right (Enter moves the cursor "
             "there). Your edit is kept."
         )
-        if error.issues:
-            self._goto_issue(error.issues[0].path)
+        if issues:
+            self._goto_issue(issues[0].path)
 
     def _show_side(self, title: str, options: list[Option]) -> None:
         self.query_one("#edit-side-title", Static).update(Text(title))

@@ -105,12 +105,19 @@ class RequestLogScreen(Screen[None]):
             ("Etag", 14),
         ):
             table.add_column(label, width=width)
+        self.reload()
+        self.session.client.listeners.append(self._add_live)
+        table.focus()
+
+    def reload(self) -> None:
+        """List the session's requests again (the log keeps the last few hundred)."""
+        table = self.query_one(DataTable)
+        table.clear()
+        self.shown.clear()
         for exchange in self.session.client.exchanges:
             self._add(exchange)
-        self.session.client.listeners.append(self._add_live)
         if self.shown:
             table.move_cursor(row=len(self.shown) - 1)
-        table.focus()
 
     def on_unmount(self) -> None:
         if self._add_live in self.session.client.listeners:
@@ -145,6 +152,9 @@ class RequestLogScreen(Screen[None]):
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_selected()
+
+    def _show_selected(self) -> None:
         exchange = self.selected
         if exchange is not None:
             self.query_one("#log-body", Static).update(details(exchange))

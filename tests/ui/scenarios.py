@@ -1,0 +1,220 @@
+"""The screens worth a picture, each as a deterministic scenario: used by the snapshot tests and by
+scripts/screenshots.py, so the README's pictures and the tested snapshots are the same screens.
+
+Deterministic means: seed data with a fixed "now", the app's clock fixed to it, local time in UTC, no activity,
+the status line's latency and the request log's times frozen, and a fixed port where the API root shows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from textual.pilot import Pilot
+
+from casatui.api.client import CasaClient
+from casatui.demo import DemoServer
+from casatui.ui.app import CasaApp
+from casatui.ui.navigation import Place
+from casatui.ui.session import Session, Settings
+from casatui.ui.screens.request_log import RequestLogScreen
+from casatui.ui.widgets.status_line import StatusLine
+
+NOW = 1_795_900_000
+TOKEN = "ui-token-0123456789"
+FROZEN_LATENCY = 14.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str  # what the picture shows, for the README
+    size: tuple[int, int]
+    resource: str
+    filter_text: str = ""
+    steps: Callable[[Pilot[None], DemoServer], Awaitable[None]] | None = None
+    mutates: bool = False  # needs a server of its own (writes, or someone else's writes)
+    settings: dict[str, Any] = dataclasses.field(default_factory=dict)
+    overview: bool = False
+
+
+def build_app(server: DemoServer, scenario: Scenario) -> CasaApp:
+    client = CasaClient(server.api_root, server.token, read_only=scenario.settings.get("read_only", False))
+    session = Session(client, Settings(profile=scenario.settings.pop("profile", "demo"), **scenario.settings))
+    return CasaApp(session, Place(scenario.resource, scenario.filter_text), clock=lambda: NOW,
+                   overview_first=scenario.overview)  # fmt: skip
+
+
+LOADING_GROUPS = {"pages", "preview", "discover", "names", "open", "overview", "backup", "job"}
+
+
+async def settle(pilot: Pilot[None], rounds: int = 400) -> None:
+    for _ in range(rounds):
+        await pilot.pause(0.02)
+        if not any(w.group in LOADING_GROUPS and w.is_running for w in pilot.app.workers):
+            break
+    await pilot.pause(0.3)  # the preview waits for the cursor to rest
+    for _ in range(rounds):
+        await pilot.pause(0.02)
+        if not any(w.group in LOADING_GROUPS and w.is_running for w in pilot.app.workers):
+            break
+    freeze(pilot.app)
+    await pilot.pause()
+
+
+def freeze(app: Any) -> None:
+    """Timings vary from run to run: show a fixed latency and fixed times instead."""
+    client = app.session.client
+    # Concurrent requests finish in any order: list them in a fixed one, numbered from 1.
+    ordered = sorted(client.exchanges, key=lambda e: (e.method, e.url))
+    client.exchanges.clear()
+    for index, exchange in enumerate(ordered):
+        headers = {**exchange.response_headers, "date": "Sat, 28 Nov 2026 21:06:40 GMT"}
+        client.exchanges.append(dataclasses.replace(exchange, number=index + 1, latency_ms=FROZEN_LATENCY,
+                                                    started=NOW + index, response_headers=headers))  # fmt: skip
+    for screen in app.screen_stack:
+        for status in screen.query(StatusLine):
+            if status.last is not None:
+                status.request(dataclasses.replace(status.last, latency_ms=FROZEN_LATENCY))
+        if isinstance(screen, RequestLogScreen):
+            screen.reload()
+        for widget in screen.query("TextArea, Input"):
+            widget.cursor_blink = False  # type: ignore[attr-defined]
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    for char in text:
+        await pilot.press(char if char != " " else "space")
+
+
+async def _filter(pilot: Pilot[None], server: DemoServer) -> None:
+    await pilot.press("slash")
+    await type_text(pilot, "state:FAILED,PARTIAL start_time>-24h")
+    await pilot.press("enter")
+
+
+async def _filter_error(pilot: Pilot[None], server: DemoServer) -> None:
+    await pilot.press("slash")
+    await type_text(pilot, "state:FAILED start_time>")
+    await pilot.press("enter")
+
+
+async def _sidebar_hidden(pilot: Pilot[None], server: DemoServer) -> None:
+    await pilot.press("j", "j")
+
+
+async def _editor(pilot: Pilot[None], server: DemoServer) -> None:
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+
+
+def _colleague_saves(server: DemoServer, collection: str, name: str, changes: dict[str, Any]) -> None:
+    headers = {"Authorization": f"Bearer {server.token}"}
+    with httpx.Client(base_url=server.api_root, headers=headers) as http:
+        found = http.get(f"/{collection}", params={"where": json.dumps({"name": name})}).json()["_items"][0]
+        http.patch(f"/{collection}/{found['_id']}", json=changes, headers={"If-Match": found["_etag"]})
+
+
+def _change(pilot: Pilot[None], change: Callable[[dict[str, Any]], None]) -> None:
+    editor = pilot.app.screen
+    document = json.loads(editor.buffer.text)  # type: ignore[attr-defined]
+    change(document)
+    editor.buffer.load_text(json.dumps(document, indent=2) + "\n")  # type: ignore[attr-defined]
+
+
+async def _diff(pilot: Pilot[None], server: DemoServer) -> None:
+    await _editor(pilot, server)
+    _change(pilot, lambda d: d.update(pause=True, tags={"owner": "platform-team"}))
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def _conflict_clean(pilot: Pilot[None], server: DemoServer) -> None:
+    await _editor(pilot, server)
+    _change(pilot, lambda d: d.update(timezone="Europe/Paris"))
+    _colleague_saves(server, "policies", "daily-7d", {"tags": {"reviewed": "yes"}})
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    await pilot.press("y")
+    await settle(pilot)
+
+
+async def _conflict_overlap(pilot: Pilot[None], server: DemoServer) -> None:
+    await _editor(pilot, server)
+    _change(pilot, lambda d: d.update(timezone="Europe/Paris", tags={"team": "mine"}))
+    _colleague_saves(server, "policies", "daily-7d", {"timezone": "Asia/Tokyo", "tags": {"team": "theirs"}})
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    await pilot.press("y")
+    await settle(pilot)
+    await pilot.press("down", "t")
+
+
+async def _invalid(pilot: Pilot[None], server: DemoServer) -> None:
+    await _editor(pilot, server)
+    _change(pilot, lambda d: (d.update(pause="soon"), d["source"].update(all_namespaces=3)))
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    await pilot.press("y")
+    await settle(pilot)
+
+
+async def _request_log(pilot: Pilot[None], server: DemoServer) -> None:
+    await settle(pilot)
+    await pilot.press("L")
+    await settle(pilot)
+
+
+async def _help(pilot: Pilot[None], server: DemoServer) -> None:
+    await pilot.press("question_mark")
+
+
+async def _job(pilot: Pilot[None], server: DemoServer) -> None:
+    await settle(pilot)
+    await pilot.press("enter")
+
+
+async def _backup(pilot: Pilot[None], server: DemoServer) -> None:
+    await settle(pilot)
+    await pilot.press("enter")
+
+
+SCENARIOS = [
+    Scenario("explorer", "The explorer: resource types, the jobs table, the status line", (140, 36), "jobs"),
+    Scenario("explorer_80x24", "The same at 80×24", (80, 24), "jobs"),
+    Scenario("filter", "A filter in the query language, sent as Eve's where", (140, 36), "jobs", steps=_filter),
+    Scenario("filter_error", "A filter with a mistake: marked, nothing sent", (140, 36), "jobs", steps=_filter_error),
+    Scenario("preview", "A wide terminal: the preview of the selected document", (180, 40), "kubebackups",
+             steps=_sidebar_hidden),
+    Scenario("overview", "The overview: what needs attention now", (140, 45), "jobs", overview=True),
+    Scenario("job", "A failed job: counters, message, activity", (120, 36), "jobs", "state=FAILED type=K8S_SNAP",
+             steps=_job),
+    Scenario("backup", "A backup definition: runs, success rate, schedule, next run", (130, 40), "kubebackups",
+             "name=payments-mwf", steps=_backup),
+    Scenario("editor", "The editor: server fields in the header, the rest in the buffer", (120, 36), "kubebackups",
+             "name=prod-full-daily", steps=_editor),
+    Scenario("diff", "The diff before saving, PUT or PATCH", (120, 36), "kubebackups", "name=prod-full-daily",
+             steps=_diff),
+    Scenario("conflict_clean", "412 with no overlap: one key applies your change to the current version", (120, 36),
+             "policies", "name=daily-7d", steps=_conflict_clean, mutates=True),
+    Scenario("conflict_overlap", "412 with overlapping changes: choose per path", (120, 40), "policies",
+             "name=daily-7d", steps=_conflict_overlap, mutates=True),
+    Scenario("invalid", "422: the server's issues, the cursor on the first", (140, 36), "kubebackups",
+             "name=analytics-daily", steps=_invalid),
+    Scenario("request_log", "The request log", (160, 36), "kubeclusters", steps=_request_log),
+    Scenario("protected", "A protected profile", (120, 30), "kubebackups", settings={"protected": True,
+             "profile": "prod"}),
+    Scenario("help", "Every key", (120, 45), "jobs", steps=_help),
+]  # fmt: skip
+
+
+async def play(pilot: Pilot[None], server: DemoServer, scenario: Scenario) -> None:
+    await settle(pilot)
+    if scenario.steps is not None:
+        await scenario.steps(pilot, server)
+    await settle(pilot)
