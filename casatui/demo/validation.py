@@ -16,7 +16,7 @@ def is_sub_daily(schedule: dict[str, Any]) -> bool:
     if fields is None:
         return False
     minute, hour = fields[0], fields[1]
-    return not (minute.isdigit() and hour.isdigit())
+    return not (minute.isdecimal() and hour.isdecimal())
 
 
 def cron_fields(schedule: dict[str, Any]) -> list[str] | None:

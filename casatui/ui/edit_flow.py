@@ -101,7 +101,7 @@ def locate(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:
     for step in path:
         if (*key, step) in found:
             key = (*key, step)
-        elif isinstance(step, str) and step.isdigit() and (*key, int(step)) in found:
+        elif isinstance(step, str) and step.isdecimal() and (*key, int(step)) in found:
             key = (*key, int(step))
         else:
             break

@@ -37,7 +37,7 @@ def _values(field: str, kind: str) -> frozenset[int]:
         step = 1
         if "/" in part:
             part, step_text = part.split("/", 1)
-            if not step_text.isdigit() or int(step_text) == 0:
+            if not step_text.isdecimal() or int(step_text) == 0:
                 raise CronError(f"bad step in {field!r}")
             step = int(step_text)
         if part in ("*", ""):
@@ -60,7 +60,7 @@ def _values(field: str, kind: str) -> frozenset[int]:
 def _number(text: str, names: list[str], kind: str) -> int:
     if text in names:
         return names.index(text) + (1 if kind == "month" else 0)
-    if not text.isdigit():
+    if not text.isdecimal():
         raise CronError(f"{text!r} is not a {kind}")
     value = int(text)
     return 0 if kind == "weekday" and value == 7 else value

@@ -189,3 +189,14 @@ async def test_history_lists_my_writes_with_their_change(ui_fresh: DemoServer, t
         assert record.method == "PATCH" and record.old_etag == before and record.new_etag != before
         body = text_of(view.query_one("#history-body"))
         assert '"pause": true' in body and "PATCH kubebackups / payments-mwf" in body
+
+
+def test_odd_schedules_from_the_server_never_break_the_view() -> None:
+    from casatui.ui.schedule import CronError
+
+    for cron in ("¹ 2 * * *", "0 ٢ * * *", "a b c d e", "", "0 2 */0 * *", "99 2 * * *", "0 2 * * MON-XYZ"):
+        describe(cron)  # words or the text itself, never an exception
+        try:
+            next_run(cron, "Mars/Olympus", datetime(2026, 11, 28, tzinfo=timezone.utc))
+        except CronError:
+            pass

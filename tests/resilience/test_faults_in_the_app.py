@@ -1,0 +1,225 @@
+"""The real app against a misbehaving server: it stays up, says what is wrong, keeps the cursor, the filter and
+the edit buffer, retries a bounded number of times, and recovers when the server does."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from casatui.api.client import CasaClient
+from casatui.demo import DemoServer, SeedOptions
+from casatui.ui.app import CasaApp
+from casatui.ui.drafts import DraftStore
+from casatui.ui.navigation import Place
+from casatui.ui.screens.diff import DiffScreen
+from casatui.ui.screens.editor import EditorScreen
+from casatui.ui.screens.explorer import ExplorerScreen
+from casatui.ui.session import Session, Settings
+from casatui.ui.widgets.filter_bar import FilterBar
+from casatui.ui.widgets.status_line import StatusLine
+
+from ..faults import HTML_502, FaultServer, ResetMidBody, Respond, Seen, Slow
+from ..ui.conftest import NOW
+from ..ui.test_explorer import settle
+from .odd_data import big_document, listing, odd_jobs
+
+EVE_500 = {"_status": "ERR", "_error": {"code": 500, "message": "database unavailable"}}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[DemoServer]:
+    with DemoServer(token="resilience-token-42", seed_options=SeedOptions(seed=4, jobs=250, now=NOW)) as demo:
+        yield demo
+
+
+@pytest.fixture
+def faults(server: DemoServer) -> Iterator[FaultServer]:
+    with FaultServer(upstream=server.base_url) as fault_server:
+        yield fault_server
+
+
+def app_on(faults: FaultServer, server: DemoServer, tmp_path: Path, resource: str = "jobs",
+           filter_text: str = "") -> CasaApp:  # fmt: skip
+    client = CasaClient(f"{faults.base_url}/api/v1", server.token)
+    session = Session(client, Settings(profile="flaky"), state_dir=tmp_path)
+    return CasaApp(session, Place(resource, filter_text), clock=lambda: NOW)
+
+
+def explorer(app: CasaApp) -> ExplorerScreen:
+    screen = app.screen
+    assert isinstance(screen, ExplorerScreen), screen
+    return screen
+
+
+def lists(seen: Seen) -> bool:
+    return seen.method == "GET" and "/jobs?" in seen.path
+
+
+def problem(app: CasaApp) -> str:
+    return app.screen.query_one(StatusLine).problem
+
+
+async def test_an_html_502_page_is_shown_in_words_bounded_and_recovered(server: DemoServer, faults: FaultServer,
+                                                                        tmp_path: Path) -> None:  # fmt: skip
+    app = app_on(faults, server, tmp_path, "jobs", "state=FAILED")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        for _ in range(3):
+            await pilot.press("j")
+        cursor_id = screen.table.current["_id"]  # type: ignore[index]
+        faults.when(lists, Respond(502, HTML_502))
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.is_running
+        assert problem(app).startswith("Server error")
+        assert any("HTML page" in str(n.message) for n in app._notifications)
+        assert faults.count("GET", "/jobs?") <= 1 + 3  # the first load, then three tries at most
+        assert screen.filter_text == "state=FAILED" and screen.query_one(FilterBar).text == "state=FAILED"
+        assert screen.table.current is not None and screen.table.current["_id"] == cursor_id  # rows and cursor kept
+        faults.rules.clear()  # the server is back
+        await pilot.press("r")
+        await settle(pilot)
+        assert problem(app) == "" and screen.table.current["_id"] == cursor_id
+
+
+async def test_a_reset_mid_body_is_retried_unnoticed(server: DemoServer, faults: FaultServer, tmp_path: Path) -> None:
+    faults.push(ResetMidBody())  # the very first request
+    app = app_on(faults, server, tmp_path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert explorer(app).table.model.count == 250 and problem(app) == ""
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        (Respond(200, '{"_items": [{"name": "trunc'), "truncated"),
+        (Respond(200, {"items": []}), "_items"),
+        (Respond(500, EVE_500), "database unavailable"),
+        (Respond(429, "", {"Retry-After": "600"}), "wait 600 s"),
+    ],
+    ids=["truncated-json", "wrong-envelope", "eve-500", "rate-limited"],
+)
+async def test_bad_answers_are_explained_and_the_app_stays_up(server: DemoServer, faults: FaultServer,
+                                                              tmp_path: Path, fault: Respond, words: str) -> None:  # fmt: skip
+    faults.when(lists, fault)
+    app = app_on(faults, server, tmp_path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        assert any(words in str(n.message) for n in app._notifications), [n.message for n in app._notifications]
+        assert faults.count("GET", "/jobs?") == 1  # none of these is worth retrying on its own
+        faults.rules.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert explorer(app).table.model.count == 250
+
+
+async def test_503_with_retry_after_is_waited_for(server: DemoServer, faults: FaultServer, tmp_path: Path) -> None:
+    faults.push(Respond(503, {"_status": "ERR", "_error": {"code": 503, "message": "busy"}}, {"Retry-After": "1"}))
+    app = app_on(faults, server, tmp_path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert explorer(app).table.model.count == 250 and faults.count("GET", "/jobs?") == 2
+
+
+async def test_typing_never_waits_for_a_slow_server(server: DemoServer, faults: FaultServer, tmp_path: Path) -> None:
+    app = app_on(faults, server, tmp_path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        faults.when(lists, Slow(3.0))
+        await pilot.press("r")  # a slow refresh in flight
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await pilot.press("slash", "s", "t", "a", "t", "e")
+        typed_in = loop.time() - started
+        assert app.screen.query_one(FilterBar).input.value == "state"
+        assert typed_in < 2.5  # the keys were handled while the request was still waiting
+        faults.rules.clear()
+
+
+async def test_a_token_that_expires_mid_edit_keeps_the_buffer_and_the_draft(server: DemoServer, faults: FaultServer,
+                                                                           tmp_path: Path) -> None:  # fmt: skip
+    app = app_on(faults, server, tmp_path, "policies", "name=daily-7d")
+    app.session.drafts = DraftStore(tmp_path / "drafts")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        document = json.loads(editor.buffer.text)
+        document["timezone"] = "Europe/Vienna"
+        editor.buffer.load_text(json.dumps(document, indent=2))
+        typed = editor.buffer.text
+        await pilot.pause(1.2)
+        expired = {"_status": "ERR", "_error": {"code": 401, "message": "Please provide proper credentials"}}
+        faults.when(lambda seen: True, Respond(401, expired, {"WWW-Authenticate": "Bearer"}))  # from now on
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        if isinstance(app.screen, DiffScreen):
+            await pilot.press("y")
+            await settle(pilot)
+        assert app.screen is editor and editor.buffer.text == typed
+        assert any("401" in str(n.message) for n in app._notifications)
+        assert DraftStore(tmp_path / "drafts").all()[0].text == typed
+        faults.rules.clear()  # a new token: the same save goes through
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, EditorScreen)
+        assert DraftStore(tmp_path / "drafts").all() == []
+
+
+async def test_odd_documents_show_literally_and_open_in_the_preview_and_editor(server: DemoServer,
+                                                                               faults: FaultServer,
+                                                                               tmp_path: Path) -> None:  # fmt: skip
+    jobs = odd_jobs()
+    faults.when(lists, Respond(200, listing(jobs)))
+    for job in jobs:
+        faults.when(lambda seen, i=job["_id"]: seen.path.startswith(f"/api/v1/jobs/{i}"), Respond(200, job))
+    app = app_on(faults, server, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        assert screen.table.model.count == len(jobs)
+        text = "\n".join(screen.table.render_line(y).text for y in range(screen.table.size.height))
+        assert "[bold red]not markup[" in text and "[blink]RU" in text  # literally, not as markup
+        assert "\x00" not in text and "\x1b" not in text  # control characters never reach the terminal
+        for _ in range(len(jobs)):
+            await pilot.press("j")
+            await pilot.pause(0.2)
+        await settle(pilot)
+        await pilot.press("p")  # the preview, on the last odd document
+        await settle(pilot)
+        for index in range(len(jobs)):
+            screen.table.cursor = index
+            await pilot.press("e")
+            await settle(pilot)
+            assert isinstance(app.screen, EditorScreen), jobs[index]["name"]
+            await pilot.press("escape")
+            await settle(pilot)
+        assert app.is_running
+
+
+async def test_a_5_mb_document_opens_in_the_editor(server: DemoServer, faults: FaultServer, tmp_path: Path) -> None:
+    document = big_document(5)
+    faults.when(lambda seen: seen.method == "GET" and "/kubebackups?" in seen.path, Respond(200, listing([document])))
+    faults.when(lambda seen: seen.path.startswith(f"/api/v1/kubebackups/{document['_id']}"), Respond(200, document))
+    app = app_on(faults, server, tmp_path, "kubebackups")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, timeout=30)
+        await pilot.press("e")
+        await settle(pilot, timeout=30)
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        assert len(editor.buffer.text) > 5_000_000
+        await pilot.press("ctrl+s")
+        await settle(pilot, timeout=30)
+        assert "No changes" in str(editor.query_one("#edit-note").render())
