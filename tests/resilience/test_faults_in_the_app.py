@@ -105,8 +105,9 @@ async def test_a_reset_mid_body_is_retried_unnoticed(server: DemoServer, faults:
     ],
     ids=["truncated-json", "wrong-envelope", "eve-500", "rate-limited"],
 )
-async def test_bad_answers_are_explained_and_the_app_stays_up(server: DemoServer, faults: FaultServer,
-                                                              tmp_path: Path, fault: Respond, words: str) -> None:  # fmt: skip
+async def test_bad_answers_are_explained_and_the_app_stays_up(
+    server: DemoServer, faults: FaultServer, tmp_path: Path, fault: Respond, words: str
+) -> None:
     faults.when(lists, fault)
     app = app_on(faults, server, tmp_path)
     async with app.run_test(size=(120, 35)) as pilot:

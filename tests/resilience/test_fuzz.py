@@ -20,7 +20,7 @@ from casatui.ui.session import Session, Settings
 from ..ui.conftest import NOW
 from ..ui.test_explorer import settle
 
-json_like = st.text(alphabet=st.sampled_from(list('{}[]":,0123456789.-etruflasn \n\\ab') + ["\x00", "é", "💾"]))
+json_like = st.text(alphabet=st.sampled_from([*'{}[]":,0123456789.-etruflasn \n\\ab', "\x00", "é", "💾"]))
 
 
 @given(text=st.one_of(st.text(), json_like))

@@ -3,6 +3,7 @@ definition's runs and schedule, watch mode, and the history of one's own writes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -196,7 +197,5 @@ def test_odd_schedules_from_the_server_never_break_the_view() -> None:
 
     for cron in ("¹ 2 * * *", "0 ٢ * * *", "a b c d e", "", "0 2 */0 * *", "99 2 * * *", "0 2 * * MON-XYZ"):
         describe(cron)  # words or the text itself, never an exception
-        try:
+        with contextlib.suppress(CronError):
             next_run(cron, "Mars/Olympus", datetime(2026, 11, 28, tzinfo=timezone.utc))
-        except CronError:
-            pass
