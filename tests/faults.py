@@ -126,6 +126,9 @@ class FaultServer:
     # -- one connection (one request: every answer closes the connection) -----------------------------------
 
     def _handle(self, handler: socketserver.StreamRequestHandler) -> None:
+        if handler.connection.recv(1, socket.MSG_PEEK) == b"\x16":  # a TLS handshake on this plain-HTTP port
+            handler.wfile.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            return
         request_line = handler.rfile.readline().decode("latin-1").strip()
         if not request_line:
             return

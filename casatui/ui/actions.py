@@ -62,6 +62,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("run_now", "R", "Run this backup now", "explorer"),
     ActionSpec("toggle_pause", "P", "Pause / resume this backup", "explorer"),
     ActionSpec("copy_id", "y", "Copy the document id", "explorer"),
+    ActionSpec("toggle_server_fields", "z", "Preview: show/hide server fields (_links, _etag…)", "explorer"),
     # The table
     ActionSpec("cursor(1)", "j", "Down", "table", palette=False),
     ActionSpec("cursor(-1)", "k", "Up", "table", palette=False),
@@ -92,19 +93,89 @@ ACTIONS: tuple[ActionSpec, ...] = (
         footer=True,
         short="Copy as curl",
     ),
+    ActionSpec("close", "escape,q", "Close", "log", footer=True, palette=False),
     ActionSpec("switch_profile", "ctrl+o", "Switch to another profile of the config file", "app"),
     # A document on its own screen
     ActionSpec("toggle_server_fields", "z", "Show/hide server fields (_links, _etag…)", "document"),
-    ActionSpec("close", "escape", "Close", "document", footer=True, palette=False),
+    ActionSpec("close", "escape,q", "Close", "document", footer=True, palette=False),
+    # The overview
+    ActionSpec(
+        "refresh", "r", "Refresh the overview (it also refreshes every 15 s)", "overview", footer=True, short="Refresh"
+    ),
+    ActionSpec("close", "escape", "Close", "overview", footer=True, palette=False),
+    # A job
+    ActionSpec("follow", "f", "Follow the job's cluster or definition", "job", footer=True, short="Follow"),
+    ActionSpec("refresh", "r", "Refresh now (a running job refreshes every 2 s)", "job", footer=True, short="Refresh"),
+    ActionSpec("close", "escape,q", "Close", "job", footer=True, palette=False),
+    # A backup or copy definition
+    ActionSpec("jobs", "J", "All the definition's jobs, in the table", "backup", footer=True, short="All its jobs"),
+    ActionSpec("refresh", "r", "Refresh", "backup", footer=True),
+    ActionSpec("close", "escape,q", "Close", "backup", footer=True, palette=False),
+    # The diff before a save
+    ActionSpec("confirm", "y,enter", "Save as shown", "diff", footer=True, short="Save"),
+    ActionSpec(
+        "toggle_method",
+        "m",
+        "Send with PUT (whole document) or PATCH (changed fields)",
+        "diff",
+        footer=True,
+        short="PUT / PATCH",
+    ),
+    ActionSpec("cancel", "escape,n", "Back to the editor, nothing sent", "diff", footer=True, short="Back"),
+    # After a 412
+    ActionSpec(
+        "apply",
+        "a",
+        "Save my changes on top of the current version (with its etag)",
+        "conflict",
+        footer=True,
+        short="Apply & save",
+    ),
+    ActionSpec("choose('yours')", "y", "This path: take mine", "conflict", footer=True, short="Mine"),
+    ActionSpec("choose('theirs')", "t", "This path: take theirs", "conflict", footer=True, short="Theirs"),
+    ActionSpec("choose('base')", "b", "This path: take the original", "conflict"),
+    ActionSpec("edit_merged", "e", "Edit the merged document", "conflict", footer=True, short="Edit"),
+    ActionSpec("keep", "k,escape", "Keep editing (buffer untouched)", "conflict", footer=True, short="Keep"),
+    ActionSpec("discard", "d", "Discard mine and reload the current version", "conflict", footer=True, short="Discard"),
+    ActionSpec("overwrite", "o", "Overwrite with mine (asks first)", "conflict", footer=True, short="Overwrite"),
+    ActionSpec("file", "w", "Write my version to a file", "conflict", footer=True, short="To file"),
+    ActionSpec(
+        "pick('file')",
+        "w",
+        "Deleted meanwhile: write my version to a file",
+        "deleted",
+        footer=True,
+        short="Mine to a file",
+    ),
+    ActionSpec(
+        "pick('recreate')",
+        "c",
+        "Deleted meanwhile: re-create it from my version",
+        "deleted",
+        footer=True,
+        short="Re-create",
+    ),
+    ActionSpec(
+        "pick('keep')", "k,escape", "Deleted meanwhile: keep editing", "deleted", footer=True, short="Keep editing"
+    ),
+    # Your writes
+    ActionSpec("close", "escape,q", "Close", "history", footer=True, palette=False),
 )
 
 SCOPE_TITLES = {
     "app": "Anywhere",
     "explorer": "Explorer",
     "table": "Table",
+    "overview": "Overview",
+    "job": "Job",
+    "backup": "Backup definition",
     "document": "Document",
     "editor": "Editor",
+    "diff": "Diff before saving",
+    "conflict": "After a 412",
+    "deleted": "Deleted while editing",
     "log": "Request log",
+    "history": "Your writes",
 }
 
 

@@ -32,8 +32,9 @@ class CasaCommands(Provider):
                 score = matcher.match(label)
                 if score > 0:
                     yield Hit(score, matcher.highlight(label), partial(app.switch_profile, name))
+        here = getattr(app.screen, "SCOPE", "")
         for spec in ACTIONS:
-            if not spec.palette:
+            if not spec.palette or spec.scope not in ("app", here):
                 continue
             label = f"{spec.description}  [{spec.shown_keys}]"
             score = matcher.match(label)

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from ...api.client import Item
 from ...api.errors import ApiError
 from .. import formatting as fmt
+from ..actions import bindings
 from ..schedule import CronError, describe, next_run
 from ..session import Session
 from ..troubleshoot import success_rate
@@ -59,11 +60,8 @@ class BackupScreen(Screen[None]):
     BackupScreen #backup-head { padding: 0 1; height: auto; }
     BackupScreen DataTable { height: 1fr; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("J", "jobs", "All its jobs", show=True),
-        Binding("r", "refresh", "Refresh", show=True),
-        Binding("escape,q", "close", "Close", show=True),
-    ]
+    SCOPE = "backup"
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("backup")]
 
     def __init__(self, session: Session, collection: str, item: Item) -> None:
         super().__init__()

@@ -9,13 +9,14 @@ from typing import Any, ClassVar, Literal
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...api.edits import MISSING, Change, Conflict, Path, format_path, resolve
+from ..actions import bindings
 from ..edit_flow import Conflict as ConflictOutcome
 
 Kind = Literal["apply", "keep", "discard", "overwrite", "file", "edit"]
@@ -51,21 +52,13 @@ class ConflictScreen(Screen[Resolution]):
     DEFAULT_CSS = """
     ConflictScreen #conflict-title { padding: 0 1; background: $warning 30%; text-style: bold; height: auto; }
     ConflictScreen #sides { height: auto; max-height: 45%; }
+    ConflictScreen #sides > Horizontal { height: auto; }
     ConflictScreen .side { width: 1fr; padding: 0 1; height: auto; }
     ConflictScreen #paths { height: 1fr; border: round $warning; }
     ConflictScreen #verdict { padding: 0 1; height: auto; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "apply", "Apply mine to theirs & save", show=True),
-        Binding("y", "choose('yours')", "Take yours", show=True),
-        Binding("t", "choose('theirs')", "Take theirs", show=True),
-        Binding("b", "choose('base')", "Take the original", show=False),
-        Binding("e", "edit_merged", "Edit the merge", show=True),
-        Binding("k,escape", "keep", "Keep editing", show=True),
-        Binding("d", "discard", "Discard mine, reload", show=True),
-        Binding("o", "overwrite", "Overwrite with mine", show=True),
-        Binding("w", "file", "Mine to a file", show=True),
-    ]
+    SCOPE = "conflict"
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("conflict")]
 
     def __init__(self, label: str, outcome: ConflictOutcome) -> None:
         super().__init__()
@@ -164,11 +157,8 @@ class DeletedScreen(ModalScreen[str | None]):
     DeletedScreen { align: center middle; }
     DeletedScreen > Vertical { width: 76; height: auto; border: thick $error; background: $surface; padding: 1 2; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("w", "pick('file')", "Save mine to a file", show=True),
-        Binding("c", "pick('recreate')", "Re-create it", show=True),
-        Binding("k,escape", "pick('keep')", "Keep editing", show=True),
-    ]
+    SCOPE = "deleted"
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("deleted")]
 
     def __init__(self, label: str) -> None:
         super().__init__()

@@ -8,12 +8,13 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from ...api.edits import format_path, plan_patch
+from ..actions import bindings
 from ..edit_flow import Method, changed_paths, diff_lines, status_changed
 
 STYLES = {"+": "green", "-": "red", "@": "cyan", " ": "dim"}
@@ -37,11 +38,8 @@ class DiffScreen(ModalScreen[Method | None]):
     DiffScreen #diff-method { padding: 0 1; height: auto; }
     DiffScreen #diff-confirm { margin: 0 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "confirm", "Save", show=True),
-        Binding("m", "toggle_method", "PUT / PATCH", show=True),
-        Binding("escape,n", "cancel", "Back to the editor", show=True),
-    ]
+    SCOPE = "diff"
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("diff")]
 
     def __init__(
         self,

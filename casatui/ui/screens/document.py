@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -16,7 +16,8 @@ from ..widgets.document_view import DocumentView
 
 
 class DocumentScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [*bindings("document"), Binding("q", "close", show=False)]
+    SCOPE = "document"
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("document")]
 
     def __init__(self, session: Session, item: Item, title: str) -> None:
         super().__init__()

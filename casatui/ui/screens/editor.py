@@ -50,6 +50,7 @@ class EditorScreen(Screen[Item | None]):
     EditorScreen #edit-side-title { padding: 0 1; text-style: bold; color: $error; }
     EditorScreen #issues { height: 1fr; border: none; }
     """
+    SCOPE = "editor"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("editor")]
 
     def __init__(

@@ -43,6 +43,7 @@ PARALLEL_PAGES = 3
 
 
 class ExplorerScreen(Screen[None]):
+    SCOPE = "explorer"
     AUTO_FOCUS = "#table"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("explorer"), Binding("escape", "escape", show=False)]
     WIDE = 150  # columns from which the preview shows by default
@@ -561,6 +562,9 @@ class ExplorerScreen(Screen[None]):
         self.table.set_columns(self.columns, self.sort)
         self.query_one(FilterBar).show_sent(self.where, format_sort(self.sort))
         self.reload()
+
+    def action_toggle_server_fields(self) -> None:
+        self.preview.toggle_server_fields()
 
     def action_toggle_times(self) -> None:
         self.table.options.raw_times = not self.table.options.raw_times

@@ -7,11 +7,12 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from ..actions import bindings
 from ..session import Session, WriteRecord
 from .diff import render_diff
 
@@ -38,7 +39,8 @@ class HistoryScreen(Screen[None]):
     HistoryScreen DataTable { width: 2fr; }
     HistoryScreen #history-detail { width: 3fr; border-left: tall $panel; padding: 0 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", show=True)]
+    SCOPE = "history"
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("history")]
 
     def __init__(self, session: Session) -> None:
         super().__init__()

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 from ...api.client import Item
 from ...api.errors import ApiError
 from .. import formatting as fmt
+from ..actions import bindings
 from ..session import Session
 from ..troubleshoot import bar, copy_progress, snapshot_progress
 
@@ -94,11 +95,8 @@ class JobScreen(Screen[None]):
     DEFAULT_CSS = """
     JobScreen VerticalScroll { padding: 0 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f", "follow", "Follow (cluster, definition)", show=True),
-        Binding("r", "refresh", "Refresh", show=True),
-        Binding("escape,q", "close", "Close", show=True),
-    ]
+    SCOPE = "job"
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("job")]
 
     def __init__(self, session: Session, item: Item) -> None:
         super().__init__()

@@ -7,12 +7,13 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import formatting as fmt
+from ..actions import bindings
 from ..session import Session
 from ..troubleshoot import Overview, bar, copy_progress, gather_overview, snapshot_progress
 
@@ -32,10 +33,8 @@ class OverviewScreen(Screen[None]):
     OverviewScreen #overview-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
     OverviewScreen OptionList, OverviewScreen OptionList:focus { height: 1fr; border: none; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "refresh", "Refresh", show=True),
-        Binding("escape", "close", "Close", show=True),
-    ]
+    SCOPE = "overview"
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("overview")]
 
     def __init__(self, session: Session) -> None:
         super().__init__()

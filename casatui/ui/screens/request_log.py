@@ -13,7 +13,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -74,7 +74,8 @@ class RequestLogScreen(Screen[None]):
     RequestLogScreen DataTable { width: 3fr; height: 1fr; }
     RequestLogScreen #log-detail { width: 2fr; border-left: tall $panel; padding: 0 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [*bindings("log"), Binding("escape,q", "close", "Close", show=True)]
+    SCOPE = "log"
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("log")]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
