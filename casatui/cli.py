@@ -156,7 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config()
         if args.demo:
-            from .demo import DemoServer, SeedOptions
+            try:
+                from .demo import DemoServer, SeedOptions
+            except ImportError as error:
+                return fail(f"--demo needs the embedded server's packages ({error.name} is missing): "
+                            "pip install 'casatui[demo]', or from a clone: pip install '.[demo]'")  # fmt: skip
 
             logging.getLogger("werkzeug").disabled = True
             server = DemoServer(seed_options=SeedOptions(jobs=args.jobs), activity=not args.no_activity).start()
