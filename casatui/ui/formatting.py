@@ -136,6 +136,15 @@ def lookup(document: Any, path: str) -> Any:
     return current
 
 
+def fit(text: str, width: int) -> str:
+    """Exactly `width` terminal cells: padded, or cut with an ellipsis (wide characters count as two)."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, max(0, width - 1)) + "…"
+
+
 def one_line(text: str, limit: int = 500) -> str:
     """Control characters (newlines, NUL, escapes) made visible-safe for a single table line."""
     cleaned = "".join(ch if ch.isprintable() else " " for ch in text[: limit * 2])

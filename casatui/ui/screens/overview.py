@@ -31,7 +31,9 @@ def entry(target: str, *parts: tuple[str, str] | str) -> Option:
 class OverviewScreen(Screen[None]):
     DEFAULT_CSS = """
     OverviewScreen #overview-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
-    OverviewScreen OptionList, OverviewScreen OptionList:focus { height: 1fr; border: none; }
+    OverviewScreen OptionList, OverviewScreen OptionList:focus {
+        height: 1fr; border: none; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
     SCOPE = "overview"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("overview")]
@@ -87,8 +89,8 @@ class OverviewScreen(Screen[None]):
                 options.append(
                     entry(
                         f"doc|kubeclusters|{cluster['_id']}",
-                        (f"{cluster.get('name', '')}", "bold"),
-                        f"  {status.get('state', '')}  {last}  ",
+                        (fmt.fit(str(cluster.get("name", "")), 22), "bold"),
+                        f" {status.get('state', ''):<9} {last:<28} ",
                         (fmt.one_line(str(status.get("message") or "")), "dim"),
                     )
                 )
@@ -114,9 +116,9 @@ class OverviewScreen(Screen[None]):
                     f"job|{job['_id']}",
                     (f"{fmt.relative(started, now) if started else '':>8}  ", "dim"),
                     (f"{job.get('state', ''):<8}", fmt.state_style(job.get("state"))),
-                    (f" {job.get('display_name') or job.get('name', '')}", "bold"),
-                    f"  {job.get('cluster_name') or ''}  ",
-                    (fmt.one_line(str(job.get("message") or ""), 120), ""),
+                    (" " + fmt.fit(str(job.get("display_name") or job.get("name", "")), 24), "bold"),
+                    " " + fmt.fit(str(job.get("cluster_name") or ""), 18) + " ",
+                    (fmt.one_line(str(job.get("message") or ""), 90), ""),
                 )
             )
         if data.storage or data.accounts:
@@ -156,7 +158,7 @@ class OverviewScreen(Screen[None]):
 
     def _running_option(self, job: dict[str, Any], now: float) -> Option:
         text = Text("  ")
-        text.append(f"{(job.get('display_name') or job.get('name', ''))[:24]:<24}", style="bold")
+        text.append(fmt.fit(str(job.get("display_name") or job.get("name", "")), 24), style="bold")
         text.append(f" {job.get('type', ''):<9} ")
         copying, snapping = copy_progress(job), snapshot_progress(job)
         if copying:

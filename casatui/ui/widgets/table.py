@@ -10,7 +10,6 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -24,16 +23,10 @@ from textual.strip import Strip
 
 from ..actions import bindings
 from ..columns import Column, RenderOptions, fit_widths, render_cell
+from ..formatting import fit
 from ..rows import RowModel
 
 CACHE_LINES = 400
-
-
-def fit(text: str, width: int) -> str:
-    """Exactly `width` cells: padded, or cut with an ellipsis (wide characters counted as two)."""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, max(0, width - 1)) + "…"
 
 
 LOAD_AHEAD = 40  # rows beyond the screen whose pages are fetched before they are needed
