@@ -62,6 +62,7 @@ class ExplorerScreen(Screen[None]):
         self.current_item: Item | None = None
         self.refresh_timer: Timer | None = None
         self._preview_timer: Timer | None = None
+        self._preview_loading: str | None = None  # the document whose preview is on its way
         self._pending_cursor: tuple[str | None, int] | None = None
         self._page_slots = asyncio.Semaphore(PARALLEL_PAGES)
         self.preview_width = 40
@@ -346,18 +347,22 @@ class ExplorerScreen(Screen[None]):
         row = message.row
         if row is None or "_id" not in row:
             return
-        if self.current_item is not None and self.current_item.id == row["_id"]:
+        if row["_id"] == self._preview_loading or (self.current_item and self.current_item.id == row["_id"]):
             return
         self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._load_preview(str(row["_id"])))
 
     @work(group="preview", exclusive=True, exit_on_error=False)
     async def _load_preview(self, item_id: str) -> Item | None:
         collection = self.collection
+        self._preview_loading = item_id
         try:
             item = await self.session.client.get(collection, item_id)
         except ApiError as error:
             self.preview.message(str(error), "red")
             return None
+        finally:
+            if self._preview_loading == item_id:
+                self._preview_loading = None
         if item is None or collection != self.collection:
             return None
         row = self.table.current
@@ -448,53 +453,55 @@ class ExplorerScreen(Screen[None]):
         self.table.focus()
 
     def action_refresh(self) -> None:
-        row = self.table.current
-        self._refresh_in_place(str(row["_id"]) if row and "_id" in row else None, self.table.cursor)
+        self._refresh_in_place()
 
     @work(group="pages", exclusive=False, exit_on_error=False)
-    async def _refresh_in_place(self, cursor_id: str | None, cursor_index: int) -> None:
-        """Fetch the pages on screen again and swap them in at once, so nothing flickers or jumps."""
+    async def _refresh_in_place(self) -> None:
+        """Fetch the pages on screen again and swap them in at once, so nothing flickers or jumps.
+
+        The cursor is read when the answers are in, not when the refresh started: the user may have
+        moved meanwhile, and putting the cursor back on an older row would make `e` edit another document.
+        """
         model = self.table.model
         generation = model.generation
         first = int(self.table.scroll_y)
-        numbers = sorted({model.page_of(i) for i in (first, first + self.table.size.height, cursor_index)} | {1})
-        answers = []
+        numbers = {model.page_of(i) for i in (first, first + self.table.size.height, self.table.cursor)} | {1}
+        answers: dict[int, Page] = {}
         try:
-            for number in numbers:
-                answers.append(
-                    (
-                        number,
-                        await self.session.client.list(
-                            self.collection,
-                            where=self.where or None,
-                            sort=self.sort or None,
-                            page=number,
-                            max_results=model.page_size,
-                            projection=projection(self.columns),
-                        ),
+            while missing := sorted(numbers - answers.keys()):
+                for number in missing:
+                    answers[number] = await self.session.client.list(
+                        self.collection,
+                        where=self.where or None,
+                        sort=self.sort or None,
+                        page=number,
+                        max_results=model.page_size,
+                        projection=projection(self.columns),
                     )
-                )
+                numbers.add(model.page_of(self.table.cursor))  # where the cursor is now
         except ApiError as error:
             self.show_error(error)
             return
         if generation != model.generation:
             return  # a newer query started meanwhile
+        row = self.table.current
+        cursor_id = str(row["_id"]) if row and "_id" in row else None
         before = {str(row.get("_id")): row for _, row in model.rows()}
         new = model.reset()
-        for number, page in answers:
+        for number, page in sorted(answers.items()):
             items = slim(page.items)
             model.accept(new, number, items, page.total, page.has_more)
             self.session.remember(self.collection, items, page.total)
         if self.watching:
             self._mark_changes(before)
-        self._pending_cursor = (cursor_id, cursor_index)
+        self._pending_cursor = (cursor_id, self.table.cursor)
+        self.current_item = None  # the next `e` gets the document as it is now
+        if cursor_id is not None and model.index_of(cursor_id) is not None:
+            self._preview_loading = cursor_id  # before the cursor's move message asks for it a second time
+            self._load_preview(cursor_id)
         self.table.data_changed()
         self._restore_cursor()
         self._show_position()
-        self.current_item = None
-        row = self.table.current
-        if row is not None and "_id" in row:
-            self._load_preview(str(row["_id"]))
 
     def action_watch(self) -> None:
         """Watch: refresh on a timer, mark the rows that changed since the last refresh, and say when a job ends."""
