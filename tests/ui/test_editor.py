@@ -5,21 +5,25 @@ network failures, drafts, $EDITOR, create, delete, pause, run now."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import stat
 import sys
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from bson import ObjectId
 from textual.pilot import Pilot
 
 from casatui.api.client import CasaClient
 from casatui.demo import DemoServer
 from casatui.ui import edit_flow
 from casatui.ui.app import CasaApp
+from casatui.ui.drafts import DraftStore
 from casatui.ui.screens.confirm import ChoiceScreen
 from casatui.ui.screens.conflict import ConflictScreen, DeletedScreen
 from casatui.ui.screens.diff import DiffScreen
@@ -61,7 +65,7 @@ def api(ui_fresh: DemoServer) -> Iterator[Api]:
 def app_on(server: DemoServer, tmp_path: Path, collection: str, name: str, **settings: Any) -> CasaApp:
     app = make_app(server, collection, f"name={name}", **settings)
     app.session.state_dir = tmp_path
-    app.session.drafts = __import__("casatui.ui.drafts", fromlist=["DraftStore"]).DraftStore(tmp_path / "drafts")
+    app.session.drafts = DraftStore(tmp_path / "drafts")
     return app
 
 
@@ -104,7 +108,7 @@ async def test_no_overlap_412_applies_mine_to_theirs_and_saves_both(
         edit(editor, lambda d: d.update(policy=weekly["_id"]))
         # Meanwhile: the server records a run in status, and a colleague tags the backup.
         current = api.find("kubebackups", "prod-full-daily")
-        ui_fresh.store.touch("kubebackups", __import__("bson").ObjectId(current["_id"]),
+        ui_fresh.store.touch("kubebackups", ObjectId(current["_id"]),
                              {"status.last_job_run_time": 1_795_900_500})  # fmt: skip
         api.patch("kubebackups", api.find("kubebackups", "prod-full-daily"), {"tags": {"owner": "colleague"}})
         await save(pilot)
@@ -424,3 +428,17 @@ async def test_read_only_refuses_writes_before_sending(ui_fresh: DemoServer, tmp
         await pilot.press("P", "ctrl+d")
         await settle(pilot)
         assert writes(app) == []
+
+
+async def test_closed_editors_are_freed(ui_demo: DemoServer, tmp_path: Path) -> None:
+    app = app_on(ui_demo, tmp_path, "kubebackups", "prod-full-daily")
+    async with app.run_test(size=(120, 40)) as pilot:
+        buffers = []
+        for _ in range(3):
+            editor = await open_editor(pilot)
+            buffers.append(weakref.ref(editor.buffer))
+            del editor
+            await pilot.press("escape")
+            await settle(pilot)
+        gc.collect()
+        assert [ref() for ref in buffers] == [None, None, None]

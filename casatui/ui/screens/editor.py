@@ -32,6 +32,7 @@ from ..drafts import Draft
 from ..edit_flow import Method, ParseProblem, buffer_text, parse_buffer
 from ..session import Session
 from ..widgets.banner import ProtectedBanner
+from ..widgets.json_buffer import HIGHLIGHT_LIMIT, JsonBuffer
 from .confirm import ChoiceScreen
 from .conflict import ConflictScreen, DeletedScreen, Resolution
 from .diff import DiffScreen
@@ -81,10 +82,7 @@ class EditorScreen(Screen[Item | None]):
         yield Static(self._header(), id="edit-header")
         yield Static(self._note(), id="edit-note")
         with Horizontal():
-            theme = "monokai" if self.app.current_theme.dark else "github_light"
-            editor = TextArea.code_editor(self.initial, language="json", theme=theme, id="buffer")
-            editor.indent_width = 2
-            yield editor
+            yield JsonBuffer.for_document(self.initial, dark=self.app.current_theme.dark, id="buffer")
             with Vertical(id="edit-side"):
                 yield Static("", id="edit-side-title")
                 yield OptionList(id="issues")
@@ -131,6 +129,11 @@ class EditorScreen(Screen[Item | None]):
             text.append(
                 "\n`status` is server-owned: it stays in the buffer, but changing it is refused by CloudCasa.",
                 style="yellow",
+            )
+        if len(self.initial) > HIGHLIGHT_LIMIT:
+            text.append(
+                f"\nOver {HIGHLIGHT_LIMIT // 1000} K characters: shown without JSON colours so typing stays quick.",
+                style="dim",
             )
         if self.session.client.read_only:
             text.append("\nRead-only: saving is refused before anything is sent.", style="bold yellow")

@@ -1,0 +1,29 @@
+"""The editor's text area: JSON colours while the document is small enough to colour on every key, and no leak."""
+
+from __future__ import annotations
+
+from textual.widgets import TextArea
+
+# Textual re-highlights the whole buffer on every edit: about 0.6 s per key at 1 MB (bench/big_document.py).
+# Above this many characters the buffer is plain text, as large files are in most editors.
+HIGHLIGHT_LIMIT = 200_000
+
+
+class JsonBuffer(TextArea):
+    @classmethod
+    def for_document(cls, text: str, *, dark: bool, id: str | None = None) -> JsonBuffer:
+        language = "json" if len(text) <= HIGHLIGHT_LIMIT else None
+        buffer = cls.code_editor(text, language=language, theme="monokai" if dark else "github_light", id=id)
+        buffer.indent_width = 2
+        return buffer
+
+    @property
+    def highlighted(self) -> bool:
+        return self.language is not None
+
+    def on_unmount(self) -> None:
+        # TextArea watches `app.theme`; Textual drops such watchers only when the theme next changes, so
+        # every closed editor (and its buffer: ~50 MB for a 1 MB document) would stay alive until then.
+        watchers: dict[str, list[tuple[object, object]]] = getattr(self.app, "__watchers", {})
+        for pairs in watchers.values():
+            pairs[:] = [pair for pair in pairs if pair[0] is not self]
