@@ -42,3 +42,12 @@ def test_no_source_file_below_the_ui_mentions_textual() -> None:
             if path.exists():
                 text = path.read_text()
                 assert "import textual" not in text and "from textual" not in text, path
+
+
+def test_the_ui_imports_neither_the_demo_server_nor_the_command_line() -> None:
+    modules = [f"casatui.ui.{p.stem}" for p in (PACKAGE / "ui").glob("*.py") if p.stem != "__init__"]
+    screens = [f"casatui.ui.screens.{p.stem}" for p in (PACKAGE / "ui" / "screens").glob("*.py")]
+    widgets = [f"casatui.ui.widgets.{p.stem}" for p in (PACKAGE / "ui" / "widgets").glob("*.py")]
+    loaded = _imports(", ".join(m for m in [*modules, *screens, *widgets] if not m.endswith("__init__")))
+    assert "casatui.ui.app" in loaded
+    assert not {m for m in loaded if m.startswith(("casatui.demo", "casatui.cli"))}
