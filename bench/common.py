@@ -260,10 +260,11 @@ class DemoProcess:
     The API root is read from the first line the server prints ("API root:  http://127.0.0.1:PORT/api/v1").
     """
 
-    def __init__(self, jobs: int, *, seed: int = 1, token: str = TOKEN) -> None:
+    def __init__(self, jobs: int, *, seed: int = 1, token: str = TOKEN, activity: bool = False) -> None:
         self.jobs = jobs
         self.seed = seed
         self.token = token
+        self.activity = activity  # --activity: jobs progress and finish, heartbeats, new runs (etags change)
         self.api_root = ""
         self.process: subprocess.Popen[str] | None = None
         self.seconds_to_start = 0.0
@@ -284,7 +285,7 @@ class DemoProcess:
                 str(self.jobs),
                 "--seed",
                 str(self.seed),
-                "--no-activity",
+                "--activity" if self.activity else "--no-activity",
                 "--quiet",
             ],
             stdout=subprocess.PIPE,
@@ -353,7 +354,7 @@ class DemoProcess:
                 self.process.stdout.close()
 
     def describe(self) -> dict[str, Any]:
-        return {"jobs": self.jobs, "api_root": self.api_root, "token": self.token}
+        return {"jobs": self.jobs, "api_root": self.api_root, "token": self.token, "activity": self.activity}
 
     def __enter__(self) -> DemoProcess:
         return self.start()
@@ -428,16 +429,26 @@ def emit(data: dict[str, Any]) -> None:
 # -- driving the app in a worker ----------------------------------------------------------------------------
 
 
-def make_app(api_root: str, token: str, *, resource: str = "jobs", filter_text: str = "", page_size: int = 100) -> Any:
-    """The real CasaApp on a real client, as tests/ui/conftest.py builds it (the app's clock fixed at NOW)."""
+def make_app(
+    api_root: str,
+    token: str,
+    *,
+    resource: str = "jobs",
+    filter_text: str = "",
+    page_size: int = 100,
+    clock: Any = None,
+    **settings: Any,
+) -> Any:
+    """The real CasaApp on a real client, as tests/ui/conftest.py builds it (the app's clock fixed at NOW unless
+    `clock` is given). Extra keyword arguments are `Settings` fields (e.g. `auto_refresh_seconds=1.0`)."""
     from casatui.api.client import CasaClient
     from casatui.ui.app import CasaApp
     from casatui.ui.navigation import Place
     from casatui.ui.session import Session, Settings
 
     client = CasaClient(api_root, token)
-    session = Session(client, Settings(profile="bench", page_size=page_size))
-    return CasaApp(session, Place(resource, filter_text), clock=lambda: NOW)
+    session = Session(client, Settings(profile="bench", page_size=page_size, **settings))
+    return CasaApp(session, Place(resource, filter_text), clock=clock or (lambda: NOW))
 
 
 LOADING_GROUPS = {"pages", "preview", "discover", "names", "open"}

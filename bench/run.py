@@ -2,7 +2,8 @@
 
     python bench/run.py [--quick] [--only NAME ...] [--json PATH]
 
-NAME is one of: startup, filter_round_trip, first_page, big_table. See bench/README.md for what each measures.
+NAME is one of: startup, filter_round_trip, first_page, big_table, endurance, big_document_editor. See
+bench/README.md for what each measures.
 Demo servers run in their own processes on ephemeral loopback ports and are stopped when the run ends, whatever
 happens; each in-process measurement runs in a fresh worker process of its own.
 """
@@ -20,15 +21,28 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import big_document
 import big_table
+import endurance
 import filter_round_trip
 import first_page
 import startup
 from common import BENCH, Result, ServerPool, failed, loadavg, machine
 
 # In this order, so each demo server is seeded once and stopped when nothing else needs it.
-BENCHMARKS = {module.NAME: module for module in (startup, filter_round_trip, first_page, big_table)}
-NEEDS = {"startup": {400}, "filter_round_trip": {400}, "first_page": {100, 100_000}, "big_table": {100_000}}
+# endurance and big_document_editor change their server's data (and endurance needs activity on): each starts and
+# stops a demo server of its own, so they need nothing from the pool.
+BENCHMARKS = {
+    module.NAME: module for module in (startup, filter_round_trip, first_page, big_table, endurance, big_document)
+}
+NEEDS: dict[str, set[int]] = {
+    "startup": {400},
+    "filter_round_trip": {400},
+    "first_page": {100, 100_000},
+    "big_table": {100_000},
+    "endurance": set(),
+    "big_document_editor": set(),
+}
 
 
 def log(text: str) -> None:
@@ -38,6 +52,8 @@ def log(text: str) -> None:
 def _number(value: float | None, unit: str = "") -> str:
     if value is None:
         return "-"
+    if not unit and float(value).is_integer():  # counts (edits, crashes, workers…)
+        return f"{int(value):,}"
     if unit == "MB" or abs(value) >= 100:
         text = f"{value:,.0f}"
     elif abs(value) >= 10:
@@ -96,7 +112,9 @@ def machine_text(info: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer runs; big_table loads 8 of 100 pages (~1.5-2 min)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer runs; big_table loads 8 of 100 pages, endurance runs 30 s (~3 min)"
+    )
     parser.add_argument(
         "--only", nargs="+", choices=list(BENCHMARKS), metavar="NAME", help=f"run only these: {', '.join(BENCHMARKS)}"
     )
