@@ -388,3 +388,29 @@ async def test_a_prefetch_for_another_query_is_not_used(ui_demo: DemoServer, app
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
         assert all(row["state"] == "FAILED" for _, row in explorer(app).table.model.rows())
+
+
+async def test_the_scrollbar_thumb_follows_every_scrolled_move(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    # The table repaints its scrollbar only when the thumb moves: what is on screen must always be what a fresh
+    # repaint of the bar would show.
+    app = app_for(ui_demo)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        table = explorer(app).table
+        bar = table.vertical_scrollbar
+
+        def shown() -> list[list[tuple[str, object]]]:
+            return [[(s.text, s.style) for s in strip] for strip in bar.render_lines(bar.size.region)]
+
+        start = shown()
+        table.cursor = table._page_rows - 1  # the bottom line: from here every move scrolls
+        for _ in range(60):
+            await pilot.press("j")
+            await settle(pilot)
+            painted = shown()
+            bar.refresh()
+            assert painted == shown(), table.scroll_y
+        assert table.scroll_y == 60 and shown() != start
+        await pilot.press("g")
+        await settle(pilot)
+        assert shown() == start

@@ -106,6 +106,9 @@ class ExplorerScreen(Screen[None]):
         self.query_one(Sidebar).show(self.session.catalog, None) if self.session.catalog else None
         self.table.options.now = self._now()
         self.set_interval(self.CLOCK_TICK, self._tick)
+        # Called as the cursor is set, so the position line is painted in the same frame as the table (through
+        # CursorMoved, handled a message later, it often took a frame of its own).
+        self.watch(self.table, "cursor", self._show_position, init=False)
         self.open(self.start, push=False)
         if self.session.catalog is None:
             # The first page goes first; discovery (a big document to parse) follows it, or this timer.
@@ -341,7 +344,6 @@ class ExplorerScreen(Screen[None]):
 
     @on(ResourceTable.CursorMoved)
     def _cursor_moved(self, message: ResourceTable.CursorMoved) -> None:
-        self._show_position()
         if self._preview_timer is not None:
             self._preview_timer.stop()
         row = message.row
