@@ -12,6 +12,7 @@ before a byte leaves. After each write the item holds the etag the server return
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import random
 import ssl
@@ -192,8 +193,8 @@ class CasaClient:
         return CasaClient(self.root, self._token, **self._settings)
 
     def record(self, exchange: Exchange) -> None:
-        """Add a request made elsewhere (by a sibling) to this client's log."""
-        self._record(exchange)
+        """Add a request made elsewhere (by a sibling) to this client's log, numbered in this log's sequence."""
+        self._record(dataclasses.replace(exchange, number=next(self._numbers)))
 
     def __repr__(self) -> str:  # never shows the token
         mode = " read-only" if self.read_only else ""

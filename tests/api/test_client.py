@@ -199,6 +199,18 @@ async def test_action_run_returns_the_definition(fresh_client: CasaClient) -> No
     assert answer["_id"] == item.id and answer["status"]["jobs"][0]["state"] == "RUNNING"
 
 
+async def test_a_siblings_request_recorded_in_the_log_gets_the_next_number(client: CasaClient) -> None:
+    # The first page is fetched by a sibling client in another thread at startup, then added to the main log.
+    await client.list("jobs", max_results=1)
+    async with client.sibling() as sibling:
+        await sibling.list("kubeclusters", max_results=1)
+        client.record(sibling.exchanges[-1])
+    await client.list("policies", max_results=1)
+    numbers = [e.number for e in client.exchanges]
+    assert numbers == sorted(set(numbers)) and len(numbers) >= 3
+    assert client.exchanges[-2].path.endswith("/kubeclusters")
+
+
 async def test_api_docs(client: CasaClient) -> None:
     spec = await client.api_docs()
     assert spec["openapi"].startswith("3.0") and "/jobs" in spec["paths"]
