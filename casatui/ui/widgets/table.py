@@ -244,8 +244,8 @@ class ResourceTable(ScrollView, can_focus=True):
         return self._styles[name]
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # The width and the base style are the same for every line of a frame, and each walks the DOM: reading them
-        # once a frame instead of once a line is a third of the table's cost when every move scrolls.
+        # The width and the base style are the same for every line of a frame, and each walks the DOM: read once a
+        # frame, the table's lines take 1.8 ms instead of 4.9 when every move scrolls (bench/big_table.py).
         width, base = self.scrollable_content_region.width, self.rich_style
         if base != self._lines_base:  # focus, hover or theme changed the widget's style: cached lines are stale
             self._lines.clear()
