@@ -414,3 +414,23 @@ async def test_the_scrollbar_thumb_follows_every_scrolled_move(ui_demo: DemoServ
         await pilot.press("g")
         await settle(pilot)
         assert shown() == start
+
+
+async def test_the_footer_keeps_only_the_keys_it_shows(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    # Each screen opened and closed makes the explorer's Footer show its keys anew; the old keys must be freed.
+    import gc
+
+    from textual.widgets._footer import FooterKey
+
+    app = app_for(ui_demo)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        for _ in range(6):
+            await pilot.press("question_mark")
+            await pilot.pause()
+            await pilot.press("escape")
+            await settle(pilot)
+        gc.collect()
+        alive = sum(isinstance(o, FooterKey) for o in gc.get_objects())
+        shown = sum(len(screen.query(FooterKey)) for screen in app.screen_stack)
+        assert shown and alive == shown

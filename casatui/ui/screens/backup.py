@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ...api.client import Item
 from ...api.errors import ApiError
@@ -22,6 +22,7 @@ from ..actions import bindings
 from ..schedule import CronError, describe, next_run
 from ..session import Session
 from ..troubleshoot import success_rate
+from ..widgets.footer import CasaFooter
 
 RUNS = 25
 LINKS = {"kubebackups": "backupdef", "kubeoffloads": "offloaddef"}
@@ -75,7 +76,7 @@ class BackupScreen(Screen[None]):
         with VerticalScroll(id="backup-head"):
             yield Static("", id="backup-info", markup=False)
         yield DataTable(cursor_type="row", id="runs")
-        yield Footer()
+        yield CasaFooter()
 
     @property
     def now(self) -> float:

@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...api.edits import MISSING, Change, Conflict, Path, format_path, resolve
 from ..actions import bindings
 from ..edit_flow import Conflict as ConflictOutcome
+from ..widgets.footer import CasaFooter
 
 Kind = Literal["apply", "keep", "discard", "overwrite", "file", "edit"]
 Side = Literal["yours", "theirs", "base"]
@@ -85,7 +86,7 @@ class ConflictScreen(Screen[Resolution]):
         yield Static(self._verdict(), id="verdict")
         if self.conflicts:
             yield OptionList(*[self._option(c) for c in self.conflicts], id="paths")
-        yield Footer()
+        yield CasaFooter()
 
     def on_mount(self) -> None:
         if self.conflicts:
@@ -173,7 +174,7 @@ class DeletedScreen(ModalScreen[str | None]):
                     "new one (c), or keep editing (k)."
                 )
             )
-        yield Footer()
+        yield CasaFooter()
 
     def action_pick(self, choice: str) -> None:
         self.dismiss(choice)

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ...api.edits import format_path, plan_patch
 from ..actions import bindings
 from ..edit_flow import Method, changed_paths, diff_lines, status_changed
+from ..widgets.footer import CasaFooter
 
 STYLES = {"+": "green", "-": "red", "@": "cyan", " ": "dim"}
 
@@ -70,7 +71,7 @@ class DiffScreen(ModalScreen[Method | None]):
                     placeholder=f"type {self.protected_name} to save (protected profile {self.profile})",
                     id="diff-confirm",
                 )
-        yield Footer()
+        yield CasaFooter()
 
     def on_mount(self) -> None:
         if self.protected_name is not None:

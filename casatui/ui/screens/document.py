@@ -7,12 +7,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from ...api.client import Item
 from ..actions import bindings
 from ..session import Session
 from ..widgets.document_view import DocumentView
+from ..widgets.footer import CasaFooter
 
 
 class DocumentScreen(Screen[None]):
@@ -27,7 +27,7 @@ class DocumentScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield DocumentView(limit=None, id="document")
-        yield Footer()
+        yield CasaFooter()
 
     def on_mount(self) -> None:
         view = self.query_one(DocumentView)

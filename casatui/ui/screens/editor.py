@@ -21,7 +21,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ...api.client import Item
@@ -32,6 +32,7 @@ from ..drafts import Draft
 from ..edit_flow import Method, ParseProblem, buffer_text, parse_buffer
 from ..session import Session
 from ..widgets.banner import ProtectedBanner
+from ..widgets.footer import CasaFooter
 from ..widgets.json_buffer import HIGHLIGHT_LIMIT, JsonBuffer
 from .confirm import ChoiceScreen
 from .conflict import ConflictScreen, DeletedScreen, Resolution
@@ -86,7 +87,7 @@ class EditorScreen(Screen[Item | None]):
             with Vertical(id="edit-side"):
                 yield Static("", id="edit-side-title")
                 yield OptionList(id="issues")
-        yield Footer()
+        yield CasaFooter()
 
     def on_mount(self) -> None:
         self.buffer.focus()

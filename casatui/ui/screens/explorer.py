@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...api.client import Item, Page
 from ...api.errors import ApiError
@@ -24,6 +24,7 @@ from ..session import Session
 from ..widgets.banner import ProtectedBanner
 from ..widgets.document_view import DocumentView
 from ..widgets.filter_bar import FilterBar
+from ..widgets.footer import CasaFooter
 from ..widgets.sidebar import Sidebar
 from ..widgets.status_line import StatusLine
 from ..widgets.table import ResourceTable
@@ -83,7 +84,7 @@ class ExplorerScreen(Screen[None]):
                 yield Static("", id="position", markup=False)
             yield DocumentView(id="preview")
         yield StatusLine(id="status")
-        yield Footer()
+        yield CasaFooter()
 
     @property
     def table(self) -> ResourceTable:

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ..actions import bindings
 from ..session import Session, WriteRecord
+from ..widgets.footer import CasaFooter
 from .diff import render_diff
 
 
@@ -52,7 +53,7 @@ class HistoryScreen(Screen[None]):
             yield DataTable(cursor_type="row", id="history")
             with VerticalScroll(id="history-detail"):
                 yield Static(Text("Nothing written yet." if not self.session.writes else ""), id="history-body")
-        yield Footer()
+        yield CasaFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...api.client import Item
 from ...api.errors import ApiError
@@ -20,6 +20,7 @@ from .. import formatting as fmt
 from ..actions import bindings
 from ..session import Session
 from ..troubleshoot import bar, copy_progress, snapshot_progress
+from ..widgets.footer import CasaFooter
 
 LIVE_SECONDS = 2.0  # how often a running job is checked (If-None-Match: unchanged costs a 304)
 COUNTERS = (
@@ -107,7 +108,7 @@ class JobScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("", id="job-body", markup=False)
-        yield Footer()
+        yield CasaFooter()
 
     @property
     def now(self) -> float:

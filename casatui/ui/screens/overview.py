@@ -9,13 +9,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import formatting as fmt
 from ..actions import bindings
 from ..session import Session
 from ..troubleshoot import Overview, bar, copy_progress, gather_overview, snapshot_progress
+from ..widgets.footer import CasaFooter
 
 REFRESH_SECONDS = 15.0
 
@@ -46,7 +47,7 @@ class OverviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="overview-title", markup=False)
         yield OptionList(Option(Text("Gathering…", style="dim"), disabled=True), id="overview")
-        yield Footer()
+        yield CasaFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ...api.exchange import Exchange
 from ..actions import bindings
 from ..session import Session
+from ..widgets.footer import CasaFooter
 
 BODY_SHOWN = 20_000  # characters of a body shown in the detail pane
 
@@ -90,7 +91,7 @@ class RequestLogScreen(Screen[None]):
             yield DataTable(cursor_type="row", zebra_stripes=True, id="log")
             with VerticalScroll(id="log-detail"):
                 yield Static("", id="log-body")
-        yield Footer()
+        yield CasaFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import TextArea
 
+from .watchers import prune_watchers
+
 # Textual re-highlights the whole buffer on every edit: about 0.6 s per key at 1 MB (bench/big_document.py).
 # Above this many characters the buffer is plain text, as large files are in most editors.
 HIGHLIGHT_LIMIT = 200_000
@@ -22,8 +24,6 @@ class JsonBuffer(TextArea):
         return self.language is not None
 
     def on_unmount(self) -> None:
-        # TextArea watches `app.theme`; Textual drops such watchers only when the theme next changes, so
-        # every closed editor (and its buffer: ~50 MB for a 1 MB document) would stay alive until then.
-        watchers: dict[str, list[tuple[object, object]]] = getattr(self.app, "__watchers", {})
-        for pairs in watchers.values():
-            pairs[:] = [pair for pair in pairs if pair[0] is not self]
+        # TextArea watches `app.theme`, which rarely changes: every closed editor (and its buffer: ~50 MB for a
+        # 1 MB document) would stay alive until it did.
+        prune_watchers(self.app, lambda node: node is self)
