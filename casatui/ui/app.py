@@ -19,6 +19,9 @@ from .screens.explorer import ExplorerScreen
 from .screens.help import HelpScreen
 from .screens.pick import PickScreen
 from .session import Session
+from .textual_fixes import cache_inner_outer_by_colour
+
+cache_inner_outer_by_colour()
 
 
 class CasaApp(App[None]):

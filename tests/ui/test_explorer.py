@@ -416,10 +416,12 @@ async def test_the_scrollbar_thumb_follows_every_scrolled_move(ui_demo: DemoServ
         assert shown() == start
 
 
-async def test_the_footer_keeps_only_the_keys_it_shows(ui_demo: DemoServer, app_for: AppFactory) -> None:
-    # Each screen opened and closed makes the explorer's Footer show its keys anew; the old keys must be freed.
+async def test_screens_opened_and_closed_leave_no_widgets_behind(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    # Each screen opened and closed makes the explorer's Footer show its keys anew: the old keys must be freed.
     import gc
 
+    from textual._styles_cache import StylesCache
+    from textual.widget import Widget
     from textual.widgets._footer import FooterKey
 
     app = app_for(ui_demo)
@@ -434,3 +436,7 @@ async def test_the_footer_keeps_only_the_keys_it_shows(ui_demo: DemoServer, app_
         alive = sum(isinstance(o, FooterKey) for o in gc.get_objects())
         shown = sum(len(screen.query(FooterKey)) for screen in app.screen_stack)
         assert shown and alive == shown
+        # Nor are the rendered lines of closed widgets kept (by Textual's cache of background styles).
+        caches = sum(isinstance(o, StylesCache) for o in gc.get_objects())
+        widgets = sum(isinstance(o, Widget) for o in gc.get_objects())
+        assert caches <= widgets
