@@ -146,13 +146,18 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
         return app._exception is not None or not app.is_running or (app._task is not None and app._task.done())
 
     def alive() -> dict[str, int]:
+        from textual.document._syntax_aware_document import SyntaxAwareDocument
         from textual.screen import Screen
         from textual.widgets import TextArea
 
         counts: collections.Counter[str] = collections.Counter()
         for obj in gc.get_objects():
-            if isinstance(obj, (Screen, TextArea)):
+            if isinstance(obj, Screen):
                 counts[type(obj).__name__] += 1
+            elif isinstance(obj, TextArea):  # casatui's JsonBuffer and any other
+                counts["TextArea"] += 1
+            elif isinstance(obj, SyntaxAwareDocument):  # an editor's highlighted document
+                counts["SyntaxAwareDocument"] += 1
         return dict(counts)
 
     def sample(label: str, *, collect: bool = True) -> dict[str, Any]:

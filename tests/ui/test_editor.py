@@ -442,3 +442,17 @@ async def test_closed_editors_are_freed(ui_demo: DemoServer, tmp_path: Path) -> 
             await settle(pilot)
         gc.collect()
         assert [ref() for ref in buffers] == [None, None, None]
+
+
+async def test_closed_editors_leave_no_documents(ui_demo: DemoServer, tmp_path: Path) -> None:
+    # A highlighted document and its tree-sitter tree form a cycle Python's collector cannot see through.
+    from textual.document._syntax_aware_document import SyntaxAwareDocument
+
+    app = app_on(ui_demo, tmp_path, "kubebackups", "prod-full-daily")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(3):
+            await open_editor(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+        gc.collect()
+        assert sum(isinstance(o, SyntaxAwareDocument) for o in gc.get_objects()) == 0
