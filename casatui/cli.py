@@ -132,7 +132,8 @@ def fail(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .api.query import FilterError, parse_filter, parse_sort
+    from .api.query import FilterError, parse_filter
+    from .api.sort import parse_sort
     from .config import ConfigError, Flags, Resolved, load_config, resolve, state_dir
 
     try:

@@ -42,7 +42,8 @@ from typing import Any, Literal
 import platformdirs
 
 from .api.client import Timeouts
-from .api.query import FilterError, parse_sort
+from .api.query import FilterError
+from .api.sort import parse_sort
 from .api.urls import DEFAULT_ROOT, RootError, normalize_root
 
 if sys.version_info >= (3, 11):

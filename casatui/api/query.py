@@ -1,4 +1,4 @@
-"""The filter bar's little language, turned into a Mongo `where` that Eve accepts, and back; plus sort strings.
+"""The filter bar's little language, turned into a Mongo `where` that Eve accepts, and back (sort strings: sort.py).
 
 Pure functions only: no Textual, no HTTP.
 
@@ -36,18 +36,16 @@ import json
 import math
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 __all__ = [
     "FieldTypes",
     "FilterError",
-    "cycle_sort",
+    "field_problem",
     "filter_from_where",
     "format_eve_date",
-    "format_sort",
     "parse_filter",
-    "parse_sort",
 ]
 
 FieldTypes = Mapping[str, str]
@@ -132,7 +130,7 @@ def _is_space(char: str) -> bool:
     return char.isspace()
 
 
-def _field_problem(name: str, offset: int) -> FilterError | None:
+def field_problem(name: str, offset: int) -> FilterError | None:
     """Why `name` (found at `offset` in the text) is not a field name, or None when it is one."""
     if not name:
         return FilterError("", offset, "a field name")
@@ -210,7 +208,7 @@ class _Parser:
         return self.read_while(_is_field_char)
 
     def check_field(self, name: str, offset: int) -> None:
-        problem = _field_problem(name, offset)
+        problem = field_problem(name, offset)
         if problem is not None:
             raise problem
 
@@ -596,7 +594,7 @@ def _unescape_literal(pattern: str) -> str | None:
 
 
 def _render_term(field: str, condition: Any) -> str | None:
-    if not isinstance(field, str) or _field_problem(field, 0) is not None:
+    if not isinstance(field, str) or field_problem(field, 0) is not None:
         return None
     if not isinstance(condition, Mapping):
         value = _render_value(condition)
@@ -691,57 +689,3 @@ def filter_from_where(where: Mapping[str, Any]) -> str | None:
     except FilterError:
         return None
     return text if _canonical(again) == _canonical(where) else None
-
-
-# --------------------------------------------------------------------------------------------------- sort
-
-
-def parse_sort(text: str) -> list[tuple[str, int]]:
-    """Eve's sort string -> [(field, 1 | -1)]: "-start_time,name" -> [("start_time", -1), ("name", 1)].
-
-    Blank text -> []. Spaces around items are allowed. Raises FilterError on a bad or repeated field name.
-    """
-    if not text.strip():
-        return []
-    result: list[tuple[str, int]] = []
-    seen: set[str] = set()
-    offset = 0
-    for chunk in text.split(","):
-        stripped = chunk.strip()
-        start = offset + (len(chunk) - len(chunk.lstrip()))
-        if not stripped:
-            raise FilterError("", start, "a field name" + (" after ','" if offset else ""))
-        direction = 1
-        name = stripped
-        if name.startswith("-"):
-            direction = -1
-            name = name[1:]
-            start += 1
-        problem = _field_problem(name, start)
-        if problem is not None:
-            raise problem
-        if name in seen:
-            raise FilterError(f"field '{name}' is sorted twice", start, "each field at most once")
-        seen.add(name)
-        result.append((name, direction))
-        offset += len(chunk) + 1
-    return result
-
-
-def format_sort(sort: Sequence[tuple[str, int]]) -> str:
-    """[(field, 1 | -1)] -> Eve's sort string; [] -> ""."""
-    return ",".join(("-" if direction < 0 else "") + field for field, direction in sort)
-
-
-def cycle_sort(sort: Sequence[tuple[str, int]], field: str) -> list[tuple[str, int]]:
-    """What a click on a column header does.
-
-    Field not sorted -> [(field, 1)] (ascending, replacing any other sort); ascending -> [(field, -1)];
-    descending -> [] (off).
-    """
-    current = next((direction for name, direction in sort if name == field), 0)
-    if current == 0:
-        return [(field, 1)]
-    if current > 0:
-        return [(field, -1)]
-    return []

@@ -16,7 +16,8 @@ from textual.widgets import Static
 
 from ...api.client import Item, Page
 from ...api.errors import ApiError
-from ...api.query import FilterError, format_sort, parse_filter, parse_sort
+from ...api.query import FilterError, parse_filter
+from ...api.sort import cycle_sort, format_sort, parse_sort
 from ..actions import bindings
 from ..columns import Column, columns_for, default_sort, projection
 from ..navigation import Place, Reference, jobs_filter, references
@@ -566,8 +567,6 @@ class ExplorerScreen(Screen[None]):
         self.app.push_screen(PickScreen("Sort by (again: descending, again: off)", choices), chosen)
 
     def _cycle_sort(self, column: Column) -> None:
-        from ...api.query import cycle_sort
-
         self.sort = cycle_sort(self.sort, column.key)
         self.table.set_columns(self.columns, self.sort)
         self.query_one(FilterBar).show_sent(self.where, format_sort(self.sort))
