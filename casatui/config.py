@@ -41,7 +41,7 @@ from typing import Any, Literal
 
 import platformdirs
 
-from .api.client import Timeouts
+from .api.models import Timeouts
 from .api.query import FilterError
 from .api.sort import parse_sort
 from .api.urls import DEFAULT_ROOT, RootError, normalize_root

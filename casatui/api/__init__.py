@@ -4,9 +4,10 @@ Depends on httpx and the standard library only; never on Textual (a test enforce
 use it without a terminal.
 """
 
-from .client import CasaClient, Item, Page, RetryPolicy, Timeouts
+from .client import CasaClient
 from .discovery import Catalog, Field, ResourceType, discover
 from .errors import ApiError
+from .models import Item, Page, RetryPolicy, Timeouts
 
 __all__ = [
     "ApiError",

@@ -19,7 +19,6 @@ import ssl
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
@@ -44,73 +43,12 @@ from .errors import (
     retry_after_seconds,
 )
 from .exchange import MASKED, Exchange, clip
+from .models import Item, Page, RetryPolicy, Timeouts
 from .urls import host_of, normalize_root
 
 USER_AGENT = f"casatui/{__version__} (terminal client for the CloudCasa API)"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Idempotent GETs only: at most `attempts` tries, exponential backoff with full jitter, capped."""
-
-    attempts: int = 3
-    base: float = 0.3
-    cap: float = 4.0
-    max_retry_after: float = 30.0  # a longer Retry-After is reported instead of waited for
-
-    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float | None:
-        """Seconds to wait before the next try, or None to give up."""
-        if attempt >= self.attempts:
-            return None
-        if retry_after is not None:
-            return retry_after if retry_after <= self.max_retry_after else None
-        return rng.uniform(0, min(self.cap, self.base * 2 ** (attempt - 1)))
-
-
-@dataclass(frozen=True)
-class Timeouts:
-    connect: float = 5.0
-    read: float = 30.0
-
-
-@dataclass
-class Page:
-    """One page of a collection, and where it sits in the whole."""
-
-    collection: str
-    items: list[dict[str, Any]]
-    page: int
-    max_results: int
-    total: int | None
-    has_more: bool
-
-    @property
-    def first_position(self) -> int:
-        return (self.page - 1) * self.max_results + 1 if self.items else 0
-
-    @property
-    def last_position(self) -> int:
-        return (self.page - 1) * self.max_results + len(self.items)
-
-
-@dataclass
-class Item:
-    """A document and the etag of the version held; writes through the client keep both current."""
-
-    collection: str
-    data: dict[str, Any]
-    etag: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def id(self) -> str:
-        return str(self.data.get("_id", ""))
-
-    @property
-    def url_path(self) -> str:
-        return f"{self.collection}/{self.id}"
 
 
 def _etag_of(response: httpx.Response, body: Mapping[str, Any]) -> str:

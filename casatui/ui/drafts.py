@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..api.client import Item
+from ..api.models import Item
 
 
 @dataclass

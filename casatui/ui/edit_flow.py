@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..api.client import CasaClient, Item
+from ..api.client import CasaClient
 from ..api.edits import MergeResult, diff, merge3, strip_server_fields
 from ..api.errors import (
     ApiError,
@@ -24,6 +24,7 @@ from ..api.errors import (
     PreconditionRequired,
     ValidationFailed,
 )
+from ..api.models import Item
 
 SERVER_MANAGED = ("_id", "_etag", "_created", "_updated", "_links")
 # Fields CloudCasa fills in itself; a new document must not carry them (Eve refuses read-only fields on POST).

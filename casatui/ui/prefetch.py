@@ -11,8 +11,9 @@ import concurrent.futures
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..api.client import CasaClient, Page
+from ..api.client import CasaClient
 from ..api.exchange import Exchange
+from ..api.models import Page
 from ..api.query import parse_filter
 from .columns import columns_for, default_sort, projection
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ..api.client import CasaClient, Item
+from ..api.client import CasaClient
 from ..api.discovery import Catalog, ResourceType
 from ..api.errors import ApiError
+from ..api.models import Item
 from .drafts import DraftStore
 
 NAME_BATCH = 100

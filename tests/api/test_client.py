@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from casatui import __version__
-from casatui.api.client import CasaClient, Item
+from casatui.api.client import CasaClient
 from casatui.api.errors import (
     BadRequest,
     EtagMismatch,
@@ -20,6 +20,7 @@ from casatui.api.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from casatui.api.models import Item
 from casatui.demo import DemoServer
 
 

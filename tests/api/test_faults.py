@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from casatui.api.client import CasaClient, RetryPolicy, Timeouts
+from casatui.api.client import CasaClient
 from casatui.api.errors import BadResponse, NetworkError, RateLimited, ServerError
+from casatui.api.models import RetryPolicy, Timeouts
 from casatui.demo import DemoServer
 
 from ..faults import HTML_502, FaultServer, ResetMidBody, Respond, Slow

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import casatui.config as config_module
-from casatui.api.client import Timeouts
+from casatui.api.models import Timeouts
 from casatui.config import (
     Config,
     ConfigError,

@@ -15,8 +15,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from ...api.client import Item
 from ...api.errors import ApiError
+from ...api.models import Item
 from .. import formatting as fmt
 from ..actions import bindings
 from ..schedule import CronError, describe, next_run

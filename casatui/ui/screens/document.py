@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from ...api.client import Item
+from ...api.models import Item
 from ..actions import bindings
 from ..session import Session
 from ..widgets.document_view import DocumentView

@@ -24,8 +24,8 @@ from textual.timer import Timer
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from ...api.client import Item
 from ...api.errors import ApiError, ValidationFailed
+from ...api.models import Item
 from .. import edit_flow
 from ..actions import bindings
 from ..drafts import Draft

@@ -14,8 +14,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from ...api.client import Item, Page
 from ...api.errors import ApiError
+from ...api.models import Item, Page
 from ...api.query import FilterError, parse_filter
 from ...api.sort import cycle_sort, format_sort, parse_sort
 from ..actions import bindings

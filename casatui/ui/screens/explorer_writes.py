@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import App
 
-from ...api.client import Item
 from ...api.errors import ApiError, EtagMismatch, NotFound, ReadOnlyRefused
+from ...api.models import Item
 from .. import templates
 from ..navigation import Place
 from .confirm import ChoiceScreen

@@ -14,8 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ...api.client import Item
 from ...api.errors import ApiError
+from ...api.models import Item
 from .. import formatting as fmt
 from ..actions import bindings
 from ..session import Session
