@@ -440,3 +440,24 @@ async def test_screens_opened_and_closed_leave_no_widgets_behind(ui_demo: DemoSe
         caches = sum(isinstance(o, StylesCache) for o in gc.get_objects())
         widgets = sum(isinstance(o, Widget) for o in gc.get_objects())
         assert caches <= widgets
+
+
+
+async def test_answers_landing_while_the_screens_close_are_ignored(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    # On quitting, Textual removes a screen's widgets before the screen's own unmount handler stops its listeners:
+    # an answer landing in between (discovery, say) reached a widget that was gone, raised NoMatches inside the
+    # request, failed its worker, and Textual printed a traceback on the way out.
+    from textual.widgets import DataTable
+
+    from casatui.ui.widgets.status_line import StatusLine
+
+    app = app_for(ui_demo)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        await pilot.press("L")  # the request log listens too
+        await pilot.pause()
+        await app.screen.query_one(DataTable).remove()
+        await screen.query_one(StatusLine).remove()
+        page = await app.session.client.list("jobs", max_results=1)  # both listeners hear it; neither may raise
+        assert page.items

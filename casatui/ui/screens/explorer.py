@@ -133,7 +133,10 @@ class ExplorerScreen(Screen[None]):
         self.set_class(self.size.width < 100, "-tight")
 
     def _on_exchange(self, exchange: Any) -> None:
-        self.status.request(exchange)
+        # Textual removes the status line before this screen's unmount stops the listening: a late answer (one
+        # landing as the app quits) is dropped.
+        for status in self.query(StatusLine):
+            status.request(exchange)
 
     # -- discovery --------------------------------------------------------------------------------------
 

@@ -126,7 +126,9 @@ class RequestLogScreen(Screen[None]):
             self.session.client.listeners.remove(self._add_live)
 
     def _add_live(self, exchange: Exchange) -> None:
-        self._add(exchange)
+        # Textual removes the table before this screen's unmount stops the listening: a late answer is dropped.
+        if self.query(DataTable):
+            self._add(exchange)
 
     def _add(self, exchange: Exchange) -> None:
         table = self.query_one(DataTable)
