@@ -50,6 +50,12 @@ class FirstPage:
     def matches(self, collection: str, filter_text: str, sort: Sequence[tuple[str, int]], page_size: int) -> bool:
         return self.key == (collection, filter_text, tuple(sort), page_size)
 
+    def arrived(self) -> Page | None:
+        """The page, if it is already here (a failure is left to `take`, which raises it)."""
+        if self.future.done() and self.future.exception() is None:
+            return self.future.result()
+        return None
+
     async def take(self) -> Page:
         """The page (or the error the request ended with), without blocking the event loop."""
         return await asyncio.wrap_future(self.future)

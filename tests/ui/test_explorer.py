@@ -380,6 +380,31 @@ async def test_the_prefetched_first_page_is_used_once_and_logged(ui_demo: DemoSe
             assert app.session.first_page is None
 
 
+async def test_a_prefetched_page_already_here_is_in_the_first_frame(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    # At startup the prefetch has usually arrived before the explorer mounts: it is shown as the explorer opens,
+    # not handed to a worker that would only deliver it after a first frame of "Loading…".
+    from casatui.ui.prefetch import FirstPage
+
+    app = app_for(ui_demo)
+    app.session.first_page = FirstPage(app.session.client, "jobs", "", None, app.session.settings.page_size)
+    app.session.first_page.future.result(timeout=10)
+    painted: list[int] = []
+    render_lines = ResourceTable.render_lines
+
+    def first_frame(table: ResourceTable, crop):  # type: ignore[no-untyped-def]
+        painted.append(table.model.count)
+        return render_lines(table, crop)
+
+    ResourceTable.render_lines = first_frame  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await settle(pilot)
+    finally:
+        ResourceTable.render_lines = render_lines  # type: ignore[method-assign]
+    assert painted and painted[0] == 300
+    assert [e.path for e in app.session.client.exchanges].count("/api/v1/jobs") == 1
+
+
 async def test_a_prefetch_for_another_query_is_not_used(ui_demo: DemoServer, app_for: AppFactory) -> None:
     from casatui.ui.prefetch import FirstPage
 
@@ -440,7 +465,6 @@ async def test_screens_opened_and_closed_leave_no_widgets_behind(ui_demo: DemoSe
         caches = sum(isinstance(o, StylesCache) for o in gc.get_objects())
         widgets = sum(isinstance(o, Widget) for o in gc.get_objects())
         assert caches <= widgets
-
 
 
 async def test_answers_landing_while_the_screens_close_are_ignored(ui_demo: DemoServer, app_for: AppFactory) -> None:

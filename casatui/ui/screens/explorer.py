@@ -21,6 +21,7 @@ from ...api.sort import cycle_sort, format_sort, parse_sort
 from ..actions import bindings
 from ..columns import Column, columns_for, default_sort, projection
 from ..navigation import Place, Reference, jobs_filter, references
+from ..prefetch import FirstPage
 from ..session import Session
 from ..widgets.banner import ProtectedBanner
 from ..widgets.document_view import DocumentView
@@ -75,6 +76,8 @@ class ExplorerScreen(Screen[None]):
     # -- layout -----------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Set before mounting, so the first layout is the right one (set later, each class restyles every widget).
+        self._fit_width(self.app.size.width)
         if self.session.settings.protected:
             yield ProtectedBanner(self.session.profile)
         with Horizontal(id="body"):
@@ -129,8 +132,11 @@ class ExplorerScreen(Screen[None]):
             self.session.client.listeners.remove(self._on_exchange)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < self.WIDE, "-narrow")
-        self.set_class(self.size.width < 100, "-tight")
+        self._fit_width(self.size.width)
+
+    def _fit_width(self, width: int) -> None:
+        self.set_class(width < self.WIDE, "-narrow")
+        self.set_class(width < 100, "-tight")
 
     def _on_exchange(self, exchange: Any) -> None:
         # Textual removes the status line before this screen's unmount stops the listening: a late answer (one
@@ -235,18 +241,26 @@ class ExplorerScreen(Screen[None]):
         pages = sorted({1, model.page_of(cursor_index)})
         model.loading.update(pages)
         self.table.data_changed(keep_cursor=False)
+        first = self._prefetched() if 1 in pages else None
+        if first is not None and (page := first.arrived()) is not None:
+            # Already here (it usually is at startup): shown now, so the first frame has rows.
+            self._record_prefetch(first)
+            self._show_page(generation, 1, page)
+            pages.remove(1)
+            first = None
         for number in pages:
-            self._fetch_page(generation, number)
+            self._fetch_page(generation, number, first if number == 1 else None)
         self._show_position()
 
     @work(group="pages", exit_on_error=False, description="fetch a page")
-    async def _fetch_page(self, generation: int, number: int) -> None:
+    async def _fetch_page(self, generation: int, number: int, first: FirstPage | None = None) -> None:
         model = self.table.model
         async with self._page_slots:
             if generation != model.generation:
                 return
             try:
-                page = await self._first_page(number) or await self.session.client.list(
+                page = await self._take_prefetch(first) if first else None
+                page = page or await self.session.client.list(
                     self.collection,
                     where=self.where or None,
                     sort=self.sort or None,
@@ -260,8 +274,11 @@ class ExplorerScreen(Screen[None]):
                     self.table.data_changed()
                     self.show_error(error)
                 return
+        self._show_page(generation, number, page)
+
+    def _show_page(self, generation: int, number: int, page: Page) -> None:
         items = slim(page.items)
-        if not model.accept(generation, number, items, page.total, page.has_more):
+        if not self.table.model.accept(generation, number, items, page.total, page.has_more):
             return  # an answer to an older query: newer results are on screen
         self.session.remember(self.collection, items, page.total)
         if number == 1 and not self.columns_fit_data:
@@ -274,24 +291,28 @@ class ExplorerScreen(Screen[None]):
         self._resolve_names(items)
         self.call_after_refresh(self._discover_once)
 
-    async def _first_page(self, number: int) -> Page | None:
-        """The page prefetched while the UI started, if this is the query it was fetched for."""
-        first = self.session.first_page
-        if first is None or number != 1:
+    def _prefetched(self) -> FirstPage | None:
+        """The first page fetched while the UI started, if this is the query it was fetched for; claimed once."""
+        first, self.session.first_page = self.session.first_page, None
+        if first is None or not first.matches(self.collection, self.filter_text, self.sort, self.table.model.page_size):
             return None
-        self.session.first_page = None
-        if not first.matches(self.collection, self.filter_text, self.sort, self.table.model.page_size):
-            return None
+        return first
+
+    async def _take_prefetch(self, first: FirstPage) -> Page | None:
+        """The prefetched page once it arrives; None (ask again) if it failed with anything but an API error."""
         try:
             page: Page = await first.take()
         except ApiError:
             raise
-        except Exception:  # anything else: ask again, normally
+        except Exception:
             return None
         finally:
-            for exchange in first.exchanges:
-                self.session.client.record(exchange)
+            self._record_prefetch(first)
         return page
+
+    def _record_prefetch(self, first: FirstPage) -> None:
+        for exchange in first.exchanges:
+            self.session.client.record(exchange)
 
     @property
     def columns_fit_data(self) -> bool:
