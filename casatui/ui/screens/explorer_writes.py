@@ -11,7 +11,6 @@ from textual.app import App
 
 from ...api.errors import ApiError, EtagMismatch, NotFound, ReadOnlyRefused
 from ...api.models import Item
-from .. import templates
 from ..navigation import Place
 from .confirm import ChoiceScreen
 
@@ -70,6 +69,7 @@ class DocumentWrites:
         if resource is not None and not resource.can("create"):
             self.app.notify(f"The server does not allow creating {self.screen.collection}.", timeout=3, markup=False)
             return
+        from .. import templates  # with the editor's modules, loaded on first use rather than at startup
         from .editor import EditorScreen
 
         text = json.dumps(templates.template(resource), indent=2, ensure_ascii=False) + "\n"

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -29,6 +28,8 @@ def render_document(
     limit: int | None = PREVIEW_LIMIT,
     theme: str = "ansi_dark",
 ) -> RenderableType:
+    from rich.syntax import Syntax  # with pygments ~18 ms: loaded with the first document shown, not at startup
+
     text = document_json(document, show_server_fields=show_server_fields)
     parts: list[RenderableType] = []
     cut = limit is not None and len(text) > limit
