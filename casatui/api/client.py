@@ -44,6 +44,7 @@ from .errors import (
 )
 from .exchange import MASKED, Exchange, clip
 from .models import Item, Page, RetryPolicy, Timeouts
+from .transport import BlockingTransport, tls_context
 from .urls import host_of, normalize_root
 
 USER_AGENT = f"casatui/{__version__} (terminal client for the CloudCasa API)"
@@ -97,12 +98,17 @@ class CasaClient:
         auth_hint: str = "",
         log_size: int = 300,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        blocking: bool = False,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        self.root = normalize_root(url, allow_http=allow_http)
+        # Plain http (the embedded server, loopback) needs no certificates; for https the CA bundle is loaded once
+        # (~40 ms) and shared with siblings.
+        tls = tls or (tls_context(verify) if self.root.startswith("https://") else httpx.create_ssl_context(False))
         self._settings: dict[str, Any] = {
             "verify": verify, "timeouts": timeouts, "read_only": read_only, "retry": retry,
-            "allow_http": allow_http, "auth_hint": auth_hint, "log_size": log_size,
+            "allow_http": allow_http, "auth_hint": auth_hint, "log_size": log_size, "tls": tls,
         }  # fmt: skip
-        self.root = normalize_root(url, allow_http=allow_http)
         self._token = token or ""
         self.read_only = read_only
         self.retry = retry or RetryPolicy()
@@ -117,18 +123,20 @@ class CasaClient:
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if self._token:
             headers["Authorization"] = f"Bearer {self._token}"
+        limits = httpx.Limits(max_keepalive_connections=8, max_connections=16)
         self._http = httpx.AsyncClient(
             headers=headers,
-            # Plain http (the embedded server, loopback) needs no certificates: loading them costs ~80 ms.
-            verify=verify if self.root.startswith("https://") else False,
+            verify=tls,
             timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
-            limits=httpx.Limits(max_keepalive_connections=8, max_connections=16),
+            limits=limits,
             follow_redirects=False,
+            transport=BlockingTransport(verify=tls, limits=limits) if blocking else None,
         )
 
-    def sibling(self) -> CasaClient:
-        """A new client with the same settings and token, e.g. for another thread's event loop."""
-        return CasaClient(self.root, self._token, **self._settings)
+    def sibling(self, *, blocking: bool = False) -> CasaClient:
+        """A new client with the same settings and token, e.g. for another thread's event loop. A `blocking` one
+        waits for each answer without yielding to its event loop: for a thread that has nothing else to run."""
+        return CasaClient(self.root, self._token, **self._settings, blocking=blocking)
 
     def record(self, exchange: Exchange) -> None:
         """Add a request made elsewhere (by a sibling) to this client's log, numbered in this log's sequence."""

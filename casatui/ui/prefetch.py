@@ -2,12 +2,17 @@
 
 Startup is mostly imports and layout; the first request can run beside them instead of after them. The explorer
 takes the prefetched page when its first query is the one prefetched, and otherwise asks as usual.
+
+Everything this thread does holds the GIL the imports need, so it does little: a blocking sibling client (no anyio
+to import), and the page is handed over as soon as it is parsed, before the connection is closed. The thread is a
+daemon: quitting while a slow server has not answered does not wait for it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -35,17 +40,22 @@ class FirstPage:
         where = parse_filter(filter_text) if filter_text else None
         query = {"where": where or None, "sort": self.sort or None, "page": 1, "max_results": page_size,
                  "projection": projection(columns)}  # fmt: skip
-        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="casatui-prefetch")
-        self.future = self._executor.submit(self._fetch, client, collection, query)
-        self._executor.shutdown(wait=False)
+        self.future: concurrent.futures.Future[Page] = concurrent.futures.Future()
+        thread = threading.Thread(
+            target=self._fetch, args=(client, collection, query), name="casatui-prefetch", daemon=True
+        )
+        thread.start()
 
-    def _fetch(self, template: CasaClient, collection: str, query: dict[str, Any]) -> Page:
-        async def fetch() -> Page:
-            async with template.sibling() as client:
+    def _fetch(self, template: CasaClient, collection: str, query: dict[str, Any]) -> None:
+        async def fetch() -> None:
+            async with template.sibling(blocking=True) as client:
                 client.listeners.append(self.exchanges.append)
-                return await client.list(collection, **query)
+                try:
+                    self.future.set_result(await client.list(collection, **query))
+                except Exception as error:  # handed to the explorer, which shows it or asks again
+                    self.future.set_exception(error)
 
-        return asyncio.run(fetch())
+        asyncio.run(fetch())
 
     def matches(self, collection: str, filter_text: str, sort: Sequence[tuple[str, int]], page_size: int) -> bool:
         return self.key == (collection, filter_text, tuple(sort), page_size)
