@@ -131,6 +131,9 @@ def fail(message: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .ui import startup_gc
+
+    startup_gc.pause()  # until the first rows are painted (see startup_gc.py)
     args = build_parser().parse_args(argv)
     from .api.query import FilterError, parse_filter
     from .api.sort import parse_sort

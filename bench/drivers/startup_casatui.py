@@ -13,6 +13,11 @@ import json
 import sys
 import time
 
+from casatui.ui import startup_gc
+
+if __name__ == "__main__":
+    startup_gc.pause()  # as the `casatui` command does first
+
 from casatui.api.client import CasaClient
 from casatui.ui.navigation import Place
 from casatui.ui.prefetch import FirstPage

@@ -19,6 +19,7 @@ from .screens.explorer import ExplorerScreen
 from .screens.help import HelpScreen
 from .screens.pick import PickScreen
 from .session import Session
+from .startup_gc import resume as resume_gc
 from .textual_fixes import cache_inner_outer_by_colour
 
 cache_inner_outer_by_colour()
@@ -51,7 +52,10 @@ class CasaApp(App[None]):
         if session.settings.theme:
             self.theme = session.settings.theme
 
+    STARTUP_GC_LIMIT = 5.0  # seconds after which the collector resumes even if no rows were painted
+
     def on_mount(self) -> None:
+        self.set_timer(self.STARTUP_GC_LIMIT, resume_gc)
         self.push_screen(ExplorerScreen(self.session, self.start))
         if self.overview_first:
             self.action_overview()

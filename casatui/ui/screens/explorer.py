@@ -23,6 +23,7 @@ from ..columns import Column, columns_for, default_sort, projection
 from ..navigation import Place, Reference, jobs_filter, references
 from ..prefetch import FirstPage
 from ..session import Session
+from ..startup_gc import resume as resume_gc
 from ..widgets.banner import ProtectedBanner
 from ..widgets.document_view import DocumentView
 from ..widgets.filter_bar import FilterBar
@@ -147,6 +148,8 @@ class ExplorerScreen(Screen[None]):
     # -- discovery --------------------------------------------------------------------------------------
 
     def _discover_once(self) -> None:
+        if not self.app.is_running:
+            return  # quitting: queued before the quit, this runs as the screens are taken apart
         if self.session.catalog is None and not self._discovering:
             self._discovering = True
             self.discover()
@@ -290,6 +293,7 @@ class ExplorerScreen(Screen[None]):
         self._show_position()
         self._resolve_names(items)
         self.call_after_refresh(self._discover_once)
+        self.call_after_refresh(resume_gc)  # the first rows are painted: startup is over
 
     def _prefetched(self) -> FirstPage | None:
         """The first page fetched while the UI started, if this is the query it was fetched for; claimed once."""

@@ -1,0 +1,105 @@
+"""Startup as the `casatui` command runs it: the garbage collector paused until the first rows are painted."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from casatui.demo import DemoServer
+from casatui.ui import startup_gc
+
+from ..faults import HTML_502, FaultServer, Respond
+from .conftest import AppFactory
+from .test_explorer import explorer, settle
+
+
+@pytest.fixture
+def paused_collector() -> Iterator[None]:
+    startup_gc.pause()
+    assert not gc.isenabled()
+    try:
+        yield
+    finally:  # leave the test process as it was
+        startup_gc.resume()
+        gc.unfreeze()
+        gc.enable()
+
+
+@pytest.mark.usefixtures("paused_collector")
+async def test_the_collector_resumes_once_the_first_rows_are_painted(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert explorer(app).table.model.count == 300
+        assert gc.isenabled()
+        assert not startup_gc.paused()
+        assert gc.get_freeze_count() > 0  # what startup built is out of later collections' way
+
+
+@pytest.mark.usefixtures("paused_collector")
+async def test_the_collector_resumes_even_when_no_rows_come(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    with FaultServer(upstream=ui_demo.base_url) as faults:
+        faults.when(lambda seen: "/jobs" in seen.path, Respond(502, HTML_502))
+        from casatui.api.client import CasaClient
+
+        app = app_for(ui_demo)
+        app.session.client = CasaClient(f"{faults.base_url}/api/v1", ui_demo.token)
+        app.STARTUP_GC_LIMIT = 0.3
+        async with app.run_test(size=(120, 35)) as pilot:
+            await settle(pilot)
+            assert explorer(app).table.model.count == 0
+            await asyncio.sleep(0.4)
+            await pilot.pause()
+            assert gc.isenabled()
+
+
+def test_apps_not_started_by_the_command_leave_the_collector_alone() -> None:
+    assert gc.isenabled()
+    startup_gc.resume()  # without a pause: nothing to do
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+QUIT_ON_FIRST_ROWS = """
+import sys
+from casatui.api.client import CasaClient
+from casatui.ui import startup_gc
+from casatui.ui.app import CasaApp
+from casatui.ui.navigation import Place
+from casatui.ui.prefetch import FirstPage
+from casatui.ui.session import Session, Settings
+from casatui.ui.widgets.table import ResourceTable
+
+startup_gc.pause()
+client = CasaClient(sys.argv[1], sys.argv[2])
+session = Session(client, Settings(profile="t"))
+session.first_page = FirstPage(client, "jobs", "", None, session.settings.page_size)
+render_line = ResourceTable.render_line
+
+def quit_on_first_rows(table, y):
+    if y >= 1 and table.model.count:
+        table.app.call_later(table.app.exit)
+    return render_line(table, y)
+
+ResourceTable.render_line = quit_on_first_rows
+CasaApp(session, Place("jobs")).run(headless=True, size=(120, 35))
+"""
+
+
+def test_quitting_as_soon_as_the_rows_are_painted_prints_no_traceback(ui_demo: DemoServer) -> None:
+    # Discovery is queued to start after the first rows' repaint; quitting then, it started while the screens
+    # were being taken apart, found its widgets gone and Textual printed the traceback (most runs, before the fix).
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", QUIT_ON_FIRST_ROWS, ui_demo.api_root, ui_demo.token],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert "Traceback" not in done.stdout + done.stderr
