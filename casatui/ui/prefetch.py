@@ -50,12 +50,16 @@ class FirstPage:
         async def fetch() -> None:
             async with template.sibling(blocking=True) as client:
                 client.listeners.append(self.exchanges.append)
-                try:
-                    self.future.set_result(await client.list(collection, **query))
-                except Exception as error:  # handed to the explorer, which shows it or asks again
-                    self.future.set_exception(error)
+                self.future.set_result(await client.list(collection, **query))
 
-        asyncio.run(fetch())
+        try:
+            asyncio.run(fetch())
+        except Exception as error:  # handed to the explorer, which shows it or asks again
+            if not self.future.done():
+                self.future.set_exception(error)
+        finally:
+            if not self.future.done():  # the explorer must never wait for a page that will not come
+                self.future.set_exception(RuntimeError("the prefetch ended without a page"))
 
     def matches(self, collection: str, filter_text: str, sort: Sequence[tuple[str, int]], page_size: int) -> bool:
         return self.key == (collection, filter_text, tuple(sort), page_size)

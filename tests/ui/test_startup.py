@@ -12,6 +12,7 @@ import pytest
 
 from casatui.demo import DemoServer
 from casatui.ui import startup_gc
+from casatui.ui.prefetch import FirstPage
 
 from ..faults import HTML_502, FaultServer, Respond
 from .conftest import AppFactory
@@ -103,3 +104,35 @@ def test_quitting_as_soon_as_the_rows_are_painted_prints_no_traceback(ui_demo: D
         )
         assert done.returncode == 0, done.stderr[-3000:]
         assert "Traceback" not in done.stdout + done.stderr
+
+
+async def test_a_prefetch_failing_outside_the_request_is_asked_again(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    from casatui.api.client import CasaClient
+
+    class Broken(CasaClient):
+        def sibling(self, *, blocking: bool = False) -> CasaClient:
+            raise RuntimeError("no sibling today")
+
+    app = app_for(ui_demo)
+    broken = Broken(ui_demo.api_root, ui_demo.token)
+    first = FirstPage(broken, "jobs", "", None, app.session.settings.page_size)
+    assert isinstance(first.future.exception(timeout=10), RuntimeError)  # never left waiting
+    app.session.first_page = first
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert explorer(app).table.model.count == 300  # asked normally
+    await broken.aclose()
+
+
+async def test_a_refused_prefetch_is_shown(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    from casatui.api.client import CasaClient
+
+    app = app_for(ui_demo)
+    stranger = CasaClient(ui_demo.api_root, "not-the-token")
+    app.session.first_page = FirstPage(stranger, "jobs", "", None, app.session.settings.page_size)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        table = explorer(app).table
+        assert table.model.count == 0
+        assert "Press r to retry" in table.empty_message
+    await stranger.aclose()
