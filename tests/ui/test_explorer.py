@@ -213,6 +213,10 @@ async def test_clicking_a_header_sorts(ui_demo: DemoServer, app_for: AppFactory)
         await settle(pilot)
         assert screen.sort == [("name", 1)]
         assert table.render_line(0).text.startswith("Name ▲")
+        await pilot.click(ResourceTable, offset=(2, 0))
+        await settle(pilot)
+        assert screen.sort == [("name", -1)]
+        assert table.render_line(0).text.startswith("Name ▼")  # the cached header line follows the sort
 
 
 async def test_refresh_keeps_the_cursor_on_the_same_document(ui_fresh: DemoServer, app_for: AppFactory) -> None:

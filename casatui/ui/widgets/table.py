@@ -28,6 +28,7 @@ from ..formatting import fit
 from ..rows import RowModel
 
 CACHE_LINES = 400
+HEADER = (-1, False)  # the header line's key in the line cache
 
 
 LOAD_AHEAD = 40  # rows beyond the screen whose pages are fetched before they are needed
@@ -258,8 +259,11 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width, base = self._frame or (self.scrollable_content_region.width, self.rich_style)
-        if y == 0:
-            return self._header(width, base)
+        if y == 0:  # cached with the rows (cleared with them when the columns, sort, size or style change)
+            header = self._lines.get(HEADER)
+            if header is None:
+                header = self._lines[HEADER] = self._header(width, base)
+            return header
         index = self._first_visible() + y - 1
         if index >= self.model.count:
             if self.model.count == 0 and y == 2:
