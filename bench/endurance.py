@@ -16,7 +16,7 @@ another process (jobs progress and finish, clusters send heartbeats, backups sta
 After each save the server's document is fetched with a direct httpx GET: an edit is *lost* when its save finished
 (the editor closed with the saved version) and the server does not hold the change. Requests are counted by method
 and kind through `client.listeners` (the app's own request log is bounded); refreshes by the state changes of the
-`_refresh_in_place` workers (started, succeeded, cancelled, failed, most at once). Crashes: the app stopped, an
+`refresh_in_place` workers (started, succeeded, cancelled, failed, most at once). Crashes: the app stopped, an
 exception reached the event loop's handler, or a worker ended in ERROR.
 """
 
@@ -87,7 +87,7 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
         state_property.fset(worker, state)  # type: ignore[misc]
         if state == before:
             return
-        if worker.name == "_refresh_in_place":
+        if worker.name == "refresh_in_place":
             if state == WorkerState.RUNNING:
                 refresh["started"] += 1
                 refresh["running"] += 1
@@ -174,7 +174,7 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
             # what the bounded request log holds (300 exchanges, each with up to 64 K characters of body)
             "request_log_len": len(client.exchanges),
             "request_log_mb": deep_size_mb(client.exchanges),
-            "refreshes_done": worker_ends["_refresh_in_place:SUCCESS"],
+            "refreshes_done": worker_ends["refresh_in_place:SUCCESS"],
             # screens and editors still in memory (after gc): one explorer; editors only while one is open
             "alive": alive(),
         }
@@ -409,7 +409,7 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
             end_live = sample("end (auto-refresh still on)")
             requests_at_end = dict(requests)
             methods_at_end = dict(methods)
-            refreshes_at_end = worker_ends["_refresh_in_place:SUCCESS"]
+            refreshes_at_end = worker_ends["refresh_in_place:SUCCESS"]
             await pilot.press("A")  # off: then nothing should be left running
             await asyncio.sleep(1.5)
             await settle(pilot)
@@ -437,7 +437,7 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
         end = end_live = samples[-1]
         requests_at_end = dict(requests)
         methods_at_end = dict(methods)
-        refreshes_at_end = worker_ends["_refresh_in_place:SUCCESS"]
+        refreshes_at_end = worker_ends["refresh_in_place:SUCCESS"]
         requests_before = {}
         methods_before = {}
         result.setdefault("elapsed_s", time.perf_counter() - clock0[0])

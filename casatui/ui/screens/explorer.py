@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar, Literal
 
 from rich.text import Text
@@ -15,15 +14,13 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from ...api.errors import ApiError
-from ...api.models import Item, Page
+from ...api.models import Item
 from ...api.query import FilterError, parse_filter
 from ...api.sort import cycle_sort, format_sort, parse_sort
 from ..actions import bindings
-from ..columns import Column, columns_for, default_sort, projection
+from ..columns import Column, columns_for, default_sort
 from ..navigation import Place, Reference, jobs_filter, references
-from ..prefetch import FirstPage
 from ..session import Session
-from ..startup_gc import resume as resume_gc
 from ..widgets.banner import ProtectedBanner
 from ..widgets.document_view import DocumentView
 from ..widgets.filter_bar import FilterBar
@@ -31,19 +28,11 @@ from ..widgets.footer import CasaFooter
 from ..widgets.sidebar import Sidebar
 from ..widgets.status_line import StatusLine
 from ..widgets.table import ResourceTable
+from .explorer_pages import PageLoader
 from .explorer_writes import DocumentWrites
 from .pick import PickScreen
 
-
-def slim(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows keep what columns and watch mode use; Eve's `_links` (half a kilobyte a row) are dropped."""
-    for item in items:
-        item.pop("_links", None)
-    return items
-
-
 PREVIEW_DELAY = 0.15  # seconds the cursor rests on a row before its document is fetched
-PARALLEL_PAGES = 3
 
 
 class ExplorerScreen(Screen[None]):
@@ -67,10 +56,9 @@ class ExplorerScreen(Screen[None]):
         self.refresh_timer: Timer | None = None
         self._preview_timer: Timer | None = None
         self._preview_loading: str | None = None  # the document whose preview is on its way
-        self._pending_cursor: tuple[str | None, int] | None = None
-        self._page_slots = asyncio.Semaphore(PARALLEL_PAGES)
         self.preview_width = 40
         self.writes = DocumentWrites(self)
+        self.pages = PageLoader(self)
         self.watching = False
         self._discovering = False
 
@@ -110,22 +98,22 @@ class ExplorerScreen(Screen[None]):
         )
         client.listeners.append(self._on_exchange)
         self.query_one(Sidebar).show(self.session.catalog, None) if self.session.catalog else None
-        self.table.options.now = self._now()
+        self.table.options.now = self.now()
         self.set_interval(self.CLOCK_TICK, self._tick)
         # Called as the cursor is set, so the position line is painted in the same frame as the table (through
         # CursorMoved, handled a message later, it often took a frame of its own).
-        self.watch(self.table, "cursor", self._show_position, init=False)
+        self.watch(self.table, "cursor", self.show_position, init=False)
         self.open(self.start, push=False)
         if self.session.catalog is None:
             # The first page goes first; discovery (a big document to parse) follows it, or this timer.
-            self.set_timer(1.0, self._discover_once)
+            self.set_timer(1.0, self.discover_once)
 
-    def _now(self) -> float:
+    def now(self) -> float:
         clock = getattr(self.app, "clock", None)
         return float(clock()) if callable(clock) else 0.0
 
     def _tick(self) -> None:
-        self.table.options.now = self._now()
+        self.table.options.now = self.now()
         self.table.redraw()
 
     def on_unmount(self) -> None:
@@ -147,7 +135,7 @@ class ExplorerScreen(Screen[None]):
 
     # -- discovery --------------------------------------------------------------------------------------
 
-    def _discover_once(self) -> None:
+    def discover_once(self) -> None:
         if not self.app.is_running:
             return  # quitting: queued before the quit, this runs as the screens are taken apart
         if self.session.catalog is None and not self._discovering:
@@ -168,7 +156,7 @@ class ExplorerScreen(Screen[None]):
                 f"{self.collection} is not a collection this server describes.", severity="warning", markup=False
             )
         if self.collection not in self._curated and self.columns:
-            self._set_columns()  # the schema gives better generic columns than the first page did
+            self.set_columns()  # the schema gives better generic columns than the first page did
             self.table.redraw()
 
     @property
@@ -196,7 +184,7 @@ class ExplorerScreen(Screen[None]):
         self.collection = place.collection
         self.filter_text = place.filter_text
         self.sort = list(place.sort) if place.sort is not None else self._default_sort()
-        self._set_columns()
+        self.set_columns()
         self.query_one(FilterBar).set_text(place.filter_text)
         self.query_one(Sidebar).select(place.collection)
         self.current_item = None
@@ -214,7 +202,7 @@ class ExplorerScreen(Screen[None]):
                 pass
         return default_sort(self.collection)
 
-    def _set_columns(self, sample: list[dict[str, Any]] | None = None) -> None:
+    def set_columns(self, sample: list[dict[str, Any]] | None = None) -> None:
         resource = self.session.resource(self.collection)
         self.columns = columns_for(self.collection, resource, self.session.settings.columns, sample or [])
         self.table.set_columns(self.columns, self.sort)
@@ -223,7 +211,7 @@ class ExplorerScreen(Screen[None]):
     def _parse_filter(self, text: str) -> bool:
         resource = self.session.resource(self.collection)
         try:
-            self.where = parse_filter(text, resource.field_types() if resource else None, now=self._now() or None)
+            self.where = parse_filter(text, resource.field_types() if resource else None, now=self.now() or None)
         except FilterError as error:
             self.query_one(FilterBar).show_error(error)
             return False
@@ -231,123 +219,22 @@ class ExplorerScreen(Screen[None]):
         self.query_one(FilterBar).show_sent(self.where, format_sort(self.sort))
         return True
 
-    # -- loading pages ----------------------------------------------------------------------------------
+    # -- loading pages (see explorer_pages.py) ----------------------------------------------------------
 
     def reload(self, *, cursor_id: str | None = None, cursor_index: int = 0) -> None:
         """A new query: forget the rows, fetch the first page (and the cursor's), put the cursor back."""
-        self.workers.cancel_group(self, "pages")
-        model = self.table.model
-        generation = model.reset()
-        model.page_size = self.session.settings.page_size
-        self._pending_cursor = (cursor_id, cursor_index)
-        self.table.empty_message = "Loading…"
-        pages = sorted({1, model.page_of(cursor_index)})
-        model.loading.update(pages)
-        self.table.data_changed(keep_cursor=False)
-        first = self._prefetched() if 1 in pages else None
-        if first is not None and (page := first.arrived()) is not None:
-            # Already here (it usually is at startup): shown now, so the first frame has rows.
-            self._record_prefetch(first)
-            self._show_page(generation, 1, page)
-            pages.remove(1)
-            first = None
-        for number in pages:
-            self._fetch_page(generation, number, first if number == 1 else None)
-        self._show_position()
-
-    @work(group="pages", exit_on_error=False, description="fetch a page")
-    async def _fetch_page(self, generation: int, number: int, first: FirstPage | None = None) -> None:
-        model = self.table.model
-        async with self._page_slots:
-            if generation != model.generation:
-                return
-            try:
-                page = await self._take_prefetch(first) if first else None
-                page = page or await self.session.client.list(
-                    self.collection,
-                    where=self.where or None,
-                    sort=self.sort or None,
-                    page=number,
-                    max_results=model.page_size,
-                    projection=projection(self.columns),
-                )
-            except ApiError as error:
-                if model.fail(generation, number):
-                    self.table.empty_message = f"{error.title}. Press r to retry."
-                    self.table.data_changed()
-                    self.show_error(error)
-                return
-        self._show_page(generation, number, page)
-
-    def _show_page(self, generation: int, number: int, page: Page) -> None:
-        items = slim(page.items)
-        if not self.table.model.accept(generation, number, items, page.total, page.has_more):
-            return  # an answer to an older query: newer results are on screen
-        self.session.remember(self.collection, items, page.total)
-        if number == 1 and not self.columns_fit_data:
-            self._set_columns(page.items)
-        self.table.empty_message = "No documents match." if self.where else "No documents."
-        self.table.options.now = self._now()
-        self.table.data_changed()
-        self._restore_cursor()
-        self._show_position()
-        self._resolve_names(items)
-        self.call_after_refresh(self._discover_once)
-        self.call_after_refresh(resume_gc)  # the first rows are painted: startup is over
-
-    def _prefetched(self) -> FirstPage | None:
-        """The first page fetched while the UI started, if this is the query it was fetched for; claimed once."""
-        first, self.session.first_page = self.session.first_page, None
-        if first is None or not first.matches(self.collection, self.filter_text, self.sort, self.table.model.page_size):
-            return None
-        return first
-
-    async def _take_prefetch(self, first: FirstPage) -> Page | None:
-        """The prefetched page once it arrives; None (ask again) if it failed with anything but an API error."""
-        try:
-            page: Page = await first.take()
-        except ApiError:
-            raise
-        except Exception:
-            return None
-        finally:
-            self._record_prefetch(first)
-        return page
-
-    def _record_prefetch(self, first: FirstPage) -> None:
-        for exchange in first.exchanges:
-            self.session.client.record(exchange)
+        self.pages.reload(cursor_id=cursor_id, cursor_index=cursor_index)
 
     @property
     def columns_fit_data(self) -> bool:
         return self.collection in self._curated or self.session.resource(self.collection) is not None
 
-    def _restore_cursor(self) -> None:
-        if self._pending_cursor is None:
-            return
-        cursor_id, cursor_index = self._pending_cursor
-        index = self.table.model.index_of(cursor_id) if cursor_id else None
-        if index is None and self.table.model.row(cursor_index) is None and self.table.model.loading:
-            return  # the cursor's page is still on its way
-        self._pending_cursor = None
-        self.table.cursor = index if index is not None else min(cursor_index, max(0, self.table.model.count - 1))
-
-    @work(group="names", exit_on_error=False, description="resolve reference names")
-    async def _resolve_names(self, items: list[dict[str, Any]]) -> None:
-        learned = False
-        for column in self.columns:
-            if column.kind == "ref" and column.ref:
-                ids = [str(v) for item in items if isinstance(v := item.get(column.key.split(".")[0]), str)]
-                learned |= await self.session.resolve_names(column.ref, ids)
-        if learned:
-            self.table.redraw()
-
     @on(ResourceTable.PagesNeeded)
     def _pages_needed(self, message: ResourceTable.PagesNeeded) -> None:
         for number in message.pages:
-            self._fetch_page(message.generation, number)
+            self.pages.fetch(message.generation, number)
 
-    def _show_position(self) -> None:
+    def show_position(self) -> None:
         model, table = self.table.model, self.table
         count = model.count
         if model.total is None and not model.pages:
@@ -485,55 +372,14 @@ class ExplorerScreen(Screen[None]):
         self.table.focus()
 
     def action_refresh(self) -> None:
-        self._refresh_in_place()
+        self.pages.refresh_in_place()
 
-    @work(group="pages", exclusive=False, exit_on_error=False)
-    async def _refresh_in_place(self) -> None:
-        """Fetch the pages on screen again and swap them in at once, so nothing flickers or jumps.
-
-        The cursor is read when the answers are in, not when the refresh started: the user may have
-        moved meanwhile, and putting the cursor back on an older row would make `e` edit another document.
-        """
-        model = self.table.model
-        generation = model.generation
-        first = int(self.table.scroll_y)
-        numbers = {model.page_of(i) for i in (first, first + self.table.size.height, self.table.cursor)} | {1}
-        answers: dict[int, Page] = {}
-        try:
-            while missing := sorted(numbers - answers.keys()):
-                for number in missing:
-                    answers[number] = await self.session.client.list(
-                        self.collection,
-                        where=self.where or None,
-                        sort=self.sort or None,
-                        page=number,
-                        max_results=model.page_size,
-                        projection=projection(self.columns),
-                    )
-                numbers.add(model.page_of(self.table.cursor))  # where the cursor is now
-        except ApiError as error:
-            self.show_error(error)
-            return
-        if generation != model.generation:
-            return  # a newer query started meanwhile
-        row = self.table.current
-        cursor_id = str(row["_id"]) if row and "_id" in row else None
-        before = {str(row.get("_id")): row for _, row in model.rows()}
-        new = model.reset()
-        for number, page in sorted(answers.items()):
-            items = slim(page.items)
-            model.accept(new, number, items, page.total, page.has_more)
-            self.session.remember(self.collection, items, page.total)
-        if self.watching:
-            self._mark_changes(before)
-        self._pending_cursor = (cursor_id, self.table.cursor)
-        self.current_item = None  # the next `e` gets the document as it is now
-        if cursor_id is not None and model.index_of(cursor_id) is not None:
+    def document_refreshed(self, cursor_id: str | None) -> None:
+        """A refresh swapped the rows in: the next `e` gets the document as it is now, and the preview shows it."""
+        self.current_item = None
+        if cursor_id is not None and self.table.model.index_of(cursor_id) is not None:
             self._preview_loading = cursor_id  # before the cursor's move message asks for it a second time
             self._load_preview(cursor_id)
-        self.table.data_changed()
-        self._restore_cursor()
-        self._show_position()
 
     def action_watch(self) -> None:
         """Watch: refresh on a timer, mark the rows that changed since the last refresh, and say when a job ends."""
@@ -544,7 +390,7 @@ class ExplorerScreen(Screen[None]):
         self.table.redraw()
         self.app.notify("Watching: changed rows are marked ✱." if self.watching else "Stopped watching.", timeout=3)
 
-    def _mark_changes(self, before: dict[str, dict[str, Any]]) -> None:
+    def mark_changes(self, before: dict[str, dict[str, Any]]) -> None:
         marked: set[str] = set()
         for _, row in self.table.model.rows():
             row_id = str(row.get("_id"))
@@ -567,7 +413,7 @@ class ExplorerScreen(Screen[None]):
             seconds = self.session.settings.auto_refresh_seconds
             self.refresh_timer = self.set_interval(seconds, self.action_refresh)
             self.app.notify(f"Auto-refresh every {seconds:g} s.", timeout=2)
-        self._show_position()
+        self.show_position()
 
     def action_sort(self) -> None:
         directions = dict(self.sort)
@@ -606,7 +452,7 @@ class ExplorerScreen(Screen[None]):
     def action_toggle_times(self) -> None:
         self.table.options.raw_times = not self.table.options.raw_times
         self.table.redraw()
-        self._show_position()
+        self.show_position()
 
     def action_toggle_sidebar(self) -> None:
         self.toggle_class("-hide-sidebar")
