@@ -489,3 +489,38 @@ async def test_answers_landing_while_the_screens_close_are_ignored(ui_demo: Demo
         await screen.query_one(StatusLine).remove()
         page = await app.session.client.list("jobs", max_results=1)  # both listeners hear it; neither may raise
         assert page.items
+
+
+async def test_the_table_paints_its_lines_as_textuals_pass_would(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    # The table paints its visible lines itself, from its line cache (see ResourceTable._paint); they must be
+    # exactly what Textual's own pass (StylesCache) makes of the same lines, in every state a line can be in.
+    from textual.geometry import Region
+
+    app = app_for(ui_demo)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        table = screen.table
+
+        def same(crop: Region | None = None) -> None:
+            crop = crop or Region(0, 0, table.size.width, table.size.height)
+            ours = table.render_lines(crop)
+            table._styles_cache.clear()
+            textuals = super(ResourceTable, table).render_lines(crop)
+            assert [list(strip) for strip in ours] == [list(strip) for strip in textuals]
+            assert all(strip.cell_length == crop.width for strip in ours)
+
+        same()
+        table.cursor = 40  # scrolled, the cursor on the bottom line
+        await pilot.pause()
+        same()
+        same(Region(7, 3, 50, 9))  # a part of the table, as the compositor asks when something covers the rest
+        table.marked = {str(table.model.row(38)["_id"])}  # watch mode's flag
+        table.redraw()
+        same()
+        await pilot.press("slash")  # the table loses focus: the blurred cursor
+        await pilot.pause()
+        same()
+        await submit_filter(pilot, "name~no-such-job")  # no rows: the empty message
+        await settle(pilot)
+        same()
