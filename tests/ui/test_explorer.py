@@ -521,6 +521,9 @@ async def test_the_table_paints_its_lines_as_textuals_pass_would(ui_demo: DemoSe
         await pilot.press("slash")  # the table loses focus: the blurred cursor
         await pilot.pause()
         same()
+        app.theme = "textual-light"  # every colour changes
+        await pilot.pause()
+        same()
         await submit_filter(pilot, "name~no-such-job")  # no rows: the empty message
         await settle(pilot)
         same()
