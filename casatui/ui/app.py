@@ -19,6 +19,7 @@ from .screens.explorer import ExplorerScreen
 from .screens.help import HelpScreen
 from .screens.pick import PickScreen
 from .session import Session
+from .startup_gc import release as release_startup_objects
 from .startup_gc import resume as resume_gc
 from .textual_fixes import cache_inner_outer_by_colour
 
@@ -168,6 +169,7 @@ class CasaApp(App[None]):
                 return
             self.sessions[name] = session
         self.session = session
+        release_startup_objects()  # the first explorer is about to close
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(ExplorerScreen(session, Place(self.start.collection)))

@@ -7,6 +7,7 @@ import gc
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -136,3 +137,29 @@ async def test_a_refused_prefetch_is_shown(ui_demo: DemoServer, app_for: AppFact
         assert table.model.count == 0
         assert "Press r to retry" in table.empty_message
     await stranger.aclose()
+
+
+@pytest.mark.usefixtures("paused_collector")
+async def test_switching_profile_hands_the_first_screen_back_to_the_collector(
+    ui_demo: DemoServer, tmp_path: Path
+) -> None:
+    # Frozen, the first explorer's widgets (reference cycles) would never be freed once a profile switch closes it.
+    from casatui.api.client import CasaClient
+    from casatui.ui.app import CasaApp
+    from casatui.ui.navigation import Place
+    from casatui.ui.screens.pick import PickScreen
+    from casatui.ui.session import Session, Settings
+
+    def connect(name: str) -> Session:
+        return Session(CasaClient(ui_demo.api_root, ui_demo.token), Settings(profile=name), state_dir=tmp_path)
+
+    app = CasaApp(connect("ops"), Place("kubeclusters"), profiles=["audit", "ops"], connect=connect)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert gc.get_freeze_count() > 0
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.profile == "audit"
+        assert gc.get_freeze_count() == 0
