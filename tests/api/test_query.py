@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casatui.api.query import FilterError, filter_from_where, format_eve_date, parse_filter
+from casatui.api.query import FilterError, format_eve_date, parse_filter
 from casatui.api.sort import cycle_sort, format_sort, parse_sort
+from casatui.api.where_text import filter_from_where
 
 NOW = 1_800_000_000  # Fri, 15 Jan 2027 08:00:00 GMT
 HOUR = 3600
