@@ -14,7 +14,6 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from ...api.errors import ApiError
-from ...api.models import Item
 from ...api.query import FilterError, parse_filter
 from ...api.sort import cycle_sort, format_sort, parse_sort
 from ..actions import bindings
@@ -29,10 +28,9 @@ from ..widgets.sidebar import Sidebar
 from ..widgets.status_line import StatusLine
 from ..widgets.table import ResourceTable
 from .explorer_pages import PageLoader
+from .explorer_preview import SelectedDocument
 from .explorer_writes import DocumentWrites
 from .pick import PickScreen
-
-PREVIEW_DELAY = 0.15  # seconds the cursor rests on a row before its document is fetched
 
 
 class ExplorerScreen(Screen[None]):
@@ -52,13 +50,11 @@ class ExplorerScreen(Screen[None]):
         self.sort: list[tuple[str, int]] = []
         self.columns: list[Column] = []
         self.back_stack: list[Place] = []
-        self.current_item: Item | None = None
         self.refresh_timer: Timer | None = None
-        self._preview_timer: Timer | None = None
-        self._preview_loading: str | None = None  # the document whose preview is on its way
         self.preview_width = 40
         self.writes = DocumentWrites(self)
         self.pages = PageLoader(self)
+        self.selected = SelectedDocument(self)
         self.watching = False
         self._discovering = False
 
@@ -187,7 +183,7 @@ class ExplorerScreen(Screen[None]):
         self.set_columns()
         self.query_one(FilterBar).set_text(place.filter_text)
         self.query_one(Sidebar).select(place.collection)
-        self.current_item = None
+        self.selected.forget()
         self.preview.show(None, place.collection, "")
         self.sub_title = place.collection
         if self._parse_filter(place.filter_text):
@@ -257,57 +253,11 @@ class ExplorerScreen(Screen[None]):
                 text.append("  · raw times", style="yellow")
         self.query_one("#position", Static).update(text, layout=False)  # one fixed line: no relayout per move
 
-    # -- the selected document --------------------------------------------------------------------------
+    # -- the selected document (see explorer_preview.py) -------------------------------------------------
 
     @on(ResourceTable.CursorMoved)
     def _cursor_moved(self, message: ResourceTable.CursorMoved) -> None:
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-        row = message.row
-        if row is None or "_id" not in row:
-            return
-        if row["_id"] == self._preview_loading or (self.current_item and self.current_item.id == row["_id"]):
-            return
-        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._load_preview(str(row["_id"])))
-
-    @work(group="preview", exclusive=True, exit_on_error=False)
-    async def _load_preview(self, item_id: str) -> Item | None:
-        collection = self.collection
-        self._preview_loading = item_id
-        try:
-            item = await self.session.client.get(collection, item_id)
-        except ApiError as error:
-            self.preview.message(str(error), "red")
-            return None
-        finally:
-            if self._preview_loading == item_id:
-                self._preview_loading = None
-        if item is None or collection != self.collection:
-            return None
-        row = self.table.current
-        if row is not None and row.get("_id") == item_id:
-            self.current_item = item
-            self.preview.show(item.data, self._title_of(item.data))
-        return item
-
-    def _title_of(self, document: dict[str, Any]) -> str:
-        name = document.get("name") or document.get("display_name") or document.get("_id", "")
-        return f"{self.collection} / {name}"
-
-    async def current_document(self) -> Item | None:
-        """The full document under the cursor (from the preview when it is the same one)."""
-        row = self.table.current
-        if row is None or "_id" not in row:
-            return None
-        if self.current_item is not None and self.current_item.id == row["_id"]:
-            return self.current_item
-        try:
-            item = await self.session.client.get(self.collection, str(row["_id"]))
-        except ApiError as error:
-            self.show_error(error)
-            return None
-        self.current_item = item
-        return item
+        self.selected.cursor_moved(message.row)
 
     # -- errors -----------------------------------------------------------------------------------------
 
@@ -343,7 +293,7 @@ class ExplorerScreen(Screen[None]):
         from .document import DocumentScreen
         from .job import JobScreen
 
-        item = await self.current_document()
+        item = await self.selected.current()
         if item is None:
             return
         if self.collection == "jobs":
@@ -351,7 +301,7 @@ class ExplorerScreen(Screen[None]):
         elif self.collection in ("kubebackups", "kubeoffloads"):
             await self.app.push_screen(BackupScreen(self.session, self.collection, item))
         else:
-            await self.app.push_screen(DocumentScreen(self.session, item, self._title_of(item.data)))
+            await self.app.push_screen(DocumentScreen(self.session, item, self.selected.title_of(item.data)))
 
     # -- actions ----------------------------------------------------------------------------------------
 
@@ -373,13 +323,6 @@ class ExplorerScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self.pages.refresh_in_place()
-
-    def document_refreshed(self, cursor_id: str | None) -> None:
-        """A refresh swapped the rows in: the next `e` gets the document as it is now, and the preview shows it."""
-        self.current_item = None
-        if cursor_id is not None and self.table.model.index_of(cursor_id) is not None:
-            self._preview_loading = cursor_id  # before the cursor's move message asks for it a second time
-            self._load_preview(cursor_id)
 
     def action_watch(self) -> None:
         """Watch: refresh on a timer, mark the rows that changed since the last refresh, and say when a job ends."""
@@ -486,7 +429,7 @@ class ExplorerScreen(Screen[None]):
         self.run_worker(self._follow(), group="follow", exclusive=True)
 
     async def _follow(self) -> None:
-        item = await self.current_document()
+        item = await self.selected.current()
         if item is None:
             return
         found = references(item.data, self.session.resource(self.collection), self.session.names)

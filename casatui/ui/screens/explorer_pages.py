@@ -203,7 +203,7 @@ class PageLoader:
         if screen.watching:
             screen.mark_changes(before)
         self.pending_cursor = (cursor_id, table.cursor)
-        screen.document_refreshed(cursor_id)
+        screen.selected.refreshed(cursor_id)
         table.data_changed()
         self.restore_cursor()
         screen.show_position()

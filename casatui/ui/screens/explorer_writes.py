@@ -92,9 +92,7 @@ class DocumentWrites:
             return
         if self.screen.table.model.replace(item.id, item.data) is not None:
             self.screen.table.redraw()
-        if self.screen.current_item is None or self.screen.current_item.id == item.id:
-            self.screen.current_item = item
-            self.screen.preview.show(item.data, self.screen._title_of(item.data))
+        self.screen.selected.saved(item)
 
     # -- delete -----------------------------------------------------------------------------------------
 
@@ -108,7 +106,7 @@ class DocumentWrites:
             return
         if self._refuse_if_read_only():
             return
-        item = await self.screen.current_document()
+        item = await self.screen.selected.current()
         if item is None:
             return
         label = self._label(item)
@@ -137,8 +135,8 @@ class DocumentWrites:
                 severity="warning",
                 timeout=8,
             )
-            self.screen.current_item = None
-            self.screen._load_preview(item.id)
+            self.screen.selected.forget()
+            self.screen.selected.load(item.id)
             return
         except NotFound:
             self.app.notify("It was already gone.", timeout=4)
@@ -147,7 +145,7 @@ class DocumentWrites:
             return
         self.session.record_write("DELETE", self.screen.collection, before, None, item_id=item.id)
         self.app.notify(f"Deleted {label}.", timeout=4, markup=False)
-        self.screen.current_item = None
+        self.screen.selected.forget()
         self.screen.action_refresh()
 
     # -- quick actions on backup definitions --------------------------------------------------------------
@@ -161,7 +159,7 @@ class DocumentWrites:
             return
         if self._refuse_if_read_only():
             return
-        item = await self.screen.current_document()
+        item = await self.screen.selected.current()
         if item is None:
             return
         paused = bool(item.data.get("pause"))
@@ -187,7 +185,7 @@ class DocumentWrites:
                 severity="warning",
                 timeout=6,
             )
-            self.screen.current_item = None
+            self.screen.selected.forget()
             return
         except ApiError as error:
             self.screen.show_error(error)
@@ -206,7 +204,7 @@ class DocumentWrites:
             return
         if self._refuse_if_read_only():
             return
-        item = await self.screen.current_document()
+        item = await self.screen.selected.current()
         if item is None:
             return
         answer = await self.app.push_screen_wait(
