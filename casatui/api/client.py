@@ -7,6 +7,9 @@
 
 Writes are never retried and never sent when they would change nothing; in read-only mode they are refused
 before a byte leaves. After each write the item holds the etag the server returned, so the next write uses it.
+
+httpx is imported when the first request is sent, not with this module: the first page at startup is fetched
+without it (`list_plain`), so that its ~70 ms of imports come after the first rows are painted.
 """
 
 from __future__ import annotations
@@ -20,9 +23,8 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from .. import __version__
 from .edits import SERVER_FIELDS, format_path, is_unchanged, plan_patch, strip_server_fields
@@ -44,8 +46,12 @@ from .errors import (
 )
 from .exchange import MASKED, Exchange, clip
 from .models import Item, Page, RetryPolicy, Timeouts
-from .transport import BlockingTransport, tls_context
+from .stdlib_http import PlainAnswer, proxy_configured, tls_context
+from .stdlib_http import get as plain_get
 from .urls import host_of, normalize_root
+
+if TYPE_CHECKING:
+    import httpx
 
 USER_AGENT = f"casatui/{__version__} (terminal client for the CloudCasa API)"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -82,6 +88,51 @@ def _sort_param(sort: str | Sequence[tuple[str, int]] | None) -> str | None:
     return ",".join(("-" if direction < 0 else "") + name for name, direction in sort) or None
 
 
+def _list_params(
+    where: Mapping[str, Any] | str | None = None,
+    sort: str | Sequence[tuple[str, int]] | None = None,
+    page: int = 1,
+    max_results: int = 25,
+    projection: Mapping[str, Any] | str | None = None,
+    embedded: Mapping[str, Any] | str | None = None,
+) -> dict[str, Any]:
+    params: dict[str, Any] = {"page": page, "max_results": max_results}
+    for name, value in (
+        ("where", _json_param(where) if where else None),
+        ("sort", _sort_param(sort)),
+        ("projection", _json_param(projection) if projection else None),
+        ("embedded", _json_param(embedded) if embedded else None),
+    ):
+        if value:
+            params[name] = value
+    return params
+
+
+def _page_of(collection: str, status: int, body: Any, page: int, max_results: int) -> Page:
+    """The Page in an answer to a list request; BadResponse when the answer is not an Eve list."""
+    items = body.get("_items") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise BadResponse(
+            f"The answer to GET {collection} is not an Eve list (no `_items` array); is the API root right?",
+            status=status,
+            method="GET",
+            path=collection,
+            body=body,
+        )
+    meta = body.get("_meta") if isinstance(body.get("_meta"), dict) else {}
+
+    def meta_int(key: str, default: int | None) -> int | None:
+        value = meta.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+    total = meta_int("total", None)
+    size = meta_int("max_results", None) or max_results
+    number = meta_int("page", None) or page
+    links = body.get("_links") if isinstance(body.get("_links"), dict) else {}
+    has_more = "next" in links or (total is not None and number * size < total)
+    return Page(collection, items, number, size, total, has_more)
+
+
 class CasaClient:
     """One connection pool (keep-alive) per profile; see the module docstring."""
 
@@ -104,7 +155,7 @@ class CasaClient:
         self.root = normalize_root(url, allow_http=allow_http)
         # Plain http (the embedded server, loopback) needs no certificates; for https the CA bundle is loaded once
         # (~40 ms) and shared with siblings.
-        tls = tls or (tls_context(verify) if self.root.startswith("https://") else httpx.create_ssl_context(False))
+        tls = tls or tls_context(verify if self.root.startswith("https://") else False)
         self._settings: dict[str, Any] = {
             "verify": verify, "timeouts": timeouts, "read_only": read_only, "retry": retry,
             "allow_http": allow_http, "auth_hint": auth_hint, "log_size": log_size, "tls": tls,
@@ -119,19 +170,35 @@ class CasaClient:
         self._numbers = iter(range(1, 1 << 62))
         self.exchanges: deque[Exchange] = deque(maxlen=log_size)
         self.listeners: list[Callable[[Exchange], None]] = []
-        timeouts = timeouts or Timeouts()
-        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        self._timeouts = timeouts or Timeouts()
+        self._tls = tls
+        self._blocking = blocking
+        self._headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if self._token:
-            headers["Authorization"] = f"Bearer {self._token}"
-        limits = httpx.Limits(max_keepalive_connections=8, max_connections=16)
-        self._http = httpx.AsyncClient(
-            headers=headers,
-            verify=tls,
-            timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
-            limits=limits,
-            follow_redirects=False,
-            transport=BlockingTransport(verify=tls, limits=limits) if blocking else None,
-        )
+            self._headers["Authorization"] = f"Bearer {self._token}"
+        self._http_client: httpx.AsyncClient | None = None
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        """The connection pool, made (and httpx imported) for the first request sent."""
+        if self._http_client is None:
+            import httpx
+
+            limits = httpx.Limits(max_keepalive_connections=8, max_connections=16)
+            transport = None
+            if self._blocking:
+                from .transport import BlockingTransport
+
+                transport = BlockingTransport(verify=self._tls, limits=limits)
+            self._http_client = httpx.AsyncClient(
+                headers=self._headers,
+                verify=self._tls,
+                timeout=httpx.Timeout(self._timeouts.read, connect=self._timeouts.connect),
+                limits=limits,
+                follow_redirects=False,
+                transport=transport,
+            )
+        return self._http_client
 
     def sibling(self, *, blocking: bool = False) -> CasaClient:
         """A new client with the same settings and token, e.g. for another thread's event loop. A `blocking` one
@@ -155,7 +222,8 @@ class CasaClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._http_client is not None:
+            await self._http_client.aclose()
 
     # -- reading ------------------------------------------------------------------------------------------
 
@@ -170,37 +238,28 @@ class CasaClient:
         projection: Mapping[str, Any] | str | None = None,
         embedded: Mapping[str, Any] | str | None = None,
     ) -> Page:
-        params: dict[str, Any] = {"page": page, "max_results": max_results}
-        for name, value in (
-            ("where", _json_param(where) if where else None),
-            ("sort", _sort_param(sort)),
-            ("projection", _json_param(projection) if projection else None),
-            ("embedded", _json_param(embedded) if embedded else None),
-        ):
-            if value:
-                params[name] = value
+        params = _list_params(where, sort, page, max_results, projection, embedded)
         response, body = await self._request("GET", collection, params=params)
-        items = body.get("_items") if isinstance(body, dict) else None
-        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-            raise BadResponse(
-                f"The answer to GET {collection} is not an Eve list (no `_items` array); is the API root right?",
-                status=response.status_code,
-                method="GET",
-                path=collection,
-                body=body,
-            )
-        meta = body.get("_meta") if isinstance(body.get("_meta"), dict) else {}
+        return _page_of(collection, response.status_code, body, page, max_results)
 
-        def meta_int(key: str, default: int | None) -> int | None:
-            value = meta.get(key)
-            return value if isinstance(value, int) and not isinstance(value, bool) else default
-
-        total = meta_int("total", None)
-        size = meta_int("max_results", None) or max_results
-        number = meta_int("page", None) or page
-        links = body.get("_links") if isinstance(body.get("_links"), dict) else {}
-        has_more = "next" in links or (total is not None and number * size < total)
-        return Page(collection, items, number, size, total, has_more)
+    def list_plain(self, collection: str, **query: Any) -> Page | None:
+        """`list`, synchronously and with the standard library: for the startup prefetch, a thread that runs while
+        httpx is not imported yet. The page when the server answers it, else None (nothing logged), and the caller
+        asks again with `list`, which retries and explains failures. None at once when a proxy is configured, which
+        only httpx speaks. Takes `list`'s keywords."""
+        if proxy_configured():
+            return None
+        url = f"{self.root}/{collection}?{urlencode(_list_params(**query))}"
+        started = time.time()
+        try:
+            answer = plain_get(url, self._headers, self._tls, self._timeouts.connect, self._timeouts.read)
+            page = _page_of(collection, answer.status, json.loads(answer.content), query.get("page", 1),
+                            query.get("max_results", 25)) if answer.status == 200 else None  # fmt: skip
+        except (OSError, ValueError, ApiError):  # no answer; not JSON; not an Eve list
+            return None
+        if page is not None:
+            self._record_plain(started, url, answer)
+        return page
 
     async def pages(self, collection: str, *, max_pages: int = 10_000, **query: Any) -> AsyncIterator[Page]:
         """Every page of a query, fetched one at a time as the caller asks for them."""
@@ -385,6 +444,8 @@ class CasaClient:
         attempt: int,
         item: Item | None,
     ) -> tuple[httpx.Response | None, ApiError | None]:
+        import httpx
+
         request = self._http.build_request(method, url, params=params, content=content, headers=headers)
         started, clock = time.time(), time.perf_counter()
         logged_headers = {k: (MASKED if k.lower() == "authorization" else v) for k, v in request.headers.items()}
@@ -419,12 +480,33 @@ class CasaClient:
         )
         return response, error
 
+    def _record_plain(self, started: float, url: str, answer: PlainAnswer) -> None:
+        text = answer.content.decode("utf-8", "replace")
+        headers = {**self._headers, "Accept-Encoding": "gzip"}
+        self._record(
+            Exchange(
+                number=next(self._numbers),
+                started=started,
+                method="GET",
+                url=self.scrub(url),
+                request_headers={k: (MASKED if k.lower() == "authorization" else v) for k, v in headers.items()},
+                request_body=None,
+                status=answer.status,
+                latency_ms=answer.latency_ms,
+                response_headers=answer.headers,
+                response_body=clip(self.scrub(text)),
+                size=len(answer.content),
+            )
+        )
+
     def _record(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
         for listener in list(self.listeners):
             listener(exchange)
 
     def _network_error(self, exc: httpx.HTTPError, method: str, path: str) -> NetworkError:
+        import httpx
+
         where = f"{method} {path}"
         host = httpx.URL(self.root).host
         text = str(exc).lower()

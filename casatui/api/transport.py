@@ -1,26 +1,16 @@
-"""How the client's connections are made: TLS settings, and a transport for a thread that only waits."""
+"""A transport for a thread that only waits: httpx's synchronous one behind the async interface."""
 
 from __future__ import annotations
 
-import os
-import ssl
 from typing import Any
 
 import httpx
 
 
-def tls_context(verify: bool | str) -> ssl.SSLContext:
-    """TLS settings from `verify`: True (the system's or certifi's CAs, as httpx chooses), False, or a CA path."""
-    if isinstance(verify, str) and os.path.isdir(verify):
-        return ssl.create_default_context(capath=verify)
-    if isinstance(verify, str):
-        return ssl.create_default_context(cafile=verify)
-    return httpx.create_ssl_context(verify)
-
-
 class BlockingTransport(httpx.AsyncBaseTransport):
     """httpx's synchronous transport behind the async interface. For a thread whose event loop has nothing else to
-    do (the startup prefetch): it needs neither anyio nor its asyncio backend, which cost ~30 ms to import."""
+    do (the startup prefetch, when it cannot use `CasaClient.list_plain`): it needs neither anyio nor its asyncio
+    backend, which cost ~30 ms to import."""
 
     def __init__(self, **options: Any) -> None:
         self._sync = httpx.HTTPTransport(**options)

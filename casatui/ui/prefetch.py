@@ -3,9 +3,11 @@
 Startup is mostly imports and layout; the first request can run beside them instead of after them. The explorer
 takes the prefetched page when its first query is the one prefetched, and otherwise asks as usual.
 
-Everything this thread does holds the GIL the imports need, so it does little: a blocking sibling client (no anyio
-to import), and the page is handed over as soon as it is parsed, before the connection is closed. The thread is a
-daemon: quitting while a slow server has not answered does not wait for it.
+Everything this thread does holds the GIL the imports need, so it does little: one GET with the standard library
+(`CasaClient.list_plain`: httpx is imported after the first rows are painted). Should that not give the page
+(a proxy, an error, an answer that is not a list), a blocking sibling client asks again with httpx, retrying and
+explaining failures as every request does. The thread is a daemon: quitting while a slow server has not answered
+does not wait for it.
 """
 
 from __future__ import annotations
@@ -47,13 +49,18 @@ class FirstPage:
         thread.start()
 
     def _fetch(self, template: CasaClient, collection: str, query: dict[str, Any]) -> None:
-        async def fetch() -> None:
-            async with template.sibling(blocking=True) as client:
-                client.listeners.append(self.exchanges.append)
+        async def fetch(client: CasaClient) -> None:
+            async with client:
                 self.future.set_result(await client.list(collection, **query))
 
         try:
-            asyncio.run(fetch())
+            client = template.sibling(blocking=True)
+            client.listeners.append(self.exchanges.append)
+            page = client.list_plain(collection, **query)
+            if page is not None:
+                self.future.set_result(page)
+            else:
+                asyncio.run(fetch(client))
         except Exception as error:  # handed to the explorer, which shows it or asks again
             if not self.future.done():
                 self.future.set_exception(error)

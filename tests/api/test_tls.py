@@ -1,5 +1,6 @@
 """TLS with a server that has its own CA, as a self-hosted CloudCasa may: trusted with `--ca-cert`, refused without
-it, and the same settings for the sibling clients (the startup prefetch) as for the main one."""
+it, and the same settings for the sibling clients and the standard library's GET (the startup prefetch) as for
+the main one."""
 
 from __future__ import annotations
 
@@ -63,6 +64,17 @@ async def test_a_ca_bundle_is_trusted(own_ca_server: tuple[str, str]) -> None:
             assert (await sibling.list("jobs")).total == 1
         async with client.sibling(blocking=True) as blocking:
             assert (await blocking.list("jobs")).total == 1
+            assert (page := blocking.list_plain("jobs")) is not None and page.total == 1
+
+
+async def test_the_default_trust_follows_ssl_cert_file_as_httpx_does(
+    own_ca_server: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, bundle = own_ca_server
+    monkeypatch.setenv("SSL_CERT_FILE", bundle)
+    async with CasaClient(root, "t") as client:
+        assert (await client.list("jobs")).total == 1
+        assert client.list_plain("jobs") is not None
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to name the CA file")
@@ -75,6 +87,7 @@ async def test_a_ca_directory_is_trusted(own_ca_server: tuple[str, str], tmp_pat
     (tmp_path / f"{subject_hash}.0").write_bytes(Path(bundle).read_bytes())
     async with CasaClient(root, "t", verify=str(tmp_path)) as client:
         assert (await client.list("jobs")).total == 1
+        assert client.list_plain("jobs") is not None
 
 
 async def test_without_the_ca_the_certificate_is_refused(own_ca_server: tuple[str, str]) -> None:
@@ -85,9 +98,11 @@ async def test_without_the_ca_the_certificate_is_refused(own_ca_server: tuple[st
             with pytest.raises(NetworkError) as caught:
                 await each.list("jobs")
             assert caught.value.kind == "tls" and "--ca-cert" in str(caught.value)
+        assert each.list_plain("jobs") is None  # and the prefetch leaves it to `list` to say so
 
 
 async def test_insecure_skips_verification(own_ca_server: tuple[str, str]) -> None:
     root, _ = own_ca_server
     async with CasaClient(root, "t", verify=False) as client:
         assert (await client.list("jobs")).total == 1
+        assert client.list_plain("jobs") is not None

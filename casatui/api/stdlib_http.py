@@ -1,0 +1,87 @@
+"""Connections with the standard library alone: the TLS settings every client uses, and one plain GET.
+
+The GET is the startup prefetch's (see `CasaClient.list_plain`): it runs while Textual is still being imported,
+and importing httpx with it (~70 ms of the GIL the imports need) would delay the first rows it is there to speed
+up. Everything else goes through httpx.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import ssl
+import time
+import zlib
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from urllib.request import getproxies
+
+
+def tls_context(verify: bool | str) -> ssl.SSLContext:
+    """TLS settings from `verify`: True (certifi's CAs, or SSL_CERT_FILE / SSL_CERT_DIR when set: what httpx does
+    by default), False (no verification), or a CA file or directory."""
+    if verify is False:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    if isinstance(verify, str) and os.path.isdir(verify):
+        return ssl.create_default_context(capath=verify)
+    if isinstance(verify, str):
+        return ssl.create_default_context(cafile=verify)
+    if os.environ.get("SSL_CERT_FILE"):
+        return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+    if os.environ.get("SSL_CERT_DIR"):
+        return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def proxy_configured() -> bool:
+    """Whether requests would go through a proxy (httpx reads the same settings), which `get` does not speak."""
+    return any(scheme != "no" for scheme in getproxies())
+
+
+@dataclass(frozen=True)
+class PlainAnswer:
+    status: int
+    headers: dict[str, str]  # names in lower case
+    content: bytes  # decompressed
+    latency_ms: float
+
+
+def get(url: str, headers: dict[str, str], tls: ssl.SSLContext, connect: float, read: float) -> PlainAnswer:
+    """One GET over a new connection, closed after the answer; any status is an answer. Raises OSError when there
+    is no complete answer (a timeout, a refused connection, TLS, a broken or unreadable answer)."""
+    try:
+        return _get(url, headers, tls, connect, read)
+    except (http.client.HTTPException, zlib.error) as error:
+        raise OSError(f"{type(error).__name__}: {error}") from error
+
+
+def _get(url: str, headers: dict[str, str], tls: ssl.SSLContext, connect: float, read: float) -> PlainAnswer:
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    clock = time.perf_counter()
+    connection: http.client.HTTPConnection
+    if parts.scheme == "https":
+        connection = http.client.HTTPSConnection(parts.hostname or "", parts.port, timeout=connect, context=tls)
+    else:
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=connect)
+    try:
+        connection.connect()
+        assert connection.sock is not None
+        connection.sock.settimeout(read)
+        connection.request("GET", target, headers={**headers, "Accept-Encoding": "gzip"})
+        response = connection.getresponse()
+        content = response.read()
+        answer_headers = {name.lower(): value for name, value in response.getheaders()}
+    finally:
+        connection.close()
+    encoding = answer_headers.get("content-encoding", "").strip().lower()
+    if encoding == "gzip":
+        content = zlib.decompress(content, 16 + zlib.MAX_WBITS)
+    elif encoding not in ("", "identity"):
+        raise http.client.HTTPException(f"unexpected Content-Encoding {encoding!r}")
+    return PlainAnswer(response.status, answer_headers, content, (time.perf_counter() - clock) * 1000)
