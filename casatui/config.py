@@ -32,6 +32,7 @@ from __future__ import annotations
 import difflib
 import os
 import shlex
+import ssl
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -435,9 +436,13 @@ def _ca_cert(value: str, from_profile: bool, config: Config) -> str:
     path = Path(value).expanduser()
     if from_profile and not path.is_absolute() and config.path is not None:
         path = config.path.parent / path
+    origin = f"ca_cert in {config.path}" if from_profile else "--ca-cert"
     if not path.is_file():
-        origin = f"ca_cert in {config.path}" if from_profile else "--ca-cert"
         raise ConfigError(f"{origin}: the CA bundle {path} does not exist")
+    try:  # checked here, where the message can say which setting to fix; it is loaded again when first used
+        ssl.create_default_context(cafile=str(path))
+    except (ssl.SSLError, OSError) as error:
+        raise ConfigError(f"{origin}: {path} is not a PEM bundle of CA certificates ({error})") from None
     return str(path)
 
 

@@ -46,7 +46,7 @@ from .errors import (
 )
 from .exchange import MASKED, Exchange, clip
 from .models import Item, Page, RetryPolicy, Timeouts
-from .stdlib_http import PlainAnswer, proxy_configured, tls_context
+from .stdlib_http import PlainAnswer, SharedTls, proxy_configured
 from .stdlib_http import get as plain_get
 from .urls import host_of, normalize_root
 
@@ -150,12 +150,12 @@ class CasaClient:
         log_size: int = 300,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         blocking: bool = False,
-        tls: ssl.SSLContext | None = None,
+        tls: SharedTls | None = None,
     ) -> None:
         self.root = normalize_root(url, allow_http=allow_http)
-        # Plain http (the embedded server, loopback) needs no certificates; for https the CA bundle is loaded once
-        # (~40 ms) and shared with siblings.
-        tls = tls or tls_context(verify if self.root.startswith("https://") else False)
+        # Plain http (the embedded server, loopback) needs no certificates; for https the CA bundle is loaded on
+        # first use, once for the client and its siblings.
+        tls = tls or SharedTls(verify if self.root.startswith("https://") else False)
         self._settings: dict[str, Any] = {
             "verify": verify, "timeouts": timeouts, "read_only": read_only, "retry": retry,
             "allow_http": allow_http, "auth_hint": auth_hint, "log_size": log_size, "tls": tls,
@@ -189,10 +189,10 @@ class CasaClient:
             if self._blocking:
                 from .transport import BlockingTransport
 
-                transport = BlockingTransport(verify=self._tls, limits=limits)
+                transport = BlockingTransport(verify=self._tls.get(), limits=limits)
             self._http_client = httpx.AsyncClient(
                 headers=self._headers,
-                verify=self._tls,
+                verify=self._tls.get(),
                 timeout=httpx.Timeout(self._timeouts.read, connect=self._timeouts.connect),
                 limits=limits,
                 follow_redirects=False,
@@ -252,7 +252,7 @@ class CasaClient:
         url = f"{self.root}/{collection}?{urlencode(_list_params(**query))}"
         started = time.time()
         try:
-            answer = plain_get(url, self._headers, self._tls, self._timeouts.connect, self._timeouts.read)
+            answer = plain_get(url, self._headers, self._tls.get(), self._timeouts.connect, self._timeouts.read)
             page = _page_of(collection, answer.status, json.loads(answer.content), query.get("page", 1),
                             query.get("max_results", 25)) if answer.status == 200 else None  # fmt: skip
         except (OSError, ValueError, ApiError):  # no answer; not JSON; not an Eve list

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import os
 import ssl
+import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -36,6 +37,22 @@ def tls_context(verify: bool | str) -> ssl.SSLContext:
     import certifi
 
     return ssl.create_default_context(cafile=certifi.where())
+
+
+class SharedTls:
+    """The TLS context of a client and its siblings, made on first use: loading a CA bundle takes ~50 ms, most
+    of it without the GIL, so the startup prefetch's thread makes it while the main thread imports Textual."""
+
+    def __init__(self, verify: bool | str) -> None:
+        self._verify = verify
+        self._context: ssl.SSLContext | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> ssl.SSLContext:
+        with self._lock:
+            if self._context is None:
+                self._context = tls_context(self._verify)
+            return self._context
 
 
 def proxy_configured() -> bool:

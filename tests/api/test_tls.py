@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 import trustme
 
+from casatui.api import stdlib_http
 from casatui.api.client import CasaClient
 from casatui.api.errors import NetworkError
 from casatui.api.models import RetryPolicy
+from casatui.api.stdlib_http import tls_context
 
 PAGE = {"_items": [{"_id": "a1", "name": "nightly"}], "_meta": {"total": 1, "page": 1, "max_results": 25}}
 
@@ -106,3 +108,19 @@ async def test_insecure_skips_verification(own_ca_server: tuple[str, str]) -> No
     async with CasaClient(root, "t", verify=False) as client:
         assert (await client.list("jobs")).total == 1
         assert client.list_plain("jobs") is not None
+
+
+async def test_the_tls_context_is_made_on_first_use_once_for_a_client_and_its_siblings(
+    own_ca_server: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Loading a CA bundle takes ~50 ms: at startup the prefetch's thread does it, beside the main thread's imports.
+    made = []
+    monkeypatch.setattr(stdlib_http, "tls_context", lambda verify: made.append(verify) or tls_context(verify))
+    root, bundle = own_ca_server
+    async with CasaClient(root, "t", verify=bundle) as client, client.sibling(blocking=True) as blocking:
+        assert made == []
+        assert blocking.list_plain("jobs") is not None
+        assert (await client.list("jobs")).total == (await blocking.list("jobs")).total == 1
+        async with client.sibling() as sibling:
+            assert (await sibling.list("jobs")).total == 1
+    assert made == [bundle]

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import trustme
 
 import casatui.config as config_module
 from casatui.api.models import Timeouts
@@ -631,11 +632,14 @@ def test_insecure_precedence(tmp_path: Path) -> None:
     assert resolve(Config(), env={}).verify is True
 
 
+def _ca_bundle(path: Path) -> Path:
+    trustme.CA().cert_pem.write_to_path(str(path))
+    return path
+
+
 def test_ca_cert_from_profile_and_flag(tmp_path: Path) -> None:
-    ca = tmp_path / "ca.pem"
-    ca.write_text("-----BEGIN CERTIFICATE-----\n")
-    other = tmp_path / "other.pem"
-    other.write_text("x")
+    ca = _ca_bundle(tmp_path / "ca.pem")
+    other = _ca_bundle(tmp_path / "other.pem")
     config = load(tmp_path, f"[profiles.p]\nca_cert = {str(ca)!r}\n")
     assert resolve(config, env={}).verify == str(ca)
     assert resolve(config, Flags(ca_cert=str(other)), {}).verify == str(other)
@@ -643,14 +647,13 @@ def test_ca_cert_from_profile_and_flag(tmp_path: Path) -> None:
 
 
 def test_relative_ca_cert_is_relative_to_the_config_file(tmp_path: Path) -> None:
-    (tmp_path / "ca.pem").write_text("x")
+    _ca_bundle(tmp_path / "ca.pem")
     config = load(tmp_path, '[profiles.p]\nca_cert = "ca.pem"\n')
     assert resolve(config, env={}).verify == str(tmp_path / "ca.pem")
 
 
 def test_ca_cert_flag_beats_profile_insecure(tmp_path: Path) -> None:
-    ca = tmp_path / "ca.pem"
-    ca.write_text("x")
+    ca = _ca_bundle(tmp_path / "ca.pem")
     config = load(tmp_path, "[profiles.p]\ninsecure = true\n")
     assert resolve(config, Flags(ca_cert=str(ca)), {}).verify == str(ca)
     with pytest.raises(ConfigError, match="contradict"):
@@ -663,6 +666,15 @@ def test_missing_ca_cert_is_an_error(tmp_path: Path) -> None:
         resolve(config, env={})
     with pytest.raises(ConfigError, match="--ca-cert"):
         resolve(Config(), Flags(ca_cert=str(tmp_path / "gone.pem")), {})
+
+
+def test_a_ca_cert_that_holds_no_certificate_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "key.pem").write_text("-----BEGIN PRIVATE KEY-----\nnot a certificate\n-----END PRIVATE KEY-----\n")
+    config = load(tmp_path, '[profiles.p]\nca_cert = "key.pem"\n')
+    with pytest.raises(ConfigError, match=r"ca_cert in .*config.*key\.pem is not a PEM bundle of CA certificates"):
+        resolve(config, env={})
+    with pytest.raises(ConfigError, match=r"--ca-cert: .*key\.pem is not a PEM bundle"):
+        resolve(Config(), Flags(ca_cert=str(tmp_path / "key.pem")), {})
 
 
 # --- timeouts and UI settings ----------------------------------------------------------------------------------------
