@@ -110,7 +110,8 @@ def test_with_a_proxy_configured_it_sends_nothing(
         monkeypatch.delenv(name, raising=False)
     with FaultServer(upstream=demo.base_url) as faults:
         client = CasaClient(f"{faults.base_url}/api/v1", demo.token)
-        monkeypatch.setenv("NO_PROXY", "example.com")  # exclusions alone are no proxy
+        monkeypatch.setenv("NO_PROXY", "example.com")  # exclusions alone are no proxy, nor an empty setting
+        monkeypatch.setenv("SOCKS_PROXY", "")
         assert client.list_plain("jobs") is not None
         monkeypatch.setenv(variable, "http://127.0.0.1:9")
         started = time.perf_counter()
