@@ -29,6 +29,8 @@ class DiscoveryError(ValueError):
 
 @dataclass(frozen=True)
 class Field:
+    """One field of a resource's documents (an object's holds its own), as the OpenAPI document describes it."""
+
     name: str
     type: str = "any"  # string, integer, number, boolean, object, array, objectid, datetime, any
     enum: tuple[Any, ...] = ()
@@ -45,6 +47,8 @@ class Field:
 
 @dataclass(frozen=True)
 class ResourceType:
+    """One collection the server offers: what can be done with it, its actions and fields."""
+
     name: str  # the collection's path under the API root: "kubeclusters", "rbac/permissions"
     title: str
     operations: frozenset[str]
@@ -86,6 +90,8 @@ class ResourceType:
 
 @dataclass
 class Catalog:
+    """The resource types, and where they came from (the server's document, or the built-in list)."""
+
     resources: dict[str, ResourceType]
     source: str  # "server" or "built-in"
     notice: str | None = None  # for the user: why the built-in list is used, or what was skipped

@@ -12,6 +12,8 @@ MASKED = "Bearer ***"
 
 @dataclass(frozen=True)
 class Exchange:
+    """One request and its answer (or why none came), as the request log keeps it."""
+
     number: int
     started: float  # epoch seconds
     method: str

@@ -29,6 +29,8 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Timeouts:
+    """Seconds to wait for a connection, and for each read of an answer."""
+
     connect: float = 5.0
     read: float = 30.0
 

@@ -9,6 +9,8 @@ from textual.binding import Binding
 
 @dataclass(frozen=True)
 class ActionSpec:
+    """One user action: its keys, where it works, and where it is offered (footer, palette, help)."""
+
     action: str  # Textual action string, e.g. "refresh" or "cursor(1)"
     keys: str  # Textual key list, e.g. "r" or "j,down"
     description: str

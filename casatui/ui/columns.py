@@ -12,6 +12,8 @@ from . import formatting as fmt
 
 @dataclass(frozen=True)
 class Column:
+    """One column of the table: which field, how it is shown, how wide."""
+
     key: str  # dotted path in the document
     title: str
     kind: str = "text"  # text, state, time, duration, bool, count, size, ref, states, schedules, list
@@ -224,12 +226,16 @@ def projection(columns: Sequence[Column]) -> dict[str, int]:
 
 @dataclass
 class Cell:
+    """A value as the table shows it: its text and style."""
+
     text: str
     style: str = ""
 
 
 @dataclass
 class RenderOptions:
+    """What rendering a cell depends on besides the document: the time, raw times, known names."""
+
     now: float
     raw_times: bool = False
     names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # collection -> id -> name

@@ -21,6 +21,8 @@ from ..api.models import Item
 
 @dataclass
 class Draft:
+    """An unsaved edit, kept on disk until it is saved or discarded."""
+
     profile: str
     root: str
     collection: str

@@ -25,6 +25,8 @@ JOB_LINKS = {
 
 @dataclass
 class Place:
+    """Where the explorer is: a collection, its filter and sort, the row under the cursor."""
+
     collection: str
     filter_text: str = ""
     sort: list[tuple[str, int]] | None = None  # None: the resource's default
@@ -34,6 +36,8 @@ class Place:
 
 @dataclass(frozen=True)
 class Reference:
+    """A field of a document that names another document, for following it."""
+
     field: str  # where in the document: "cluster", "policy_id"
     collection: str
     item_id: str
@@ -56,6 +60,8 @@ def _href_target(href: str) -> tuple[str, str] | None:
 
 @dataclass
 class _Found:
+    """The references found so far, one per target document."""
+
     items: dict[tuple[str, str], Reference] = field(default_factory=dict)
 
     def add(self, reference: Reference) -> None:

@@ -16,6 +16,8 @@ PAGE_SIZE = 100
 
 @dataclass
 class RowModel:
+    """The table's rows: the pages that arrived for the current query, and what is still loading or failed."""
+
     generation: int = 0
     page_size: int = PAGE_SIZE
     total: int | None = None  # None until the first page answers, or when the server gives no total
