@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 import zlib
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 
@@ -68,8 +68,9 @@ def proxy_configured() -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class PlainAnswer:
+class PlainAnswer(NamedTuple):
+    """A status, headers and body, read whole."""
+
     status: int
     headers: dict[str, str]  # names in lower case
     content: bytes  # decompressed
