@@ -34,7 +34,7 @@ from common import (
 NAME = "startup"
 JOBS = 400
 TARGET = 1.5
-RUNS = 11
+RUNS = 21
 QUICK_RUNS = 4
 TIMEOUT = 60.0
 
