@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..api.discovery import ResourceType
 from . import formatting as fmt
+
+if TYPE_CHECKING:
+    from ..api.discovery import ResourceType
 
 
 @dataclass(frozen=True)

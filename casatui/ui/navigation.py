@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..api.discovery import ResourceType
+if TYPE_CHECKING:
+    from ..api.discovery import ResourceType
 
 _OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 

@@ -6,13 +6,15 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..api.client import CasaClient
-from ..api.discovery import Catalog, ResourceType
 from ..api.errors import ApiError
 from ..api.models import Item
 from .drafts import DraftStore
+
+if TYPE_CHECKING:
+    from ..api.discovery import Catalog, ResourceType
 
 NAME_BATCH = 100
 REMEMBER_AT_MOST = 2000  # documents in a collection whose names are remembered while listing

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import casatui
 
 PACKAGE = Path(casatui.__file__).parent
@@ -51,3 +53,15 @@ def test_the_ui_imports_neither_the_demo_server_nor_the_command_line() -> None:
     loaded = _imports(", ".join(m for m in [*modules, *screens, *widgets] if not m.endswith("__init__")))
     assert "casatui.ui.app" in loaded
     assert not {m for m in loaded if m.startswith(("casatui.demo", "casatui.cli"))}
+
+
+def test_the_package_offers_its_names_from_their_modules() -> None:
+    import importlib
+
+    import casatui.api as api
+
+    for name in api.__all__:
+        module = importlib.import_module(api._MODULE_OF[name], "casatui.api")
+        assert getattr(api, name) is getattr(module, name)
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        api.Nope  # noqa: B018

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on
@@ -12,8 +13,10 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from ...api.discovery import Catalog
 from ...api.known import group_of, group_order
+
+if TYPE_CHECKING:
+    from ...api.discovery import Catalog
 
 
 class Sidebar(Vertical):
