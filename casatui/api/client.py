@@ -46,7 +46,7 @@ from .errors import (
 )
 from .exchange import MASKED, Exchange, clip
 from .models import Item, Page, RetryPolicy, Timeouts
-from .stdlib_http import PlainAnswer, SharedTls, proxy_configured
+from .stdlib_http import PLAIN_ACCEPT, PlainAnswer, SharedTls, proxy_configured
 from .stdlib_http import get as plain_get
 from .urls import host_of, normalize_root
 
@@ -242,24 +242,35 @@ class CasaClient:
         response, body = await self._request("GET", collection, params=params)
         return _page_of(collection, response.status_code, body, page, max_results)
 
-    def list_plain(self, collection: str, **query: Any) -> Page | None:
+    def list_plain(
+        self,
+        collection: str,
+        *,
+        where: Mapping[str, Any] | str | None = None,
+        sort: str | Sequence[tuple[str, int]] | None = None,
+        page: int = 1,
+        max_results: int = 25,
+        projection: Mapping[str, Any] | str | None = None,
+        embedded: Mapping[str, Any] | str | None = None,
+    ) -> Page | None:
         """`list`, synchronously and with the standard library: for the startup prefetch, a thread that runs while
         httpx is not imported yet. The page when the server answers it, else None (nothing logged), and the caller
         asks again with `list`, which retries and explains failures. None at once when a proxy is configured, which
-        only httpx speaks. Takes `list`'s keywords."""
+        only httpx speaks."""
         if proxy_configured():
             return None
-        url = f"{self.root}/{collection}?{urlencode(_list_params(**query))}"
+        params = _list_params(where, sort, page, max_results, projection, embedded)
+        url = f"{self.root}/{collection}?{urlencode(params)}"
         started = time.time()
         try:
             answer = plain_get(url, self._headers, self._tls.get(), self._timeouts.connect, self._timeouts.read)
-            page = _page_of(collection, answer.status, json.loads(answer.content), query.get("page", 1),
-                            query.get("max_results", 25)) if answer.status == 200 else None  # fmt: skip
+            if answer.status != 200:
+                return None
+            page_found = _page_of(collection, answer.status, json.loads(answer.content), page, max_results)
         except (OSError, ValueError, ApiError):  # no answer; not JSON; not an Eve list
             return None
-        if page is not None:
-            self._record_plain(started, url, answer)
-        return page
+        self._record_plain(started, url, answer)
+        return page_found
 
     async def pages(self, collection: str, *, max_pages: int = 10_000, **query: Any) -> AsyncIterator[Page]:
         """Every page of a query, fetched one at a time as the caller asks for them."""
@@ -482,7 +493,7 @@ class CasaClient:
 
     def _record_plain(self, started: float, url: str, answer: PlainAnswer) -> None:
         text = answer.content.decode("utf-8", "replace")
-        headers = {**self._headers, "Accept-Encoding": "gzip"}
+        headers = {**self._headers, **PLAIN_ACCEPT}
         self._record(
             Exchange(
                 number=next(self._numbers),

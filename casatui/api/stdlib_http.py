@@ -68,6 +68,9 @@ def proxy_configured() -> bool:
     return False
 
 
+PLAIN_ACCEPT = {"Accept-Encoding": "gzip"}  # what `get` adds to the headers it is given (and can decode)
+
+
 class PlainAnswer(NamedTuple):
     """A status, headers and body, read whole."""
 
@@ -99,7 +102,7 @@ def _get(url: str, headers: dict[str, str], tls: ssl.SSLContext, connect: float,
         connection.connect()
         assert connection.sock is not None
         connection.sock.settimeout(read)
-        connection.request("GET", target, headers={**headers, "Accept-Encoding": "gzip"})
+        connection.request("GET", target, headers={**headers, **PLAIN_ACCEPT})
         response = connection.getresponse()
         content = response.read()
         answer_headers = {name.lower(): value for name, value in response.getheaders()}
