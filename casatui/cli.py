@@ -94,6 +94,22 @@ class RequestLog:
         self.stream.flush()
 
 
+def dash_values_joined(argv: list[str]) -> list[str]:
+    """`--sort -start_time` as `--sort=-start_time`: argparse takes a value that starts with "-" for an option and
+    refuses it ("expected one argument"); a descending sort always starts with one."""
+    joined: list[str] = []
+    index = 0
+    while index < len(argv):
+        flag, value = argv[index], argv[index + 1] if index + 1 < len(argv) else ""
+        if flag in ("--sort", "--where") and value.startswith("-") and not value.startswith("--"):
+            joined.append(f"{flag}={value}")
+            index += 2
+        else:
+            joined.append(flag)
+            index += 1
+    return joined
+
+
 def make_client(resolved: Any, *, demo: bool = False) -> Any:
     from .api.client import CasaClient
 
@@ -134,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     from .ui import startup_gc
 
     startup_gc.pause()  # until the first rows are painted (see startup_gc.py)
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(dash_values_joined(sys.argv[1:] if argv is None else argv))
     from .api.query import FilterError, parse_filter
     from .api.sort import parse_sort
     from .config import ConfigError, Flags, Resolved, load_config, resolve, state_dir

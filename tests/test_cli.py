@@ -26,6 +26,9 @@ def run(*args: str, env: dict[str, str] | None = None, tmp: Path) -> subprocess.
         (["--url", "http://cc.example.com"], "--allow-http"),
         (["--url", "ftp://cc.example.com"], "https://"),
         (["--sort", "a,,b"], "--sort:"),
+        (["--sort", "-a,,b"], "--sort:"),  # a value that starts with "-" is the option's value
+        (["--sort", "-start_time", "--where", "-state="], "--where:"),
+        (["--sort", "-start_time", "--url", "ftp://cc.example.com"], "https://"),
         (["--where", "state="], "--where:"),
         (["--jobs", "-1"], "--jobs"),
         (["--ca-cert", "/does/not/exist.pem"], "exist"),
