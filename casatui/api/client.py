@@ -242,35 +242,26 @@ class CasaClient:
         response, body = await self._request("GET", collection, params=params)
         return _page_of(collection, response.status_code, body, page, max_results)
 
-    def list_plain(
-        self,
-        collection: str,
-        *,
-        where: Mapping[str, Any] | str | None = None,
-        sort: str | Sequence[tuple[str, int]] | None = None,
-        page: int = 1,
-        max_results: int = 25,
-        projection: Mapping[str, Any] | str | None = None,
-        embedded: Mapping[str, Any] | str | None = None,
-    ) -> Page | None:
-        """`list`, synchronously and with the standard library: for the startup prefetch, a thread that runs while
-        httpx is not imported yet. The page when the server answers it, else None (nothing logged), and the caller
-        asks again with `list`, which retries and explains failures. None at once when a proxy is configured, which
-        only httpx speaks."""
+    def list_plain(self, collection: str, **query: Any) -> Page | None:
+        """`list` (the same keywords), synchronously and with the standard library: for the startup prefetch, a
+        thread that runs while httpx is not imported yet. The page when the server answers it, else None (nothing
+        logged), and the caller asks again with `list`, which retries and explains failures. None at once when a
+        proxy is configured, which only httpx speaks."""
         if proxy_configured():
             return None
-        params = _list_params(where, sort, page, max_results, projection, embedded)
+        params = _list_params(**query)
         url = f"{self.root}/{collection}?{urlencode(params)}"
         started = time.time()
         try:
             answer = plain_get(url, self._headers, self._tls.get(), self._timeouts.connect, self._timeouts.read)
             if answer.status != 200:
                 return None
-            page_found = _page_of(collection, answer.status, json.loads(answer.content), page, max_results)
+            body = json.loads(answer.content)
+            page = _page_of(collection, answer.status, body, params["page"], params["max_results"])
         except (OSError, ValueError, ApiError):  # no answer; not JSON; not an Eve list
             return None
         self._record_plain(started, url, answer)
-        return page_found
+        return page
 
     async def pages(self, collection: str, *, max_pages: int = 10_000, **query: Any) -> AsyncIterator[Page]:
         """Every page of a query, fetched one at a time as the caller asks for them."""

@@ -96,30 +96,28 @@ print("loaded at the first rows:", *loaded)
 """
 
 
-def test_quitting_as_soon_as_the_rows_are_painted_prints_no_traceback(ui_demo: DemoServer) -> None:
-    # Discovery is queued to start after the first rows' repaint; quitting then, it started while the screens
-    # were being taken apart, found its widgets gone and Textual printed the traceback (most runs, before the fix).
-    for _ in range(3):
-        done = subprocess.run(
-            [sys.executable, "-c", QUIT_ON_FIRST_ROWS, ui_demo.api_root, ui_demo.token],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        assert "Traceback" not in done.stdout + done.stderr
-
-
-def test_the_first_rows_are_painted_before_httpx_is_imported(ui_demo: DemoServer) -> None:
-    # The prefetch asks with the standard library, so httpx's ~70 ms of imports come after the first rows.
+def _quit_on_first_rows(server: DemoServer) -> str:
+    """Run the app as the command does, quit on the first rows painted; its output."""
     done = subprocess.run(
-        [sys.executable, "-c", QUIT_ON_FIRST_ROWS, ui_demo.api_root, ui_demo.token],
+        [sys.executable, "-c", QUIT_ON_FIRST_ROWS, server.api_root, server.token],
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip().splitlines()[-1] == "loaded at the first rows:"
+    return done.stdout + done.stderr
+
+
+def test_quitting_as_soon_as_the_rows_are_painted_prints_no_traceback(ui_demo: DemoServer) -> None:
+    # Discovery is queued to start after the first rows' repaint; quitting then, it started while the screens
+    # were being taken apart, found its widgets gone and Textual printed the traceback (most runs, before the fix).
+    for _ in range(3):
+        assert "Traceback" not in _quit_on_first_rows(ui_demo)
+
+
+def test_the_first_rows_are_painted_before_httpx_is_imported(ui_demo: DemoServer) -> None:
+    # The prefetch asks with the standard library, so httpx's ~70 ms of imports come after the first rows.
+    assert _quit_on_first_rows(ui_demo).strip().splitlines()[-1] == "loaded at the first rows:"
 
 
 async def test_a_prefetch_failing_outside_the_request_is_asked_again(ui_demo: DemoServer, app_for: AppFactory) -> None:
