@@ -93,11 +93,12 @@ def _get(url: str, headers: dict[str, str], tls: ssl.SSLContext, connect: float,
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
     clock = time.perf_counter()
+    host = parts.hostname or ""  # an IPv6 address without its brackets: the port must then be given apart
     connection: http.client.HTTPConnection
     if parts.scheme == "https":
-        connection = http.client.HTTPSConnection(parts.hostname or "", parts.port, timeout=connect, context=tls)
+        connection = http.client.HTTPSConnection(host, parts.port or 443, timeout=connect, context=tls)
     else:
-        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=connect)
+        connection = http.client.HTTPConnection(host, parts.port or 80, timeout=connect)
     try:
         connection.connect()
         assert connection.sock is not None

@@ -5,13 +5,17 @@ give the page, so that `list` asks again and explains."""
 from __future__ import annotations
 
 import gzip
+import http.server
 import json
+import socket
+import threading
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
+from casatui.api import stdlib_http
 from casatui.api.client import CasaClient
 from casatui.api.exchange import MASKED
 from casatui.api.models import Page, Timeouts
@@ -118,3 +122,31 @@ def test_with_a_proxy_configured_it_sends_nothing(
         assert client.list_plain("jobs") is None  # only httpx speaks to proxies
         assert time.perf_counter() - started < 1
         assert faults.count("GET", "/jobs") == 1
+
+
+def test_an_ipv6_address_on_the_default_port_is_reached() -> None:
+    # http.client reads a port from the last ":" of a host given without one: "::1" became host ":" port 1.
+    class Answer(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    class Server(http.server.HTTPServer):
+        address_family = socket.AF_INET6
+
+    try:
+        server = Server(("::1", 80), Answer)
+    except OSError as error:  # no IPv6, or not allowed to listen on port 80
+        pytest.skip(f"cannot listen on [::1]:80 here ({error})")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        answer = stdlib_http.get("http://[::1]/api/v1/jobs", {}, stdlib_http.tls_context(False), 2, 2)
+        assert (answer.status, answer.content) == (200, b"{}")
+    finally:
+        server.shutdown()
+        server.server_close()
