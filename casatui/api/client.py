@@ -18,7 +18,6 @@ import asyncio
 import dataclasses
 import json
 import random
-import ssl
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -45,6 +44,7 @@ from .errors import (
     retry_after_seconds,
 )
 from .exchange import MASKED, Exchange, clip
+from .listing import json_param, list_params, page_of
 from .models import Item, Page, RetryPolicy, Timeouts
 from .stdlib_http import PLAIN_ACCEPT, PlainAnswer, SharedTls, proxy_configured
 from .stdlib_http import get as plain_get
@@ -63,74 +63,6 @@ def _etag_of(response: httpx.Response, body: Mapping[str, Any]) -> str:
     if header:
         return header.removeprefix("W/").strip('"')
     return str(body.get("_etag", ""))
-
-
-def _caused_by_tls(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    for _ in range(5):
-        if seen is None:
-            return False
-        if isinstance(seen, ssl.SSLError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _json_param(value: Mapping[str, Any] | str | None) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def _sort_param(sort: str | Sequence[tuple[str, int]] | None) -> str | None:
-    if sort is None or isinstance(sort, str):
-        return sort or None
-    return ",".join(("-" if direction < 0 else "") + name for name, direction in sort) or None
-
-
-def _list_params(
-    where: Mapping[str, Any] | str | None = None,
-    sort: str | Sequence[tuple[str, int]] | None = None,
-    page: int = 1,
-    max_results: int = 25,
-    projection: Mapping[str, Any] | str | None = None,
-    embedded: Mapping[str, Any] | str | None = None,
-) -> dict[str, Any]:
-    params: dict[str, Any] = {"page": page, "max_results": max_results}
-    for name, value in (
-        ("where", _json_param(where) if where else None),
-        ("sort", _sort_param(sort)),
-        ("projection", _json_param(projection) if projection else None),
-        ("embedded", _json_param(embedded) if embedded else None),
-    ):
-        if value:
-            params[name] = value
-    return params
-
-
-def _page_of(collection: str, status: int, body: Any, page: int, max_results: int) -> Page:
-    """The Page in an answer to a list request; BadResponse when the answer is not an Eve list."""
-    items = body.get("_items") if isinstance(body, dict) else None
-    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        raise BadResponse(
-            f"The answer to GET {collection} is not an Eve list (no `_items` array); is the API root right?",
-            status=status,
-            method="GET",
-            path=collection,
-            body=body,
-        )
-    meta = body.get("_meta") if isinstance(body.get("_meta"), dict) else {}
-
-    def meta_int(key: str, default: int | None) -> int | None:
-        value = meta.get(key)
-        return value if isinstance(value, int) and not isinstance(value, bool) else default
-
-    total = meta_int("total", None)
-    size = meta_int("max_results", None) or max_results
-    number = meta_int("page", None) or page
-    links = body.get("_links") if isinstance(body.get("_links"), dict) else {}
-    has_more = "next" in links or (total is not None and number * size < total)
-    return Page(collection, items, number, size, total, has_more)
 
 
 class CasaClient:
@@ -238,9 +170,9 @@ class CasaClient:
         projection: Mapping[str, Any] | str | None = None,
         embedded: Mapping[str, Any] | str | None = None,
     ) -> Page:
-        params = _list_params(where, sort, page, max_results, projection, embedded)
+        params = list_params(where, sort, page, max_results, projection, embedded)
         response, body = await self._request("GET", collection, params=params)
-        return _page_of(collection, response.status_code, body, page, max_results)
+        return page_of(collection, response.status_code, body, page, max_results)
 
     def list_plain(self, collection: str, **query: Any) -> Page | None:
         """`list` (the same keywords), synchronously and with the standard library: for the startup prefetch, a
@@ -249,7 +181,7 @@ class CasaClient:
         proxy is configured, which only httpx speaks."""
         if proxy_configured():
             return None
-        params = _list_params(**query)
+        params = list_params(**query)
         url = f"{self.root}/{collection}?{urlencode(params)}"
         started = time.time()
         try:
@@ -257,7 +189,7 @@ class CasaClient:
             if answer.status != 200:
                 return None
             body = json.loads(answer.content)
-            page = _page_of(collection, answer.status, body, params["page"], params["max_results"])
+            page = page_of(collection, answer.status, body, params["page"], params["max_results"])
         except (OSError, ValueError, ApiError):  # no answer; not JSON; not an Eve list
             return None
         self._record_plain(started, url, answer)
@@ -283,7 +215,7 @@ class CasaClient:
     ) -> Item | None:
         """The document and its etag; None when `if_none_match` is still the current etag (304)."""
         headers = {"If-None-Match": f'"{if_none_match}"'} if if_none_match else {}
-        params = {"embedded": _json_param(embedded)} if embedded else None
+        params = {"embedded": json_param(embedded)} if embedded else None
         response, body = await self._request("GET", f"{collection}/{item_id}", params=params, headers=headers)
         if response.status_code == 304:
             return None
@@ -448,6 +380,8 @@ class CasaClient:
     ) -> tuple[httpx.Response | None, ApiError | None]:
         import httpx
 
+        from .transport import network_error
+
         request = self._http.build_request(method, url, params=params, content=content, headers=headers)
         started, clock = time.time(), time.perf_counter()
         logged_headers = {k: (MASKED if k.lower() == "authorization" else v) for k, v in request.headers.items()}
@@ -459,7 +393,7 @@ class CasaClient:
             response = await self._http.send(request)
             await response.aread()
         except httpx.HTTPError as exc:
-            error = self._network_error(exc, method, path)
+            error = network_error(exc, method, path, httpx.URL(self.root).host, self.scrub)
         latency = (time.perf_counter() - clock) * 1000
         if response is not None and response.status_code >= 400 and response.status_code != 304:
             error = self._answer_error(method, path, response, headers, item)
@@ -505,34 +439,6 @@ class CasaClient:
         self.exchanges.append(exchange)
         for listener in list(self.listeners):
             listener(exchange)
-
-    def _network_error(self, exc: httpx.HTTPError, method: str, path: str) -> NetworkError:
-        import httpx
-
-        where = f"{method} {path}"
-        host = httpx.URL(self.root).host
-        text = str(exc).lower()
-        if isinstance(exc, httpx.TimeoutException):
-            kind = "timeout"
-            message = f"{host} did not answer in time ({where}). The server may be overloaded or unreachable."
-        elif isinstance(exc, httpx.ConnectError) and (_caused_by_tls(exc) or "certificate" in text or "ssl" in text):
-            kind = "tls"
-            message = (
-                f"TLS failed with {host}: {self.scrub(str(exc))}. For a self-hosted server with its own CA, "
-                "give its CA bundle (--ca-cert)."
-            )
-        elif isinstance(exc, httpx.ConnectError) and any(
-            s in text for s in ("name or service not known", "nodename nor servname", "name resolution", "getaddrinfo")
-        ):
-            kind = "dns"
-            message = f"The host name {host} could not be resolved. Check the API URL."
-        elif isinstance(exc, httpx.ConnectError):
-            kind = "connect"
-            message = f"Could not connect to {host} ({where}): {self.scrub(str(exc)) or 'connection refused'}."
-        else:
-            kind = "protocol"
-            message = f"The connection to {host} broke during {where}: {self.scrub(str(exc)) or type(exc).__name__}."
-        return NetworkError(message, kind=kind, method=method, path=path)
 
     def _answer_error(
         self, method: str, path: str, response: httpx.Response, sent: Mapping[str, str], item: Item | None
