@@ -146,7 +146,9 @@ def _scan(text: str, i: int, path: tuple[str | int, ...], found: dict[tuple[str 
         index = 0
         while text[i] != "]":
             found.setdefault((*path, index), i)
-            i = _skip(text, _scan(text, i, (*path, index), found, depth + 1))
+            start, i = i, _skip(text, _scan(text, i, (*path, index), found, depth + 1))
+            if i == start:  # a "}" where an item should be: stop, or this loop would add items for ever
+                raise ValueError("no item")
             if text[i] == ",":
                 i = _skip(text, i + 1)
             index += 1

@@ -44,6 +44,13 @@ def test_locating_a_path_in_any_buffer_never_fails(text: str, path: list[str]) -
         assert 0 <= line <= text.count("\n") and column >= 0
 
 
+def test_a_closing_brace_inside_a_list_ends_the_scan() -> None:
+    # Found by the test above (seed 1): the list scan made no progress on "}" and added items until the worker
+    # was killed for memory (24 GB).
+    assert locate("[9💾}-16s3]8", ["1", "x"]) == (0, 3)  # the deepest part found
+    assert locate('{"a": [1, }', ["a", "0"]) == (0, 7)
+
+
 async def _save_each(texts: list[str]) -> None:
     with DemoServer(seed_options=SeedOptions(seed=6, jobs=10, now=NOW)) as server:
         client = CasaClient(server.api_root, server.token, read_only=True)  # nothing can be written, whatever happens
