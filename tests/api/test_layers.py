@@ -1,5 +1,5 @@
-"""The layer rule of DESIGN.md: casatui.api and casatui.config never import Textual, casatui.demo is never
-imported by the client layers."""
+"""The layer rule of DESIGN.md: casatui.api, casatui.config and casatui.core never import Textual (nor core
+Rich), casatui.demo is never imported by the client layers, core never imports the UI."""
 
 from __future__ import annotations
 
@@ -38,8 +38,21 @@ def test_config_does_not_import_textual() -> None:
     assert not {m for m in loaded if m.startswith(("textual", "casatui.ui", "casatui.demo"))}
 
 
+def test_core_imports_neither_textual_rich_nor_the_ui() -> None:
+    modules = [f"casatui.core.{p.stem}" for p in (PACKAGE / "core").glob("*.py") if p.stem != "__init__"]
+    assert modules
+    code = (
+        f"import sys, casatui.core, {', '.join(modules)}; "
+        "print('\\n'.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'casatui'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(result.stdout.split())
+    assert not {m for m in loaded if m.startswith(("textual", "rich"))}
+    assert not {m for m in loaded if m.startswith(("casatui.ui", "casatui.demo", "casatui.cli"))}
+
+
 def test_no_source_file_below_the_ui_mentions_textual() -> None:
-    for layer in ("api", "config"):
+    for layer in ("api", "config", "core"):
         for path in [*(PACKAGE / layer).glob("**/*.py"), PACKAGE / f"{layer}.py"]:
             if path.exists():
                 text = path.read_text()
