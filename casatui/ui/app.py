@@ -9,11 +9,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import App
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 
 from .actions import bindings
 from .commands import CasaCommands
 from .drafts import item_from_draft
 from .navigation import Place
+from .output_guard import install as install_output_guard
+from .safe import multiline, plain, safe_text
 from .screens.confirm import ChoiceScreen
 from .screens.explorer import ExplorerScreen
 from .screens.help import HelpScreen
@@ -50,8 +53,22 @@ class CasaApp(App[None]):
         self.connect = connect  # builds the session of a profile (its own client, read-only and protected state)
         self.sessions: dict[str, Session] = {session.profile: session}
         self.overview_first = overview_first
+        self.output_guard = install_output_guard(self)  # the last net; the boundary is where text enters widgets
         if session.settings.theme:
             self.theme = session.settings.theme
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification (screens and widgets send theirs here too) is plain text: notifications quote
+        server messages and names, so markup is never parsed and control characters are made visible."""
+        super().notify(multiline(message), title=plain(title), severity=severity, timeout=timeout, markup=False)
 
     STARTUP_GC_LIMIT = 5.0  # seconds after which the collector resumes even if no rows were painted
 
@@ -68,7 +85,7 @@ class CasaApp(App[None]):
         store = self.session.drafts
         assert store is not None
         drafts = store.all(self.session.profile, self.session.client.root)
-        choices = [(str(i), Text(draft.label)) for i, draft in enumerate(drafts)]
+        choices = [(str(i), safe_text(draft.label)) for i, draft in enumerate(drafts)]
         choice = await self.push_screen_wait(
             PickScreen(
                 "Unsaved edits from last time: open one to go on (esc: later)",
@@ -99,7 +116,7 @@ class CasaApp(App[None]):
             answer = await self.push_screen_wait(
                 ChoiceScreen(
                     "Quit with unsaved changes?",
-                    Text(f"Your edit of {dirty[-1].label} is kept as a draft and offered back next time."),
+                    safe_text(f"Your edit of {dirty[-1].label} is kept as a draft and offered back next time."),
                     [("q", "Quit, keep the draft"), ("d", "Discard it and quit")],
                 )
             )
@@ -154,7 +171,7 @@ class CasaApp(App[None]):
         if self.connect is None or not others:
             self.notify("No other profile in the config file.", timeout=3)
             return
-        choices = [(name, Text(name)) for name in others]
+        choices = [(name, safe_text(name)) for name in others]
         self.push_screen(PickScreen("Switch to profile", choices), self.switch_profile)
 
     def switch_profile(self, name: str | None) -> None:
@@ -185,7 +202,7 @@ class CasaApp(App[None]):
             self.notify("Still discovering the resource types…", timeout=2)
             return
         choices = [
-            (name, Text(f"{name}  ", style="bold").append(resource.title, style="dim"))
+            (name, Text(f"{plain(name)}  ", style="bold").append(plain(resource.title), style="dim"))
             for name, resource in sorted(catalog.resources.items())
         ]
 

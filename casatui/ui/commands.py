@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.command import Hit, Hits, Provider
 
 from .actions import ACTIONS
+from .safe import markup_escaped
 
 if TYPE_CHECKING:
     from .app import CasaApp
@@ -20,15 +21,16 @@ class CasaCommands(Provider):
         catalog = app.session.catalog
         if catalog is not None:
             for name, resource in catalog.resources.items():
-                label = f"Open {name} ({resource.title})"
+                # Names, titles and descriptions come from the server's /api-docs, and the palette parses both the
+                # label and the help as markup: escaped, with their control characters made visible.
+                label = f"Open {markup_escaped(name)} ({markup_escaped(resource.title)})"
                 score = matcher.match(label)
                 if score > 0:
-                    yield Hit(
-                        score, matcher.highlight(label), partial(app.open_collection, name), help=resource.description
-                    )
+                    help_text = markup_escaped(resource.description) if resource.description else None
+                    yield Hit(score, matcher.highlight(label), partial(app.open_collection, name), help=help_text)
         for name in app.profiles:
             if name != app.session.profile:
-                label = f"Switch to profile {name}"
+                label = f"Switch to profile {markup_escaped(name)}"
                 score = matcher.match(label)
                 if score > 0:
                     yield Hit(score, matcher.highlight(label), partial(app.switch_profile, name))

@@ -25,6 +25,7 @@ from ..api.errors import (
     ValidationFailed,
 )
 from ..api.models import Item
+from ..core.safe_text import safe_json
 
 SERVER_MANAGED = ("_id", "_etag", "_created", "_updated", "_links")
 # Fields CloudCasa fills in itself; a new document must not carry them (Eve refuses read-only fields on POST).
@@ -35,7 +36,7 @@ Method = Literal["PUT", "PATCH"]
 def buffer_text(document: Mapping[str, Any]) -> str:
     """The editable part of a document, as two-space-indented JSON (server-managed fields are not in it)."""
     editable = {k: v for k, v in document.items() if k not in SERVER_MANAGED and k != "_status"}
-    return json.dumps(editable, indent=2, ensure_ascii=False) + "\n"
+    return safe_json(editable, indent=2) + "\n"  # control and bidi characters as \\uXXXX: shown, and lossless
 
 
 @dataclass(frozen=True)

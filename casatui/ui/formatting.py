@@ -1,7 +1,8 @@
 """How values look on screen: times as local time with age, durations, sizes, job and cluster states.
 
 Server strings are data, never markup: everything here returns plain strings and style names, which widgets put
-into `rich.text.Text` objects (which never parse markup).
+into `rich.text.Text` objects (which never parse markup). `one_line` cleans a table cell: control characters made
+visible (see `casatui.core.safe_text`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
+
+from ..core.safe_text import UNSAFE, visible_form
 
 # How each state reads at a glance; the same colours everywhere (table, detail, overview).
 GOOD = ("COMPLETED", "ACTIVE", "READY", "JOB_CREATED", "OK", "ACCEPTED")
@@ -146,6 +149,11 @@ def fit(text: str, width: int) -> str:
 
 
 def one_line(text: str, limit: int = 500) -> str:
-    """Control characters (newlines, NUL, escapes) made visible-safe for a single table line."""
-    cleaned = "".join(ch if ch.isprintable() else " " for ch in text[: limit * 2])
+    """A server string as a single table line: whitespace (newlines, tabs, no-break spaces) runs become one space,
+    control, bidi and separator characters are shown in their visible form (ESC as ␛, U+202E as ⟨U+202E⟩), other
+    characters without a glyph (zero-width spaces) become spaces."""
+    cleaned = "".join(
+        ch if ch.isprintable() or ch.isspace() else visible_form(ch) if UNSAFE.match(ch) else " "
+        for ch in text[: limit * 2]
+    )
     return " ".join(cleaned.split())[:limit]

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ..api.discovery import Field, ResourceType
 from .edit_flow import SERVER_MANAGED, SERVER_OWNED
+from .safe import safe_text
 
 _EMPTY = {"string": "", "integer": 0, "number": 0, "boolean": False, "object": {}, "array": [], "objectid": ""}
 SKIPPED = (*SERVER_MANAGED, *SERVER_OWNED)
@@ -60,4 +61,4 @@ def hints(resource: ResourceType | None) -> Text:
         if spec.has_default:
             text.append(f"  default {spec.default!r}", style="dim")
         text.append("\n")
-    return text
+    return safe_text(text, newlines=True)  # field names, enums and defaults come from the server's /api-docs

@@ -19,6 +19,7 @@ from ...api.errors import ApiError
 from ...api.models import Item
 from .. import formatting as fmt
 from ..actions import bindings
+from ..safe import plain, safe_text
 from ..schedule import CronError, describe, next_run
 from ..session import Session
 from ..troubleshoot import success_rate
@@ -32,7 +33,7 @@ def schedule_lines(policy: dict[str, Any] | None, paused: bool, now: float) -> l
     if policy is None:
         return [Text("No policy: runs only when started (ADHOC).", style="dim")]
     zone = str(policy.get("timezone") or "UTC")
-    lines = [Text.assemble(("Policy ", "dim"), (str(policy.get("name", "")), "bold"), (f"  ({zone})", "dim"))]
+    lines = [Text.assemble(("Policy ", "dim"), (plain(policy.get("name", "")), "bold"), (f"  ({plain(zone)})", "dim"))]
     soonest: datetime | None = None
     for entry in policy.get("schedules") or []:
         cron = str((entry.get("schedule") or {}).get("cronSpec") or "")
@@ -42,7 +43,7 @@ def schedule_lines(policy: dict[str, Any] | None, paused: bool, now: float) -> l
             upcoming = None
         soonest = upcoming if upcoming and (soonest is None or upcoming < soonest) else soonest
         keep = f"keep {entry.get('retainDays', '?')} days" + (", SafeLock" if entry.get("locked") else "")
-        lines.append(Text.assemble("  ", (describe(cron), "bold"), f"  ({cron}; {keep})"))
+        lines.append(safe_text(Text.assemble("  ", (describe(cron), "bold"), f"  ({cron}; {keep})")))
     if paused:
         lines.append(Text("Paused: scheduled runs do not start (P resumes in the table).", style="bold yellow"))
     elif soonest is not None:
@@ -118,11 +119,11 @@ class BackupScreen(Screen[None]):
         head = Table.grid(padding=(0, 2))
         head.add_column(style="dim")
         head.add_column()
-        head.add_row("Definition", Text(f"{data.get('name', '')}  ({self.collection})", style="bold"))
+        head.add_row("Definition", safe_text(f"{data.get('name', '')}  ({self.collection})", style="bold"))
         cluster = self.session.known_name("kubeclusters", str(data.get("cluster", ""))) or data.get("cluster", "")
-        head.add_row("Cluster", Text(str(cluster)))
+        head.add_row("Cluster", safe_text(str(cluster)))
         head.add_row(
-            "Trigger", Text(f"{data.get('trigger_type', '')}   paused: {'yes' if data.get('pause') else 'no'}")
+            "Trigger", safe_text(f"{data.get('trigger_type', '')}   paused: {'yes' if data.get('pause') else 'no'}")
         )
         rate = (
             f"{good} of {finished} finished runs succeeded ({good / finished:.0%})" if finished else "no finished runs"
@@ -136,7 +137,7 @@ class BackupScreen(Screen[None]):
         )
         last = [entry.get("state") for entry in (data.get("status") or {}).get("jobs") or []][:3]
         if last:
-            head.add_row("Last runs", Text(" ".join(f"{fmt.STATE_GLYPH.get(str(s), '?')} {s}" for s in last)))
+            head.add_row("Last runs", safe_text(" ".join(f"{fmt.STATE_GLYPH.get(str(s), '?')} {s}" for s in last)))
         lines = schedule_lines(self.policy, bool(data.get("pause")), now)
         self.query_one("#backup-info", Static).update(Group(head, Text(""), *lines))
         table = self.query_one(DataTable)
@@ -145,10 +146,10 @@ class BackupScreen(Screen[None]):
             start, end = fmt.as_epoch(run.get("start_time")), fmt.as_epoch(run.get("end_time"))
             state = str(run.get("state", ""))
             table.add_row(
-                Text(state, style=fmt.state_style(state)),
+                safe_text(state, style=fmt.state_style(state)),
                 Text(fmt.when(start, now) if start else ""),
                 Text(fmt.duration((end or now) - start) if start else ""),
-                Text(str(run.get("type", ""))),
+                safe_text(str(run.get("type", ""))),
                 Text(fmt.one_line(str(run.get("message") or ""))),
                 key=str(run["_id"]),
             )

@@ -13,11 +13,15 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ..safe import plain, safe_text
+
 
 class ChoiceScreen(ModalScreen[str | None]):
     """A question with a few choices, each on a key: `choices` is [(key, label)]; dismisses with the key.
 
     With `type_to_confirm`, the first choice is accepted only once that text has been typed (protected profiles).
+    Titles, bodies and names quote server strings (a document's name, its etag): shown with their control
+    characters made visible; the name to type stays the real one.
     """
 
     DEFAULT_CSS = """
@@ -41,8 +45,8 @@ class ChoiceScreen(ModalScreen[str | None]):
         danger: bool = False,
     ) -> None:
         super().__init__(classes="-danger" if danger else "")
-        self.title_text = title
-        self.body = body
+        self.title_text = plain(title)
+        self.body = safe_text(body, newlines=True)
         self.choices = list(choices)
         self.type_to_confirm = type_to_confirm
 
@@ -55,9 +59,9 @@ class ChoiceScreen(ModalScreen[str | None]):
         keys.append(" cancel")
         with Vertical():
             yield Static(Text(self.title_text), id="choice-title")
-            yield Static(self.body if isinstance(self.body, Text) else Text(self.body))
+            yield Static(self.body)
             if self.type_to_confirm is not None:
-                yield Static(Text.assemble("Type ", (self.type_to_confirm, "bold"), " to confirm:"))
+                yield Static(Text.assemble("Type ", (plain(self.type_to_confirm), "bold"), " to confirm:"))
                 yield Input(id="choice-typed")
             yield Static(keys, id="choice-keys")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -16,8 +15,10 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...api.edits import MISSING, Change, Conflict, Path, format_path, resolve
+from ...core.safe_text import safe_json
 from ..actions import bindings
 from ..edit_flow import Conflict as ConflictOutcome
+from ..safe import plain
 from ..widgets.footer import CasaFooter
 
 Kind = Literal["apply", "keep", "discard", "overwrite", "file", "edit"]
@@ -34,7 +35,7 @@ class Resolution:
 def short(value: Any, limit: int = 60) -> str:
     if value is MISSING:
         return "(absent)"
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = safe_json(value, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -43,7 +44,7 @@ def changes_text(changes: list[Change], style: str) -> Text:
     if not changes:
         text.append("  nothing\n", style="dim")
     for change in changes:
-        text.append(f"  {format_path(change.path)}", style=f"bold {style}")
+        text.append(f"  {plain(format_path(change.path))}", style=f"bold {style}")
         text.append(f"  {short(change.old, 40)} → {short(change.new, 40)}\n")
     return text
 
@@ -72,7 +73,8 @@ class ConflictScreen(Screen[Resolution]):
         merge = self.outcome.merge
         yield Static(
             Text(
-                f"{self.label} changed on the server while you edited it (412). Your edit is safe: choose how to go on."
+                f"{plain(self.label)} changed on the server while you edited it (412). Your edit is safe: choose how "
+                "to go on."
             ),
             id="conflict-title",
         )
@@ -107,7 +109,7 @@ class ConflictScreen(Screen[Resolution]):
 
     def _option(self, conflict: Conflict) -> Option:
         chosen = self.choices[conflict.path]
-        text = Text(format_path(conflict.path), style="bold")
+        text = Text(plain(format_path(conflict.path)), style="bold")
         text.append(f"   ▸ {chosen}\n", style="cyan")
         for side, value in (("yours", conflict.yours), ("theirs", conflict.theirs), ("base", conflict.base)):
             marker = "●" if side == chosen else " "
@@ -167,7 +169,8 @@ class DeletedScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"{self.label} was deleted on the server while you edited it (404).", style="bold"))
+            gone = f"{plain(self.label)} was deleted on the server while you edited it (404)."
+            yield Static(Text(gone, style="bold"))
             yield Static(
                 Text(
                     "Your buffer is untouched. Save it to a file (w), re-create the document from it as a "

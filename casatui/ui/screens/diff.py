@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 from ...api.edits import format_path, plan_patch
 from ..actions import bindings
 from ..edit_flow import Method, changed_paths, diff_lines, status_changed
+from ..safe import plain
 from ..widgets.footer import CasaFooter
 
 STYLES = {"+": "green", "-": "red", "@": "cyan", " ": "dim"}
@@ -25,7 +26,7 @@ def render_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> Text:
     text = Text(no_wrap=False)
     for kind, line in diff_lines(old, new):
         prefix = {"+": "+ ", "-": "- ", "@": "", " ": "  "}[kind]
-        text.append(prefix + line + "\n", style=STYLES[kind])
+        text.append(prefix + plain(line) + "\n", style=STYLES[kind])  # JSON lines, escaped already: a second guard
     return text
 
 
@@ -68,7 +69,7 @@ class DiffScreen(ModalScreen[Method | None]):
             yield Static(self._method_text(), id="diff-method")
             if self.protected_name is not None:
                 yield Input(
-                    placeholder=f"type {self.protected_name} to save (protected profile {self.profile})",
+                    placeholder=f"type {plain(self.protected_name)} to save (protected profile {plain(self.profile)})",
                     id="diff-confirm",
                 )
         yield CasaFooter()
@@ -79,8 +80,8 @@ class DiffScreen(ModalScreen[Method | None]):
 
     def _summary(self) -> Text:
         paths = changed_paths(self.base, self.edited)
-        text = Text.assemble(("Save ", "bold"), (self.label, "bold"), f" — {len(paths)} change(s): ")
-        text.append(", ".join(paths[:8]) + (" …" if len(paths) > 8 else ""))
+        text = Text.assemble(("Save ", "bold"), (plain(self.label), "bold"), f" — {len(paths)} change(s): ")
+        text.append(plain(", ".join(paths[:8])) + (" …" if len(paths) > 8 else ""))
         if status_changed(self.base, self.edited):
             text.append(
                 "\n⚠ You changed `status`, which the server owns: CloudCasa will refuse it (422 read-only).",
@@ -95,12 +96,12 @@ class DiffScreen(ModalScreen[Method | None]):
             text.append(f" {method} ", style="bold reverse" if chosen else "dim")
             text.append(f" {what}   ", style="" if chosen else "dim")
         if not self.plan.ok and self.plan.unsupported:
-            removed = ", ".join(format_path(c.path) for c in self.plan.unsupported[:3])
+            removed = plain(", ".join(format_path(c.path) for c in self.plan.unsupported[:3]))
             text.append(
                 f"\nPATCH cannot remove {removed} (Eve merges objects), so this edit is sent with PUT.", style="dim"
             )
         text.append("\nIf-Match: ", style="dim")
-        text.append(str(self.base.get("_etag", "")), style="dim")
+        text.append(plain(self.base.get("_etag", "")), style="dim")
         return text
 
     def action_toggle_method(self) -> None:
@@ -114,7 +115,7 @@ class DiffScreen(ModalScreen[Method | None]):
         if self.protected_name is not None:
             typed = self.query_one(Input).value
             if typed != self.protected_name:
-                self.notify(f"Protected profile: type {self.protected_name} to save.", severity="warning", markup=False)
+                self.notify(f"Protected profile: type {plain(self.protected_name)} to save.", severity="warning")
                 return
         self.dismiss(self.method)
 

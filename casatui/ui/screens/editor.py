@@ -30,6 +30,7 @@ from .. import edit_flow
 from ..actions import bindings
 from ..drafts import Draft
 from ..edit_flow import Method, ParseProblem, buffer_text, parse_buffer
+from ..safe import multiline, plain, safe_text
 from ..session import Session
 from ..widgets.banner import ProtectedBanner
 from ..widgets.footer import CasaFooter
@@ -116,12 +117,12 @@ class EditorScreen(Screen[Item | None]):
             if "_links" in data:
                 text.append("_links ", style="dim")
                 text.append(f"{len(data['_links'])} link(s)")
-        return text
+        return safe_text(text, newlines=True)  # the label and the values are the server's
 
     def _note(self, problem: str = "") -> Text:
         self.set_class(bool(problem), "-problem")
         if problem:
-            return Text(problem)
+            return Text(multiline(problem))
         text = Text(
             "ctrl+s saves (with If-Match) · esc leaves · f4 opens $EDITOR · the server-managed fields "
             "above are not in the buffer"
@@ -265,8 +266,9 @@ class EditorScreen(Screen[Item | None]):
 
         issues = sorted(error.issues, key=lambda issue: where(issue.path))  # top to bottom, as in the buffer
         options = [
-            Option(Text.assemble((issue.path, "bold"), "\n  ", issue.message), id=issue.path) for issue in issues
-        ] or [Option(Text(str(error)), disabled=True)]
+            Option(safe_text(Text.assemble((issue.path, "bold"), "\n  ", issue.message), newlines=True), id=issue.path)
+            for issue in issues
+        ] or [Option(safe_text(str(error), newlines=True), disabled=True)]
         self._show_side(f"The server refused it (422): {len(error.issues)} issue(s)", options)
         self.say(
             "The server refused the document; its issues are listed on the right (Enter moves the cursor "
@@ -276,7 +278,7 @@ class EditorScreen(Screen[Item | None]):
             self._goto_issue(issues[0].path)
 
     def _show_side(self, title: str, options: list[Option]) -> None:
-        self.query_one("#edit-side-title", Static).update(Text(title))
+        self.query_one("#edit-side-title", Static).update(Text(plain(title)))
         issues = self.query_one("#issues", OptionList)
         issues.clear_options()
         issues.add_options(options)

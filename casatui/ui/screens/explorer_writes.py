@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +10,7 @@ from textual.app import App
 
 from ...api.errors import ApiError, EtagMismatch, NotFound, ReadOnlyRefused
 from ...api.models import Item
+from ...core.safe_text import safe_json
 from ..navigation import Place
 from .confirm import ChoiceScreen
 
@@ -72,7 +72,7 @@ class DocumentWrites:
         from .. import templates  # with the editor's modules, loaded on first use rather than at startup
         from .editor import EditorScreen
 
-        text = json.dumps(templates.template(resource), indent=2, ensure_ascii=False) + "\n"
+        text = safe_json(templates.template(resource), indent=2) + "\n"  # from the server's schema
         editor = EditorScreen(
             self.session,
             self.screen.collection,

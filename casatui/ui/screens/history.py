@@ -13,15 +13,19 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ..actions import bindings
+from ..safe import safe_text
 from ..session import Session, WriteRecord
 from ..widgets.footer import CasaFooter
 from .diff import render_diff
 
 
 def describe(record: WriteRecord) -> Text:
-    text = Text.assemble(
-        (f"{record.method} {record.collection} / {record.label}\n", "bold"),
-        (f"etag {record.old_etag or '—'} → {record.new_etag or '—'}\n\n", "dim"),
+    text = safe_text(
+        Text.assemble(
+            (f"{record.method} {record.collection} / {record.label}\n", "bold"),
+            (f"etag {record.old_etag or '—'} → {record.new_etag or '—'}\n\n", "dim"),
+        ),
+        newlines=True,
     )
     if record.before is not None and record.after is not None:
         text.append_text(render_diff(record.before, record.after))
@@ -63,8 +67,8 @@ class HistoryScreen(Screen[None]):
             table.add_row(
                 Text(time.strftime("%H:%M:%S", time.localtime(record.when))),
                 Text(record.method),
-                Text(record.collection),
-                Text(record.label),
+                safe_text(record.collection),
+                safe_text(record.label),
             )
         if self.session.writes:
             table.move_cursor(row=len(self.session.writes) - 1)

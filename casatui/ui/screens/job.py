@@ -18,6 +18,7 @@ from ...api.errors import ApiError
 from ...api.models import Item
 from .. import formatting as fmt
 from ..actions import bindings
+from ..safe import plain, safe_text
 from ..session import Session
 from ..troubleshoot import bar, copy_progress, snapshot_progress
 from ..widgets.footer import CasaFooter
@@ -36,21 +37,24 @@ DEFINITIONS = (("backupdef", "kubebackups"), ("offloaddef", "kubeoffloads"), ("r
 
 
 def render_job(job: dict[str, Any], now: float) -> Group:
+    """The job as a Rich Group; every server string in it goes through `safe_text` (`_clean`)."""
     state = str(job.get("state", ""))
-    title = Text.assemble(
-        (job.get("display_name") or job.get("name", ""), "bold"),
-        "  ",
-        (f" {state} ", f"reverse {fmt.state_style(state)}"),
-        f"  {job.get('type', '')}",
+    title = _clean(
+        Text.assemble(
+            (str(job.get("display_name") or job.get("name", "")), "bold"),
+            "  ",
+            (f" {state} ", f"reverse {fmt.state_style(state)}"),
+            f"  {job.get('type', '')}",
+        )
     )
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()
-    facts.add_row("Job", Text(f"{job.get('name', '')}  ({job.get('_id', '')})"))
-    facts.add_row("Cluster", Text(f"{job.get('cluster_name') or ''}  (f follows)"))
+    facts.add_row("Job", _clean(f"{job.get('name', '')}  ({job.get('_id', '')})"))
+    facts.add_row("Cluster", _clean(f"{job.get('cluster_name') or ''}  (f follows)"))
     for key, collection in DEFINITIONS:
         if job.get(key):
-            facts.add_row("Definition", Text(f"{job.get(key + '_name') or ''}  in {collection}  (f follows)"))
+            facts.add_row("Definition", _clean(f"{job.get(key + '_name') or ''}  in {collection}  (f follows)"))
     start, end = fmt.as_epoch(job.get("start_time")), fmt.as_epoch(job.get("end_time"))
     facts.add_row("Started", Text(fmt.when(start, now) if start else ""))
     if end:
@@ -59,7 +63,7 @@ def render_job(job: dict[str, Any], now: float) -> Group:
         facts.add_row("Duration", Text(fmt.duration((end or now) - start) + ("" if end else " so far")))
     counters = "   ".join(f"{label} {job[key]}" for key, label in COUNTERS if job.get(key) is not None)
     if counters:
-        facts.add_row("Counts", Text(counters))
+        facts.add_row("Counts", _clean(counters))
     parts: list[Any] = [title, facts]
     copying, snapping = copy_progress(job), snapshot_progress(job)
     if copying:
@@ -82,14 +86,19 @@ def render_job(job: dict[str, Any], now: float) -> Group:
         )
     message = str(job.get("message") or "")
     if message.strip():
-        parts.append(Text.assemble(("\nMessage\n", "bold"), (message, fmt.state_style(state) or "")))
+        said = Text.assemble(("\nMessage\n", "bold"), (message, fmt.state_style(state) or ""))
+        parts.append(_clean(said, newlines=True))
     activity = job.get("activity") or []
     if activity:
         parts.append(Text("\nActivity", style="bold"))
         for line in activity:
             when, _, what = str(line).partition(" UTC: ")
-            parts.append(Text.assemble((f"  {when} UTC  " if what else "  ", "dim"), what or str(line)))
+            parts.append(_clean(Text.assemble((f"  {when} UTC  " if what else "  ", "dim"), what or str(line))))
     return Group(*parts)
+
+
+def _clean(text: Text | str, *, newlines: bool = False) -> Text:
+    return safe_text(text, newlines=newlines)
 
 
 class JobScreen(Screen[None]):
@@ -169,7 +178,7 @@ class JobScreen(Screen[None]):
                 app: Any = self.app
                 app.open_collection(collection, f"_id={item_id}")
 
-        choices = [(f"{c}|{i}", RichText(f"{c}  {i}")) for c, i in found]
+        choices = [(f"{c}|{i}", RichText(f"{c}  {plain(i)}")) for c, i in found]
         self.app.push_screen(PickScreen("Follow", choices, narrow=False), go)
 
     def action_close(self) -> None:

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from .. import formatting as fmt
 from ..actions import bindings
+from ..safe import plain, safe_text
 from ..session import Session
 from ..troubleshoot import Overview, bar, copy_progress, gather_overview, snapshot_progress
 from ..widgets.footer import CasaFooter
@@ -26,7 +27,8 @@ def heading(text: str) -> Option:
 
 
 def entry(target: str, *parts: tuple[str, str] | str) -> Option:
-    return Option(Text.assemble("  ", *parts), id=target)
+    """One line of the overview; its parts quote server names and messages, made visible here."""
+    return Option(safe_text(Text.assemble("  ", *parts)), id=target)
 
 
 class OverviewScreen(Screen[None]):
@@ -70,7 +72,7 @@ class OverviewScreen(Screen[None]):
 
     def show(self, data: Overview) -> None:
         now = self.now
-        title = Text(f"Overview · {self.session.profile} · {self.session.client.root}")
+        title = Text(f"Overview · {plain(self.session.profile)} · {plain(self.session.client.root)}")
         title.append(f"   as of {fmt.local_time(now, now)} (r refreshes; every {REFRESH_SECONDS:g} s)", style="dim")
         self.query_one("#overview-title", Static).update(title)
         options: list[Option] = []
@@ -90,7 +92,7 @@ class OverviewScreen(Screen[None]):
                 options.append(
                     entry(
                         f"doc|kubeclusters|{cluster['_id']}",
-                        (fmt.fit(str(cluster.get("name", "")), 22), "bold"),
+                        (fmt.fit(plain(cluster.get("name", "")), 22), "bold"),
                         f" {status.get('state', ''):<9} {last:<28} ",
                         (fmt.one_line(str(status.get("message") or "")), "dim"),
                     )
@@ -117,8 +119,8 @@ class OverviewScreen(Screen[None]):
                     f"job|{job['_id']}",
                     (f"{fmt.relative(started, now) if started else '':>8}  ", "dim"),
                     (f"{job.get('state', ''):<8}", fmt.state_style(job.get("state"))),
-                    (" " + fmt.fit(str(job.get("display_name") or job.get("name", "")), 24), "bold"),
-                    " " + fmt.fit(str(job.get("cluster_name") or ""), 18) + " ",
+                    (" " + fmt.fit(plain(job.get("display_name") or job.get("name", "")), 24), "bold"),
+                    " " + fmt.fit(plain(job.get("cluster_name") or ""), 18) + " ",
                     (fmt.one_line(str(job.get("message") or ""), 90), ""),
                 )
             )
@@ -145,7 +147,7 @@ class OverviewScreen(Screen[None]):
                 )
             )
         for problem in data.problems:
-            options.append(Option(Text(f"  could not load {problem}", style="red"), disabled=True))
+            options.append(Option(Text(f"  could not load {plain(problem)}", style="red"), disabled=True))
         listing = self.query_one(OptionList)
         highlighted = listing.highlighted_option.id if listing.highlighted_option else None
         listing.clear_options()
@@ -159,7 +161,7 @@ class OverviewScreen(Screen[None]):
 
     def _running_option(self, job: dict[str, Any], now: float) -> Option:
         text = Text("  ")
-        text.append(fmt.fit(str(job.get("display_name") or job.get("name", "")), 24), style="bold")
+        text.append(fmt.fit(plain(job.get("display_name") or job.get("name", "")), 24), style="bold")
         text.append(f" {job.get('type', ''):<9} ")
         copying, snapping = copy_progress(job), snapshot_progress(job)
         if copying:
@@ -173,7 +175,7 @@ class OverviewScreen(Screen[None]):
         started = fmt.as_epoch(job.get("start_time"))
         if started:
             text.append(f"  running {fmt.duration(now - started)}", style="dim")
-        return Option(text, id=f"job|{job['_id']}")
+        return Option(safe_text(text), id=f"job|{job['_id']}")
 
     @on(OptionList.OptionSelected)
     def _open(self, event: OptionList.OptionSelected) -> None:

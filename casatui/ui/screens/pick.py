@@ -14,9 +14,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..safe import plain, safe_text
+
 
 class PickScreen(ModalScreen[str | None]):
-    """Choose one of `choices` (value, label); dismisses with the value, or None on escape."""
+    """Choose one of `choices` (value, label); dismisses with the value, or None on escape. Labels and the title
+    often quote server names: their control characters are made visible here, whoever built them."""
 
     DEFAULT_CSS = """
     PickScreen { align: center middle; }
@@ -30,10 +33,10 @@ class PickScreen(ModalScreen[str | None]):
         self, title: str, choices: Sequence[tuple[str, Text | str]], *, narrow: bool = True, hint: str = ""
     ) -> None:
         super().__init__()
-        self.title_text = title
-        self.choices = list(choices)
+        self.title_text = plain(title)
+        self.choices = [(value, safe_text(label)) for value, label in choices]
         self.narrow = narrow
-        self.hint = hint
+        self.hint = plain(hint)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -53,9 +56,8 @@ class PickScreen(ModalScreen[str | None]):
         options.clear_options()
         needle = needle.lower().strip()
         for value, label in self.choices:
-            plain = label.plain if isinstance(label, Text) else label
-            if not needle or needle in plain.lower() or needle in value.lower():
-                options.add_option(Option(label if isinstance(label, Text) else Text(label), id=value))
+            if not needle or needle in label.plain.lower() or needle in value.lower():
+                options.add_option(Option(label, id=value))
         if options.option_count:
             options.highlighted = 0
 

@@ -19,7 +19,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...api.exchange import Exchange
+from ...core.safe_text import safe_json
 from ..actions import bindings
+from ..safe import multiline, plain, safe_text
 from ..session import Session
 from ..widgets.footer import CasaFooter
 
@@ -39,9 +41,9 @@ def pretty(body: str | None) -> Syntax | Text:
         return Text("(empty)", style="dim")
     text = body[:BODY_SHOWN]
     try:
-        text = json.dumps(json.loads(body), indent=2, ensure_ascii=False)[:BODY_SHOWN]
-    except ValueError:
-        return Text(text)
+        text = safe_json(json.loads(body), indent=2)[:BODY_SHOWN]
+    except (ValueError, RecursionError):
+        return Text(multiline(text))  # an HTML error page, plain text: its control characters made visible
     return Syntax(text, "json", theme="ansi_dark", background_color="default", word_wrap=True)
 
 
@@ -49,22 +51,22 @@ def details(exchange: Exchange) -> Group:
     head = Table.grid(padding=(0, 1))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("Request", Text(f"{exchange.method} {exchange.url}"))
+    head.add_row("Request", safe_text(f"{exchange.method} {exchange.url}"))
     for name, value in exchange.query:
-        head.add_row(Text(f"  {name}", style="cyan"), Text(value))
+        head.add_row(safe_text(f"  {name}", style="cyan"), safe_text(value))
     status = str(exchange.status) if exchange.status is not None else "no answer"
     head.add_row("Status", Text(status, style=status_style(exchange.status)))
     head.add_row("Time", Text(f"{exchange.latency_ms:.0f} ms, {exchange.size:,} bytes, attempt {exchange.attempt}"))
     if exchange.error:
-        head.add_row("Error", Text(exchange.error, style="red"))
+        head.add_row("Error", safe_text(exchange.error, style="red", newlines=True))
     parts: list[Table | Text | Syntax] = [head, Text("\nRequest headers", style="bold")]
     for name, value in exchange.request_headers.items():
-        parts.append(Text(f"  {name}: {value}", style="dim"))
+        parts.append(safe_text(f"  {name}: {value}", style="dim"))
     if exchange.request_body:
         parts += [Text("\nRequest body", style="bold"), pretty(exchange.request_body)]
     parts.append(Text("\nResponse headers", style="bold"))
-    for name, value in exchange.response_headers.items():
-        parts.append(Text(f"  {name}: {value}", style="dim"))
+    for name, value in exchange.response_headers.items():  # a server's headers can carry C1 controls (latin-1)
+        parts.append(safe_text(f"  {name}: {value}", style="dim"))
     parts += [Text("\nResponse body", style="bold"), pretty(exchange.response_body)]
     return Group(*parts)
 
@@ -85,7 +87,7 @@ class RequestLogScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            Text(f"Requests of this session ({self.session.profile}, {self.session.client.root})"), id="log-title"
+            safe_text(f"Requests of this session ({self.session.profile}, {self.session.client.root})"), id="log-title"
         )
         with Horizontal():
             yield DataTable(cursor_type="row", zebra_stripes=True, id="log")
@@ -140,12 +142,12 @@ class RequestLogScreen(Screen[None]):
             Text(str(exchange.number)),
             Text(time.strftime("%H:%M:%S", time.localtime(exchange.started))),
             Text(exchange.method),
-            Text(path),
-            Text(query, style="cyan"),
+            safe_text(path),
+            safe_text(query, style="cyan"),
             Text(status, style=status_style(exchange.status)),
             Text(f"{exchange.latency_ms:.0f}"),
             Text(f"{exchange.size:,}"),
-            Text((exchange.etag or "")[:12]),
+            Text(plain((exchange.etag or "")[:12])),
         )
         self.shown.append(exchange)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ..safe import plain
+
 
 class ProtectedBanner(Static):
     DEFAULT_CSS = """
@@ -12,5 +14,5 @@ class ProtectedBanner(Static):
     """
 
     def __init__(self, profile: str) -> None:
-        text = Text(f"PROTECTED PROFILE {profile}: every write asks you to type the document's name")
+        text = Text(f"PROTECTED PROFILE {plain(profile)}: every write asks you to type the document's name")
         super().__init__(text, markup=False, classes="protected-banner")

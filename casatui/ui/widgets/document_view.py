@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,13 +11,16 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ...core.safe_text import safe_json
+from ..safe import multiline, plain
+
 SERVER_FIELDS = ("_etag", "_created", "_updated", "_links")
 PREVIEW_LIMIT = 200_000  # characters highlighted in a preview; a bigger document is cut, and says so
 
 
 def document_json(document: Mapping[str, Any], *, show_server_fields: bool) -> str:
     shown = {k: v for k, v in document.items() if show_server_fields or k not in SERVER_FIELDS}
-    return json.dumps(shown, indent=2, ensure_ascii=False, default=str)
+    return safe_json(shown, indent=2, default=str)  # control and bidi characters escaped: visible, and lossless
 
 
 def render_document(
@@ -70,9 +72,9 @@ class DocumentView(VerticalScroll, can_focus=True):
     def show(self, document: Mapping[str, Any] | None, title: str = "", note: str = "") -> None:
         self.document = dict(document) if document is not None else None
         self.title_text = title
-        self._title.update(Text(title, no_wrap=True, overflow="ellipsis"))
+        self._title.update(Text(plain(title), no_wrap=True, overflow="ellipsis"))
         if document is None:
-            self._body.update(Text(note or "", style="dim"))
+            self._body.update(Text(multiline(note or ""), style="dim"))
             return
         theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
         self._body.update(
@@ -85,4 +87,4 @@ class DocumentView(VerticalScroll, can_focus=True):
             self.show(self.document, self.title_text)
 
     def message(self, text: str, style: str = "dim") -> None:
-        self._body.update(Text(text, style=style))
+        self._body.update(Text(multiline(text), style=style))

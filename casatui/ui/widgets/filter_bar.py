@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -14,6 +13,8 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from ...api.query import FilterError
+from ...core.safe_text import safe_json
+from ..safe import plain
 
 HISTORY_SIZE = 100
 PROMPT = "filter › "
@@ -81,9 +82,10 @@ class FilterBar(Vertical):
 
     def show_sent(self, where: dict[str, Any], sort: str) -> None:
         self.remove_class("-error")
-        parts = [f"where={json.dumps(where, ensure_ascii=False, separators=(',', ':'))}" if where else "no filter"]
+        # The filter can hold a server's text (a followed reference's id, an overview entry's), as can sort keys.
+        parts = [f"where={safe_json(where, separators=(',', ':'))}" if where else "no filter"]
         if sort:
-            parts.append(f"sort={sort}")
+            parts.append(f"sort={plain(sort)}")
         self.query_one("#filter-hint", Static).update(
             Text("sent: " + "  ".join(parts), no_wrap=True, overflow="ellipsis")
         )
@@ -91,7 +93,7 @@ class FilterBar(Vertical):
     def show_error(self, error: FilterError) -> None:
         self.add_class("-error")
         marker = Text(" " * max(0, error.position - self.input.scroll_offset.x) + "^ ", style="bold")
-        marker.append(str(error))
+        marker.append(plain(error))
         marker.append("  (nothing was sent)", style="dim")
         self.query_one("#filter-hint", Static).update(marker)
         self.input.cursor_position = error.position

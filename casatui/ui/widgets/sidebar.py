@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from ...api.known import group_of, group_order
+from ..safe import plain
 
 if TYPE_CHECKING:
     from ...api.discovery import Catalog
@@ -62,9 +63,9 @@ class Sidebar(Vertical):
                 continue
             groups.setdefault(group_of(name), []).append(name)
         for group in sorted(groups, key=group_order):
-            options.add_option(Option(Text(group, style="bold dim"), id=f"group:{group}", disabled=True))
-            for name in sorted(groups[group]):
-                options.add_option(Option(Text(f" {name}"), id=name))
+            options.add_option(Option(Text(plain(group), style="bold dim"), id=f"group:{group}", disabled=True))
+            for name in sorted(groups[group]):  # names from the server's /api-docs
+                options.add_option(Option(Text(f" {plain(name)}"), id=name))
         if not groups:
             options.add_option(Option(Text("no type matches", style="dim"), disabled=True))
         if self.current:

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...api.exchange import Exchange
+from ..safe import plain
 
 
 class StatusLine(Static):
@@ -43,8 +44,8 @@ class StatusLine(Static):
 
     def _draw(self) -> None:
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(f"⎈ {self.profile}", style="bold")
-        line.append(f"  {self.root}")
+        line.append(f"⎈ {plain(self.profile)}", style="bold")
+        line.append(f"  {plain(self.root)}")
         if self.read_only:
             line.append("  READ-ONLY ", style="bold reverse yellow")
         if self.protected:
@@ -53,11 +54,11 @@ class StatusLine(Static):
             status = self.last.status
             style = "green" if status is not None and status < 400 else "bold red"
             line.append("  │ ")
-            line.append(f"{self.last.method} {self.last.path.rsplit('/api/v1/', 1)[-1]} ", style="")
+            line.append(f"{self.last.method} {plain(self.last.path.rsplit('/api/v1/', 1)[-1])} ", style="")
             line.append(str(status) if status is not None else "no answer", style=style)
             line.append(f" {self.last.latency_ms:.0f} ms")
         if self.extra:
-            line.append(f"  │ {self.extra}", style="cyan")
-        if self.problem:
-            line.append(f"  │ {self.problem}", style="bold red")
+            line.append(f"  │ {plain(self.extra)}", style="cyan")
+        if self.problem:  # often the server's own message
+            line.append(f"  │ {plain(self.problem)}", style="bold red")
         self.update(line)

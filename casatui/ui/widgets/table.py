@@ -22,9 +22,10 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from ...core.safe_text import is_safe
 from ..actions import bindings
 from ..columns import Column, RenderOptions, fit_widths, render_cell
-from ..formatting import fit
+from ..formatting import fit, one_line
 from ..rows import RowModel
 
 CACHE_LINES = 400
@@ -312,9 +313,8 @@ class ResourceTable(ScrollView, can_focus=True):
         index = self._first_visible() + y - 1
         if index >= self.model.count:
             if self.model.count == 0 and y == 2:
-                text = Text(
-                    f"  {self.empty_message}", style=self.get_component_rich_style("resource-table--placeholder")
-                )
+                placeholder = self.get_component_rich_style("resource-table--placeholder")
+                text = Text(f"  {_shown(self.empty_message)}", style=placeholder)
                 return Strip(text.render(self.app.console)).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         key = (index, index == self.cursor)
@@ -336,7 +336,7 @@ class ResourceTable(ScrollView, can_focus=True):
                 continue
             direction = directions.get(column.key) if column.sortable else None
             arrow = " ▲" if direction == 1 else " ▼" if direction == -1 else ""
-            title = fit(column.title + arrow, cell_width)
+            title = fit(_shown(column.title) + arrow, cell_width)  # a generic column's title is a server field name
             segments.append(Segment(title, sorted_style if arrow else header))
             segments.append(Segment(" ", header))
         return Strip(segments).adjust_cell_length(width, header)
@@ -359,6 +359,12 @@ class ResourceTable(ScrollView, can_focus=True):
             style = line_style + self._style(cell.style) if cell.style else line_style
             if cursor:
                 style += Style(bgcolor=line_style.bgcolor)
-            segments.append(Segment(fit(cell.text, cell_width), style))
+            segments.append(Segment(fit(_shown(cell.text), cell_width), style))
             segments.append(Segment(" ", line_style))
         return Strip(segments).adjust_cell_length(width, line_style)
+
+
+def _shown(text: str) -> str:
+    """Every cell passes here, whatever its kind (a state, a raw time, a known name are server strings too): one
+    regex search, and `one_line`'s visible forms when it finds a control character."""
+    return text if is_safe(text) else one_line(text)
