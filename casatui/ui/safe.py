@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Span, Text
-from textual.markup import escape
 
 from ..core.safe_text import UNSAFE, visible, visible_form
 
@@ -29,8 +28,10 @@ def multiline(value: Any) -> str:
 
 
 def markup_escaped(value: Any) -> str:
-    """For the few places Textual parses as markup whatever it is given (the command palette's labels)."""
-    return escape(plain(value))
+    """For the few places Textual parses as markup whatever it is given (the command palette's labels). Every
+    `[` is escaped: Textual reads a backslash before anything else literally (its own `escape` adds a backslash
+    to a trailing one, which then shows)."""
+    return plain(value).replace("[", "\\[")
 
 
 def safe_text(value: Text | str, style: str = "", *, newlines: bool = False, **options: Any) -> Text:

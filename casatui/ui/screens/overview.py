@@ -31,6 +31,101 @@ def entry(target: str, *parts: tuple[str, str] | str) -> Option:
     return Option(safe_text(Text.assemble("  ", *parts)), id=target)
 
 
+def overview_options(data: Overview, now: float) -> list[Option]:
+    """The overview's lines (what `show` lists), each quoting server names and messages through the boundary."""
+    options: list[Option] = []
+    options.append(heading(f"Clusters ({sum(data.clusters.values())})"))
+    for state, number in data.clusters.items():
+        options.append(
+            entry(f"table|kubeclusters|status.state={state}", (f"{state:<12}", fmt.state_style(state)), f"{number:>5}")
+        )
+    if data.silent_clusters:
+        options.append(heading("Agents not reporting"))
+        for cluster in data.silent_clusters:
+            status = cluster.get("status") or {}
+            seen = fmt.as_epoch(status.get("updateTime"))
+            last = f"last heartbeat {fmt.relative(seen, now)}" if seen else "no heartbeat yet"
+            options.append(
+                entry(
+                    f"doc|kubeclusters|{cluster['_id']}",
+                    (fmt.fit(plain(cluster.get("name", "")), 22), "bold"),
+                    f" {status.get('state', ''):<9} {last:<28} ",
+                    (fmt.one_line(str(status.get("message") or "")), "dim"),
+                )
+            )
+    options.append(heading(f"Jobs of the last 24 hours ({sum(data.jobs_today.values())})"))
+    for state, number in data.jobs_today.items():
+        options.append(
+            entry(
+                f"table|jobs|state={state} start_time>-24h",
+                (f"{state:<12}", fmt.state_style(state)),
+                f"{number:>5}",
+            )
+        )
+    if data.running:
+        options.append(heading(f"Running now ({len(data.running)})"))
+        options += [running_option(job, now) for job in data.running]
+    options.append(heading(f"Failed and partial, last 24 hours, newest first ({len(data.failed)})"))
+    if not data.failed:
+        options.append(Option(Text("  none", style="green"), disabled=True))
+    for job in data.failed:
+        started = fmt.as_epoch(job.get("start_time"))
+        options.append(
+            entry(
+                f"job|{job['_id']}",
+                (f"{fmt.relative(started, now) if started else '':>8}  ", "dim"),
+                (f"{job.get('state', ''):<8}", fmt.state_style(job.get("state"))),
+                (" " + fmt.fit(plain(job.get("display_name") or job.get("name", "")), 24), "bold"),
+                " " + fmt.fit(plain(job.get("cluster_name") or ""), 18) + " ",
+                (fmt.one_line(str(job.get("message") or ""), 90), ""),
+            )
+        )
+    if data.storage or data.accounts:
+        options.append(heading("Storage and cloud accounts not ready"))
+    for store in data.storage:
+        options.append(
+            entry(
+                f"doc|objectstores|{store['_id']}",
+                (plain(store.get("name", "")), "bold"),
+                "  ",
+                (str(store.get("validate_state", "")), fmt.state_style(store.get("validate_state"))),
+                f"  {fmt.one_line(str(store.get('validate_message') or ''))}",
+            )
+        )
+    for account in data.accounts:
+        state = (account.get("status") or {}).get("state", "")
+        options.append(
+            entry(
+                f"doc|cloudaccounts|{account['_id']}",
+                (plain(account.get("name", "")), "bold"),
+                f"  {account.get('provider_type', '')}  ",
+                (str(state), fmt.state_style(state)),
+            )
+        )
+    for problem in data.problems:
+        options.append(Option(Text(f"  could not load {plain(problem)}", style="red"), disabled=True))
+    return options
+
+
+def running_option(job: dict[str, Any], now: float) -> Option:
+    text = Text("  ")
+    text.append(fmt.fit(plain(job.get("display_name") or job.get("name", "")), 24), style="bold")
+    text.append(f" {job.get('type', ''):<9} ")
+    copying, snapping = copy_progress(job), snapshot_progress(job)
+    if copying:
+        done, total, files, all_files = copying
+        text.append(bar(done, total), style="cyan")
+        text.append(f" {done / total:4.0%}  {fmt.size(done)} of {fmt.size(total)}  {files:,}/{all_files:,} files")
+    elif snapping:
+        done, total, failed = snapping
+        text.append(bar(done, total), style="cyan")
+        text.append(f" {done}/{total} volumes" + (f", {failed} failed" if failed else ""))
+    started = fmt.as_epoch(job.get("start_time"))
+    if started:
+        text.append(f"  running {fmt.duration(now - started)}", style="dim")
+    return Option(safe_text(text), id=f"job|{job['_id']}")
+
+
 class OverviewScreen(Screen[None]):
     DEFAULT_CSS = """
     OverviewScreen #overview-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
@@ -75,79 +170,7 @@ class OverviewScreen(Screen[None]):
         title = Text(f"Overview · {plain(self.session.profile)} · {plain(self.session.client.root)}")
         title.append(f"   as of {fmt.local_time(now, now)} (r refreshes; every {REFRESH_SECONDS:g} s)", style="dim")
         self.query_one("#overview-title", Static).update(title)
-        options: list[Option] = []
-        options.append(heading(f"Clusters ({sum(data.clusters.values())})"))
-        for state, number in data.clusters.items():
-            options.append(
-                entry(
-                    f"table|kubeclusters|status.state={state}", (f"{state:<12}", fmt.state_style(state)), f"{number:>5}"
-                )
-            )
-        if data.silent_clusters:
-            options.append(heading("Agents not reporting"))
-            for cluster in data.silent_clusters:
-                status = cluster.get("status") or {}
-                seen = fmt.as_epoch(status.get("updateTime"))
-                last = f"last heartbeat {fmt.relative(seen, now)}" if seen else "no heartbeat yet"
-                options.append(
-                    entry(
-                        f"doc|kubeclusters|{cluster['_id']}",
-                        (fmt.fit(plain(cluster.get("name", "")), 22), "bold"),
-                        f" {status.get('state', ''):<9} {last:<28} ",
-                        (fmt.one_line(str(status.get("message") or "")), "dim"),
-                    )
-                )
-        options.append(heading(f"Jobs of the last 24 hours ({sum(data.jobs_today.values())})"))
-        for state, number in data.jobs_today.items():
-            options.append(
-                entry(
-                    f"table|jobs|state={state} start_time>-24h",
-                    (f"{state:<12}", fmt.state_style(state)),
-                    f"{number:>5}",
-                )
-            )
-        if data.running:
-            options.append(heading(f"Running now ({len(data.running)})"))
-            options += [self._running_option(job, now) for job in data.running]
-        options.append(heading(f"Failed and partial, last 24 hours, newest first ({len(data.failed)})"))
-        if not data.failed:
-            options.append(Option(Text("  none", style="green"), disabled=True))
-        for job in data.failed:
-            started = fmt.as_epoch(job.get("start_time"))
-            options.append(
-                entry(
-                    f"job|{job['_id']}",
-                    (f"{fmt.relative(started, now) if started else '':>8}  ", "dim"),
-                    (f"{job.get('state', ''):<8}", fmt.state_style(job.get("state"))),
-                    (" " + fmt.fit(plain(job.get("display_name") or job.get("name", "")), 24), "bold"),
-                    " " + fmt.fit(plain(job.get("cluster_name") or ""), 18) + " ",
-                    (fmt.one_line(str(job.get("message") or ""), 90), ""),
-                )
-            )
-        if data.storage or data.accounts:
-            options.append(heading("Storage and cloud accounts not ready"))
-        for store in data.storage:
-            options.append(
-                entry(
-                    f"doc|objectstores|{store['_id']}",
-                    (store.get("name", ""), "bold"),
-                    "  ",
-                    (str(store.get("validate_state", "")), fmt.state_style(store.get("validate_state"))),
-                    f"  {fmt.one_line(str(store.get('validate_message') or ''))}",
-                )
-            )
-        for account in data.accounts:
-            state = (account.get("status") or {}).get("state", "")
-            options.append(
-                entry(
-                    f"doc|cloudaccounts|{account['_id']}",
-                    (account.get("name", ""), "bold"),
-                    f"  {account.get('provider_type', '')}  ",
-                    (str(state), fmt.state_style(state)),
-                )
-            )
-        for problem in data.problems:
-            options.append(Option(Text(f"  could not load {plain(problem)}", style="red"), disabled=True))
+        options = overview_options(data, now)
         listing = self.query_one(OptionList)
         highlighted = listing.highlighted_option.id if listing.highlighted_option else None
         listing.clear_options()
@@ -158,24 +181,6 @@ class OverviewScreen(Screen[None]):
             if highlighted in ids
             else next((i for i, o in enumerate(options) if not o.disabled), None)
         )
-
-    def _running_option(self, job: dict[str, Any], now: float) -> Option:
-        text = Text("  ")
-        text.append(fmt.fit(plain(job.get("display_name") or job.get("name", "")), 24), style="bold")
-        text.append(f" {job.get('type', ''):<9} ")
-        copying, snapping = copy_progress(job), snapshot_progress(job)
-        if copying:
-            done, total, files, all_files = copying
-            text.append(bar(done, total), style="cyan")
-            text.append(f" {done / total:4.0%}  {fmt.size(done)} of {fmt.size(total)}  {files:,}/{all_files:,} files")
-        elif snapping:
-            done, total, failed = snapping
-            text.append(bar(done, total), style="cyan")
-            text.append(f" {done}/{total} volumes" + (f", {failed} failed" if failed else ""))
-        started = fmt.as_epoch(job.get("start_time"))
-        if started:
-            text.append(f"  running {fmt.duration(now - started)}", style="dim")
-        return Option(safe_text(text), id=f"job|{job['_id']}")
 
     @on(OptionList.OptionSelected)
     def _open(self, event: OptionList.OptionSelected) -> None:

@@ -43,6 +43,9 @@ class StatusLine(Static):
         self._draw()
 
     def _draw(self) -> None:
+        self.update(self.line())
+
+    def line(self) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f"⎈ {plain(self.profile)}", style="bold")
         line.append(f"  {plain(self.root)}")
@@ -61,4 +64,4 @@ class StatusLine(Static):
             line.append(f"  │ {plain(self.extra)}", style="cyan")
         if self.problem:  # often the server's own message
             line.append(f"  │ {plain(self.problem)}", style="bold red")
-        self.update(line)
+        return line

@@ -1,0 +1,170 @@
+"""Random server strings through every widget's render path: whatever a server sends, what Rich renders holds no
+control, C1, bidi, separator or surrogate character, and markup in it is never parsed. Then the output net itself:
+a widget that forgets the boundary still writes no escape, and its line keeps its width."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.console import Console, RenderableType
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from casatui.api.discovery import Field, ResourceType
+from casatui.api.edits import diff, format_path
+from casatui.api.exchange import Exchange
+from casatui.ui import formatting as fmt
+from casatui.ui.columns import Column, RenderOptions, render_cell
+from casatui.ui.output_guard import ControlCharacters, install
+from casatui.ui.safe import markup_escaped, plain, safe_text
+from casatui.ui.screens.backup import schedule_lines
+from casatui.ui.screens.confirm import ChoiceScreen
+from casatui.ui.screens.conflict import changes_text, short
+from casatui.ui.screens.diff import render_diff
+from casatui.ui.screens.history import describe
+from casatui.ui.screens.job import render_job
+from casatui.ui.screens.overview import overview_options
+from casatui.ui.screens.pick import PickScreen
+from casatui.ui.screens.request_log import details, pretty
+from casatui.ui.session import WriteRecord
+from casatui.ui.templates import hints
+from casatui.ui.troubleshoot import Overview
+from casatui.ui.widgets.document_view import render_document
+from casatui.ui.widgets.status_line import StatusLine
+from casatui.ui.widgets.table import _shown
+
+from ..core.test_safe_text import nasty
+from .test_hostile_text import FOREIGN
+
+NOW = 1_795_900_000
+KINDS = ("text", "state", "time", "duration", "bool", "count", "size", "ref", "states", "schedules")
+MARKUP = "[bold]B[/] [@click=app.quit]Q[/]"
+
+words = st.one_of(nasty, st.just(MARKUP), st.just("aaa-\x1b]52;c;ZWNobyBQV05FRA==\x1b\\"))
+documents = st.dictionaries(words, st.one_of(words, st.lists(words, max_size=3), st.integers()), max_size=5)
+
+
+def rendered(renderable: RenderableType) -> str:
+    console = Console(width=100, file=io.StringIO(), color_system=None, legacy_windows=False)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def assert_clean(renderable: RenderableType | str, where: str) -> None:
+    text = renderable if isinstance(renderable, str) else rendered(renderable)
+    found = [repr(m.group()) for m in FOREIGN.finditer(text.replace("\n", ""))]
+    assert not found, (where, found, text[:300])
+
+
+def job_of(value: str, document: dict[str, Any]) -> dict[str, Any]:
+    fields = ("_id", "name", "display_name", "state", "type", "cluster_name", "message", "backupdef_name")
+    return {
+        **{key: value for key in fields},
+        "backupdef": value,
+        "start_time": NOW - 60,
+        "activity": [f"2026-11-28 20:00:00 UTC: {value}", value],
+        "extra": document,
+    }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words, documents)
+def test_every_render_path_shows_server_strings_as_text(value: str, document: dict[str, Any]) -> None:
+    row = {"v": value, "l": [{"state": value, "schedule": {"cronSpec": value}}], "when": value, "end": value}
+    options = RenderOptions(now=NOW, names={"kubeclusters": {value: value}})
+    for kind in KINDS:
+        key = "l" if kind in ("states", "schedules") else "v"
+        cell = render_cell(Column(key, value, kind, ref="kubeclusters", end="end"), row, options)
+        assert_clean(_shown(cell.text), f"table cell {kind}")
+    assert_clean(_shown(value), "column title")
+    assert_clean(fmt.one_line(value), "one_line")
+    assert_clean(render_document({**document, "name": value}, show_server_fields=True), "document view")
+    job = job_of(value, document)
+    assert_clean(render_job(job, NOW), "job view")
+    for line in schedule_lines({"name": value, "timezone": value, "schedules": [{"schedule": {"cronSpec": value}}]},
+                               False, NOW):  # fmt: skip
+        assert_clean(line, "backup schedule")
+    before, after = {"name": value, **document}, {"name": value + "x", value: document}
+    record = WriteRecord(NOW, "PUT", value, value, value, value, value, before, after)
+    assert_clean(describe(record), "history")
+    assert_clean(render_diff(before, after), "diff")
+    changes = diff(before, after)
+    assert_clean(changes_text(changes, "green"), "conflict sides")
+    assert_clean(short(value), "conflict value")
+    assert_clean(plain(format_path((value, 0))), "conflict path")
+    exchange = Exchange(1, NOW, "GET", f"http://x/api/v1/{value}?where={value}", {value: value}, value, 500, 1.0,
+                        {"etag": value, value: value}, value, 10, value)  # fmt: skip
+    assert_clean(details(exchange), "request log detail")
+    assert_clean(pretty(value), "request log body")
+    assert_clean(pretty(f'{{"v": {__import__("json").dumps(value)}}}'), "request log JSON body")
+    overview = Overview(
+        clusters={value: 1},
+        silent_clusters=[{"_id": value, "name": value, "status": {"state": value, "message": value}}],
+        jobs_today={value: 2},
+        running=[job],
+        failed=[job],
+        storage=[{"_id": value, "name": value, "validate_state": value, "validate_message": value}],
+        accounts=[{"_id": value, "name": value, "provider_type": value, "status": {"state": value}}],
+        problems=[value],
+    )
+    for option in overview_options(overview, NOW):
+        assert_clean(option.prompt, "overview")  # type: ignore[arg-type]
+    field = Field(value, enum=(value,), default=value, has_default=True, reference=value)
+    resource = ResourceType(value, value, frozenset(), fields={value: field})
+    assert_clean(hints(resource), "editor field hints")
+    assert_clean(safe_text(Text.assemble((value, "bold"), value), newlines=True), "safe_text of a Text")
+    status = StatusLine()
+    status.profile, status.root, status.problem, status.extra = value, value, value, value
+    status.last = exchange
+    assert_clean(status.line(), "status line")
+    pick = PickScreen(value, [(value, value), ("t", Text(value))], hint=value)
+    assert_clean(pick.title_text + pick.hint, "picker title")
+    for _, label in pick.choices:
+        assert_clean(label, "picker choice")  # type: ignore[arg-type]
+    choice = ChoiceScreen(value, value, [("d", "Delete")], type_to_confirm=value)
+    assert_clean(choice.title_text, "dialog title")
+    assert_clean(choice.body, "dialog body")  # type: ignore[arg-type]
+
+
+@given(words)
+def test_markup_in_server_strings_is_shown_literally(value: str) -> None:
+    from textual.content import Content
+
+    # The command palette parses its labels as markup: escaped, they come back as the visible text.
+    assert Content.from_markup(markup_escaped(value)).plain == plain(value)
+    # Everywhere else server text is a Text, which never parses markup.
+    assert safe_text(MARKUP + value).plain == MARKUP + plain(value)
+
+
+class Forgetful(App[None]):
+    """A widget that puts raw server text on screen, as a future widget might."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("left \x1b]52;c;ZWNo\x07 \x9b2J \u202eright|"), id="raw")
+
+
+async def test_the_net_marks_what_a_widget_forgot_and_keeps_the_line_width() -> None:
+    app = Forgetful()
+    guard = install(app)
+    async with app.run_test(size=(60, 5)) as pilot:
+        await pilot.pause()
+        widget = app.query_one("#raw", Static)
+        lines = widget.render_lines(widget.region.reset_offset)  # what the compositor gets, filters applied
+        text = "".join(segment.text for segment in lines[0])
+        assert guard.caught >= 1
+        assert not FOREIGN.search(text)
+        assert text.startswith("left ␛]52;c;ZWNo")  # (BEL is dropped by Rich itself)
+        assert " �2J �right|" in text
+        assert lines[0].cell_length == widget.region.width
+
+
+def test_the_net_leaves_clean_lines_alone() -> None:
+    from rich.segment import Segment
+    from textual.color import Color
+
+    segments = [Segment("plain text é 日本", None), Segment("", None, [])]
+    assert ControlCharacters().apply(segments, Color(0, 0, 0)) is segments
