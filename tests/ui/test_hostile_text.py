@@ -305,3 +305,35 @@ async def test_no_server_string_reaches_the_terminal_raw_on_any_screen(
         assert not foreign(whole)
         assert caught == 0, "the net caught text the boundary let through"
         assert len(sweep.visited) == 19
+
+
+async def test_a_hostile_document_round_trips_through_the_editor_exactly(
+    hostile: tuple[DemoServer, dict[str, Any]], tmp_path: Path
+) -> None:
+    """The buffer shows control characters as JSON escapes; parsing gives back the very same strings, so an
+    unchanged buffer is no change, and a save writes every other string exactly as it was."""
+    server, ids = hostile
+    with FaultServer(upstream=server.base_url) as faults:
+        app = build_app(faults, server, tmp_path, Place("kubebackups", f"_id={ids['backup']}"))
+        async with app.run_test(size=(150, 45)) as pilot:
+            await settle(pilot)
+            await pilot.press("e")
+            await settle(pilot)
+            editor = app.screen
+            assert isinstance(editor, EditorScreen)
+            assert not FOREIGN.search(editor.buffer.text.replace("\n", ""))
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is editor and faults.count("PUT") == faults.count("PATCH") == 0  # "No changes"
+            text = editor.buffer.text.replace('"pause": false', '"pause": true')
+            assert text != editor.buffer.text
+            editor.buffer.load_text(text)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            await pilot.press("y")
+            await settle(pilot)
+            assert not isinstance(app.screen, EditorScreen)
+    stored = httpx.get(f"{server.api_root}/kubebackups/{ids['backup']}",
+                       headers={"Authorization": f"Bearer {server.token}"}).json()  # fmt: skip
+    assert stored["pause"] is True
+    assert stored["name"] == NAME and stored["tags"] == {KEY: HOSTILE}
