@@ -62,6 +62,24 @@ def visible(text: str, *, newlines: bool = False, tabs: bool = False) -> str:
     return pattern.sub(_replace, text) if pattern.search(text) else text
 
 
+def one_cell_form(char: str) -> str:
+    """One character for an unsafe one, where text must keep its length (an input being edited, whose cursor
+    is an index; the output net, which keeps a line's width): its control picture for C0 and DEL, U+FFFD else."""
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def _replace_one_cell(match: re.Match[str]) -> str:
+    return one_cell_form(match.group())
+
+
+def same_length(text: str) -> str:
+    """`text` with each unsafe character as its `one_cell_form`: as many characters as before."""
+    return UNSAFE.sub(_replace_one_cell, text) if UNSAFE.search(text) else text
+
+
 def is_safe(text: str, *, newlines: bool = False, tabs: bool = False) -> bool:
     return _PATTERNS[newlines, tabs].search(text) is None
 

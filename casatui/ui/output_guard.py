@@ -10,21 +10,12 @@ such character, nearly every line, costs one regex search over its text.
 
 from __future__ import annotations
 
-import re
-
 from rich.segment import Segment
 from textual.app import App
 from textual.color import Color
 from textual.filter import LineFilter
 
-from ..core.safe_text import UNSAFE
-
-
-def _mark(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)
-    return "\u2421" if code == 0x7F else "\ufffd"
+from ..core.safe_text import UNSAFE, same_length
 
 
 class ControlCharacters(LineFilter):
@@ -39,7 +30,7 @@ class ControlCharacters(LineFilter):
         before = Segment.get_line_length(segments)
         cleaned = [
             segment if segment.control or not UNSAFE.search(segment.text) else
-            Segment(UNSAFE.sub(_mark, segment.text), segment.style, segment.control)
+            Segment(same_length(segment.text), segment.style, segment.control)
             for segment in segments
         ]  # fmt: skip
         return Segment.adjust_line_length(cleaned, before) if Segment.get_line_length(cleaned) != before else cleaned

@@ -34,6 +34,7 @@ from casatui.ui.session import WriteRecord
 from casatui.ui.templates import hints
 from casatui.ui.troubleshoot import Overview
 from casatui.ui.widgets.document_view import render_document
+from casatui.ui.widgets.filter_bar import HistoryInput
 from casatui.ui.widgets.status_line import StatusLine
 from casatui.ui.widgets.table import _shown
 
@@ -138,6 +139,26 @@ def test_markup_in_server_strings_is_shown_literally(value: str) -> None:
     assert Content.from_markup(markup_escaped(value)).plain == plain(value)
     # Everywhere else server text is a Text, which never parses markup.
     assert safe_text(MARKUP + value).plain == MARKUP + plain(value)
+
+
+class FilterOfAnId(App[None]):
+    def compose(self) -> ComposeResult:
+        yield HistoryInput(value="_id=aaa-\x1b]52;c;ZWNo\x07-\u202e", id="filter")
+
+
+async def test_the_filter_input_shows_a_followed_server_id_without_its_controls() -> None:
+    app = FilterOfAnId()
+    guard = install(app)
+    guard.enabled = False  # the input itself, not the net
+    async with app.run_test(size=(60, 3)) as pilot:
+        box = app.query_one(HistoryInput)
+        box.focus()
+        box.cursor_position = 5
+        await pilot.pause()
+        line = "".join(segment.text for segment in box.render_line(0))
+        assert not FOREIGN.search(line)
+        assert line.startswith("_id=aaa-␛]52;c;ZWNo␇-�")
+        assert box.value == "_id=aaa-\x1b]52;c;ZWNo\x07-\u202e"  # the filter sent is the real one
 
 
 class Forgetful(App[None]):

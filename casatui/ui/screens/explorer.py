@@ -19,6 +19,7 @@ from ...api.sort import cycle_sort, format_sort, parse_sort
 from ..actions import bindings
 from ..columns import Column, columns_for, default_sort
 from ..navigation import Place, Reference, jobs_filter, references
+from ..safe import plain
 from ..session import Session
 from ..widgets.banner import ProtectedBanner
 from ..widgets.document_view import DocumentView
@@ -244,7 +245,7 @@ class ExplorerScreen(Screen[None]):
                 style="bold",
             )
             text.append(f"  · {model.loaded_rows:,} loaded")
-            text.append(f"  · sort {format_sort(self.sort) or 'server order'}")
+            text.append(f"  · sort {plain(format_sort(self.sort)) or 'server order'}")  # keys: server field names
             if self.watching:
                 text.append(f"  · watching ({len(self.table.marked)} changed)", style="bold cyan")
             elif self.refresh_timer is not None:

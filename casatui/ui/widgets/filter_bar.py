@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from ...api.query import FilterError
-from ...core.safe_text import safe_json
+from ...core.safe_text import is_safe, safe_json, same_length
 from ..safe import plain
 
 HISTORY_SIZE = 100
@@ -33,6 +33,15 @@ class HistoryInput(Input):
         self.history: list[str] = []
         self._position = 0
         self._draft = ""
+
+    @property
+    def _value(self) -> Text:
+        # The filter can hold a server's text: following a reference or an overview line puts its id here.
+        # Its control characters are shown one character each, so the cursor (an index) stays where it is.
+        if self.password or is_safe(self.value):
+            return super()._value
+        text = Text(same_length(self.value), no_wrap=True, overflow="ignore", end="")  # as Input builds it
+        return self.highlighter(text) if self.highlighter is not None else text
 
     def remember(self, text: str) -> None:
         if text.strip() and (not self.history or self.history[-1] != text):
