@@ -9,8 +9,10 @@ The file is TOML, at `$CASATUI_CONFIG` if set, else `config.toml` in `platformdi
     token_env = "CC_PROD_TOKEN"           # or token_command = ["pass", "show", "cc"], or token = "…" (mode 0600 only)
     read_only = true
 
-`load_config()` reads and checks the file (unknown keys, wrong types and TOML syntax errors are `ConfigError`s naming
-the file, the table and the key); `resolve()` merges it with the command line and the environment into a `Resolved`.
+`load_config()` reads and checks the file (unknown keys, wrong types, numbers out of `RANGES` or not finite, empty
+strings, control characters, bad URLs, bytes that are not UTF-8, deep nesting and TOML syntax errors are
+`ConfigError`s naming the file, the table and the key); `resolve()` merges it with the command line and the
+environment into a `Resolved`, refusing a token that an HTTP header cannot carry.
 
 Precedence, key by key: **flags > environment > profile > defaults**.
 
