@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import sys
 from pathlib import Path
 from typing import IO, Any, NoReturn
@@ -158,12 +157,11 @@ def fail(message: str) -> int:
     return 2
 
 
-RESOURCE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
-
-
 def check_flags(args: argparse.Namespace) -> str | None:
     """What is wrong with the text flags, before any is used, or None: each must be text (argv can hold bytes that are
     not UTF-8), printable, and not empty; `--resource` names one collection, inside the API root."""
+    from .config import COLLECTION_NAME
+
     for name in ("profile", "url", "ca_cert", "log_file", "resource", "where", "sort"):
         value, flag = getattr(args, name), "--" + name.replace("_", "-")
         if value is None:
@@ -174,7 +172,7 @@ def check_flags(args: argparse.Namespace) -> str | None:
             return f"{flag} holds bytes that are not UTF-8 text"
         if any(not char.isprintable() for char in value):
             return f"{flag} holds a control character or an invisible one"
-    if args.resource is not None and (not RESOURCE_NAME.fullmatch(args.resource) or args.resource.strip(".") == ""):
+    if args.resource is not None and not COLLECTION_NAME.fullmatch(args.resource):
         return f"--resource {args.resource!r} is not a collection name (letters, digits, _ . -), like jobs"
     return None
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import re
 import shlex
 import ssl
 import stat
@@ -79,6 +80,8 @@ RANGES = {
 COLUMN_KEYS = {**dict.fromkeys(("key", "title", "kind", "ref", "end"), "string"), "width": "integer", "flex": "boolean"}
 COLUMN_KEYS["sortable"] = "boolean"
 
+# a collection as a flag or a column's `ref` may name it: one path segment, never "." or "..", inside the API root
+COLLECTION_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 Columns = dict[str, list[Any]]  # resource -> [dotted path | {key, title, kind, ref, end, width, flex, sortable}]
 Runner = Callable[[list[str]], "subprocess.CompletedProcess[str]"]
 
@@ -256,6 +259,8 @@ class _File:
                         raise self.error(here, 'a column table needs key = "a.dotted.path"')
                     for key, kind in COLUMN_KEYS.items():
                         self.value(spec, key, kind, here)
+                    if "ref" in spec and not COLLECTION_NAME.fullmatch(spec["ref"]):
+                        raise self.error(here, f"ref {spec['ref']!r} is not a collection name (letters, digits, _ . -)")
                 elif not isinstance(spec, str) or not spec:
                     raise self.error(here, "each column is a dotted path or a table {key, title, kind, ref, width}")
             result[resource] = list(specs)
@@ -524,7 +529,8 @@ def _ca_cert(value: str, from_profile: bool, config: Config) -> str:
         path = config.path.parent / path
     origin = f"ca_cert in {config.path}" if from_profile else "--ca-cert"
     if not path.is_file():
-        raise ConfigError(f"{origin}: the CA bundle {path} does not exist")
+        problem = "is not a regular file" if path.exists() else "does not exist"
+        raise ConfigError(f"{origin}: the CA bundle {path} {problem}")
     try:  # checked here, where the message can say which setting to fix; it is loaded again when first used
         ssl.create_default_context(cafile=str(path))
     except (ssl.SSLError, OSError) as error:

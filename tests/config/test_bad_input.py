@@ -126,6 +126,13 @@ def test_empty_strings_are_refused_not_ignored(tmp_path: Path, text: str) -> Non
     refused(tmp_path, text, "is empty")
 
 
+@pytest.mark.parametrize("ref", ["../admin", "..", "kubeclusters/../../x", "a b", ""])
+def test_a_column_ref_names_one_collection(tmp_path: Path, ref: str) -> None:
+    refused(
+        tmp_path, f'[ui.columns]\njobs = [{{key = "cluster", kind = "ref", ref = "{ref}"}}]\n', "[ui].columns.jobs: ref"
+    )
+
+
 def test_an_empty_column_title_is_allowed(tmp_path: Path) -> None:
     assert load(tmp_path, '[ui.columns]\njobs = [{key = "a", title = ""}]\n').ui.columns == {
         "jobs": [{"key": "a", "title": ""}]
@@ -260,3 +267,8 @@ def test_a_token_a_header_cannot_carry_is_refused_from_the_file(tmp_path: Path) 
 def test_every_visible_ascii_character_is_a_valid_token() -> None:
     token = "".join(chr(code) for code in range(0x21, 0x7F))
     assert resolve(Config(), env={"CLOUDCASA_API_TOKEN": token}).token == token
+
+
+def test_a_ca_cert_that_is_a_directory_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"^--ca-cert: the CA bundle .* is not a regular file$"):
+        resolve(Config(), Flags(ca_cert=str(tmp_path)), {})
