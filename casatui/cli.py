@@ -229,9 +229,6 @@ def main(argv: list[str] | None = None) -> int:
     server: Any = None
     try:
         config = load_config()
-        problem = check_themes(config)
-        if problem:
-            raise ConfigError(problem)
         if args.demo:
             try:
                 from .demo import DemoServer, SeedOptions
@@ -276,6 +273,11 @@ def main(argv: list[str] | None = None) -> int:
                                    session.settings.columns)  # fmt: skip
     from .ui.app import CasaApp
 
+    problem = check_themes(config)  # here, where Textual is imported anyway, not before the first page is asked for
+    if problem:
+        if server is not None:
+            server.stop()
+        return fail(problem)
     profiles = [] if args.demo else sorted(config.profiles)
     start = Place(args.resource or "jobs", args.where, sort)
     app = CasaApp(session, start, profiles=profiles, connect=connect, overview_first=args.resource is None)
