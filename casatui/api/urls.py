@@ -8,6 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_ROOT = "https://api.cloudcasa.io/api/v1"
 API_PATH = "/api/v1"
+MAX_ROOT_LENGTH = 2000  # every request's URL starts with the root; servers refuse URLs of 8 KB or so
 
 
 class RootError(ValueError):
@@ -49,6 +50,8 @@ def normalize_root(url: str | None, *, allow_http: bool = False) -> str:
     text = (url or "").strip()
     if not text:
         return DEFAULT_ROOT
+    if len(text) > MAX_ROOT_LENGTH:
+        raise RootError(f"The API URL is longer than {MAX_ROOT_LENGTH} characters.")
     if any(char.isspace() or not char.isprintable() for char in text):
         raise RootError("The API URL holds a space, a control character or an invisible one.")
     if "://" not in text:

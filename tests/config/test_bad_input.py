@@ -181,6 +181,7 @@ def test_an_inline_token_with_an_invisible_character_is_refused_without_showing_
         ("https://1.2.3.999", "no valid host name"),
         ("https://cc.exa mple.com", "a space, a control character or an invisible one"),
         ("https://cc.example.com\u200b", "a space, a control character or an invisible one"),
+        pytest.param("https://cc.example.com/" + "a" * 2000, "longer than 2000 characters", id="2023-characters"),
     ],
 )
 def test_unusable_urls_are_one_line_from_every_origin(tmp_path: Path, url: str, needle: str) -> None:
