@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from . import __version__
+from .private_files import UnsafeFileError, open_private
 
 EPILOG = """\
 The API token is never a flag (flags end up in shell history and process lists). It comes from
@@ -30,8 +30,14 @@ Examples:
 """
 
 
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line, like every other problem (argparse prints the whole usage first)."""
+        self.exit(2, f"casatui: {visible(message)} (casatui --help lists the flags)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="casatui",
         description="Browse, edit and troubleshoot a CloudCasa organisation from a terminal.",
         epilog=EPILOG,
@@ -141,9 +147,50 @@ def make_session(client: Any, resolved: Any, state: Path, listeners: list[Any]) 
     return Session(client, settings, state_dir=state)
 
 
+def visible(text: str) -> str:
+    """Control and invisible characters as escapes: a message may quote a flag or a file, and stderr is a terminal."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def fail(message: str) -> int:
-    print(f"casatui: {message}", file=sys.stderr)
+    print(f"casatui: {visible(message)}", file=sys.stderr)
     return 2
+
+
+def check_flags(args: argparse.Namespace) -> str | None:
+    """What is wrong with the text flags, before any is used, or None: each must be text (argv can hold bytes that are
+    not UTF-8), printable, and not empty; `--resource` names one collection, inside the API root."""
+    from .config import COLLECTION_NAME
+
+    for name in ("profile", "url", "ca_cert", "log_file", "resource", "where", "sort"):
+        value, flag = getattr(args, name), "--" + name.replace("_", "-")
+        if value is None:
+            continue
+        if not value.strip() and name != "where":
+            return f"{flag} is empty"
+        if any("\ud800" <= char <= "\udfff" for char in value):  # how Python keeps bytes that are not UTF-8
+            return f"{flag} holds bytes that are not UTF-8 text"
+        if any(not char.isprintable() for char in value):
+            return f"{flag} holds a control character or an invisible one"
+    if args.resource is not None and not COLLECTION_NAME.fullmatch(args.resource):
+        return f"--resource {args.resource!r} is not a collection name (letters, digits, _ . -), like jobs"
+    return None
+
+
+def check_themes(config: Any) -> str | None:
+    """A theme Textual does not know would stop the app as it starts; every profile's, not only the chosen one."""
+    settings = [(config.ui.theme, "[ui]")]
+    settings += [(profile.theme, f"[profiles.{name}]") for name, profile in config.profiles.items()]
+    settings = [(theme, where) for theme, where in settings if theme is not None]
+    if not settings:
+        return None
+    from textual.theme import BUILTIN_THEMES
+
+    for theme, where in settings:
+        if theme not in BUILTIN_THEMES:
+            known = ", ".join(sorted(BUILTIN_THEMES))
+            return f"{config.path}: {where}: theme {theme!r} is not one of Textual's themes: {known}"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     from .api.sort import parse_sort
     from .config import ConfigError, Flags, Resolved, load_config, resolve, state_dir
 
+    problem = check_flags(args)
+    if problem:
+        return fail(problem)
     try:
         sort = parse_sort(args.sort) if args.sort else None
     except FilterError as error:
@@ -168,10 +218,14 @@ def main(argv: list[str] | None = None) -> int:
     log_stream: IO[str] | None = None
     if args.log_file:
         try:
-            log_stream = open(args.log_file, "a", encoding="utf-8")  # noqa: SIM115 - closed at exit
-            os.chmod(args.log_file, 0o600)
+            log_stream = open_private(args.log_file, append=True)  # 0600, never through a planted link
+        except UnsafeFileError as error:
+            return fail(f"--log-file: {error}")
         except OSError as error:
-            return fail(f"--log-file {args.log_file}: {error.strerror}")
+            return fail(f"--log-file {args.log_file}: {error.strerror or error}")
+    state = state_dir()
+    if state.exists() and not state.is_dir():
+        return fail(f"the state directory {state} is not a directory ($CASATUI_STATE_DIR names it, if set)")
     server: Any = None
     try:
         config = load_config()
@@ -200,7 +254,6 @@ def main(argv: list[str] | None = None) -> int:
         if server is not None:
             server.stop()
         return fail(str(error))
-    state = state_dir()
     listeners = [RequestLog(log_stream)] if log_stream is not None else []
 
     def connect(profile: str) -> Any:
@@ -220,6 +273,11 @@ def main(argv: list[str] | None = None) -> int:
                                    session.settings.columns)  # fmt: skip
     from .ui.app import CasaApp
 
+    problem = check_themes(config)  # here, where Textual is imported anyway, not before the first page is asked for
+    if problem:
+        if server is not None:
+            server.stop()
+        return fail(problem)
     profiles = [] if args.demo else sorted(config.profiles)
     start = Place(args.resource or "jobs", args.where, sort)
     app = CasaApp(session, start, profiles=profiles, connect=connect, overview_first=args.resource is None)

@@ -9,8 +9,10 @@ The file is TOML, at `$CASATUI_CONFIG` if set, else `config.toml` in `platformdi
     token_env = "CC_PROD_TOKEN"           # or token_command = ["pass", "show", "cc"], or token = "…" (mode 0600 only)
     read_only = true
 
-`load_config()` reads and checks the file (unknown keys, wrong types and TOML syntax errors are `ConfigError`s naming
-the file, the table and the key); `resolve()` merges it with the command line and the environment into a `Resolved`.
+`load_config()` reads and checks the file (unknown keys, wrong types, numbers out of `RANGES` or not finite, empty
+strings, control characters, bad URLs, bytes that are not UTF-8, deep nesting and TOML syntax errors are
+`ConfigError`s naming the file, the table and the key); `resolve()` merges it with the command line and the
+environment into a `Resolved`, refusing a token that an HTTP header cannot carry.
 
 Precedence, key by key: **flags > environment > profile > defaults**.
 
@@ -30,11 +32,15 @@ Empty environment variables count as unset. The token never appears in a repr, a
 from __future__ import annotations
 
 import difflib
+import math
 import os
+import re
 import shlex
 import ssl
+import stat
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,10 +67,21 @@ URL_ENV = "CLOUDCASA_URL"
 PROFILE_ENV = "CASATUI_PROFILE"
 CONFIG_ENV = "CASATUI_CONFIG"
 STATE_ENV = "CASATUI_STATE_DIR"
+MAX_CONFIG_BYTES = 1 << 20  # a config file is a few kilobytes; this bounds what a mistake can cost
+MAX_CONFIG_DEPTH = 8  # tables and arrays: top > profiles > name > columns > resource > [column > {…}]
+# the sensible range of each number, and its unit: a value outside is a mistake, not a preference
+RANGES = {
+    "connect_timeout": (0.1, 300.0, "seconds"),
+    "read_timeout": (0.1, 3600.0, "seconds"),
+    "auto_refresh_seconds": (1.0, 86400.0, "seconds"),  # a refresh takes a request and a repaint: at most 1/s
+    "width": (1, 1000, "cells"),
+}
 # what `casatui.ui.columns.from_config` reads from a column table, and the TOML type of each
 COLUMN_KEYS = {**dict.fromkeys(("key", "title", "kind", "ref", "end"), "string"), "width": "integer", "flex": "boolean"}
 COLUMN_KEYS["sortable"] = "boolean"
 
+# a collection as a flag or a column's `ref` may name it: one path segment, never "." or "..", inside the API root
+COLLECTION_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 Columns = dict[str, list[Any]]  # resource -> [dotted path | {key, title, kind, ref, end, width, flex, sortable}]
 Runner = Callable[[list[str]], "subprocess.CompletedProcess[str]"]
 
@@ -168,6 +185,23 @@ class _File:
     def error(self, where: str, message: str) -> ConfigError:
         return ConfigError(f"{self.path}: {where}: {message}")
 
+    def shape(self, data: Mapping[str, Any]) -> None:
+        """Depth and characters of everything in the file, before any key is looked at: no control character
+        (they would reach the terminal in messages and titles) and no nesting beyond `MAX_CONFIG_DEPTH`."""
+        pending: list[tuple[Any, str, int]] = [(data, "", 0)]
+        while pending:
+            value, where, depth = pending.pop()
+            if depth > MAX_CONFIG_DEPTH:
+                raise self.error(where, f"arrays or tables nested too deeply (at most {MAX_CONFIG_DEPTH})")
+            items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+            for key, item in items:
+                if isinstance(key, str) and (_unprintable(key) or not key.strip()):
+                    raise self.error(where or "top level", "a key is empty or holds a control or invisible character")
+                here = f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}" if where else key
+                if isinstance(item, str) and _unprintable(item):
+                    raise self.error(here, "holds a control character or an invisible one")  # never the value
+                pending.append((item, here, depth + 1))
+
     def keys(self, table: Mapping[str, Any], allowed: Mapping[str, str] | tuple[str, ...], where: str) -> None:
         for key in table:
             if key not in allowed:
@@ -183,8 +217,16 @@ class _File:
         if not check(value):
             got = _TOML_TYPES.get(type(value), "date/time")  # never the value: it may be a token
             raise self.error(where, f"{key} must be {expected} (found a TOML {got})")
-        if kind in ("number", "integer") and value <= 0:
-            raise self.error(where, f"{key} must be more than 0")
+        if kind == "string" and not value.strip() and key != "title":
+            raise self.error(where, f"{key} is empty: give a value or remove the line")
+        if kind in ("number", "integer"):
+            if isinstance(value, float) and not math.isfinite(value):  # TOML has nan and inf
+                raise self.error(where, f"{key} must be a finite number (found {value})")
+            low, high, unit = RANGES.get(key, (0, math.inf, ""))
+            if not (value > 0 and low <= value <= high):
+                shown = f"{value:g}" if abs(value) < 1e15 else "a huge number"
+                wanted = f"from {low:g} to {high:g} {unit}" if key in RANGES else "more than 0"
+                raise self.error(where, f"{key} must be {wanted} (found {shown})")
         return float(value) if kind == "number" else value
 
     def command(self, table: Mapping[str, Any], where: str) -> list[str] | None:
@@ -217,6 +259,8 @@ class _File:
                         raise self.error(here, 'a column table needs key = "a.dotted.path"')
                     for key, kind in COLUMN_KEYS.items():
                         self.value(spec, key, kind, here)
+                    if "ref" in spec and not COLLECTION_NAME.fullmatch(spec["ref"]):
+                        raise self.error(here, f"ref {spec['ref']!r} is not a collection name (letters, digits, _ . -)")
                 elif not isinstance(spec, str) or not spec:
                     raise self.error(here, "each column is a dotted path or a table {key, title, kind, ref, width}")
             result[resource] = list(specs)
@@ -266,8 +310,11 @@ class _File:
                 if key not in _UI_KEYS and kind != "command"
             },
         )
-        if profile.token_env is not None and not profile.token_env.strip():
-            raise self.error(where, "token_env is empty: name an environment variable")
+        if profile.url is not None:
+            try:  # the syntax of every profile's URL, now; whether plain http is allowed is decided at `resolve`
+                normalize_root(profile.url, allow_http=True)
+            except RootError as error:
+                raise self.error(where, f"url: {error}") from None
         if profile.token is not None and not _private(self.path):
             raise ConfigError(
                 f"{self.path} holds a token in {where} but other users may read it: "
@@ -276,10 +323,46 @@ class _File:
         return profile
 
 
+def _unprintable(text: str) -> bool:
+    """C0 and C1 controls, DEL, and format characters (zero-width spaces, bidi overrides and isolates)."""
+    return any(not char.isprintable() and char != " " for char in text)
+
+
 def _private(path: Path) -> bool:
     if os.name == "nt":  # pragma: no cover - permission bits mean nothing there
         return True
     return path.stat().st_mode & 0o077 == 0
+
+
+def _read(path: Path) -> str:
+    """The file's text: a regular file, at most `MAX_CONFIG_BYTES`, UTF-8 (TOML's only encoding)."""
+    try:
+        with path.open("rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise ConfigError(f"{path}: not a regular file")
+            raw = file.read(MAX_CONFIG_BYTES + 1)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES >> 20} MiB; a config file is a few kilobytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{raw[error.start]:02x} on line {line}); save it as UTF-8"
+        ) from None
+
+
+def _parse(path: Path, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: arrays or tables nested too deeply (at most {MAX_CONFIG_DEPTH})") from None
+    except ValueError as error:  # an integer of more than 4,300 digits
+        raise ConfigError(f"{path}: a value cannot be read: {str(error).split(';')[0]}") from None
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -295,14 +378,9 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             return Config()
         origin = f"${CONFIG_ENV} names " if _environ(env).get(CONFIG_ENV) else ""
         raise ConfigError(f"{origin}{path}, which does not exist: create it or correct the path")
-    try:
-        with path.open("rb") as file:
-            data = tomllib.load(file)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from None
+    data = _parse(path, _read(path))
     checker = _File(path)
+    checker.shape(data)
     checker.keys(data, ("default_profile", "ui", "profiles"), "top level")
     profiles = checker.value(data, "profiles", "table", "top level") or {}
     return Config(
@@ -427,9 +505,22 @@ def _token(
         source = TokenSource("command", f"command `{shlex.join(profile.token_command)}`")
     elif profile.token:
         token, source = profile.token.strip(), TokenSource("file", f"`token` in {config.path}")
-    if any(ord(char) < 32 or ord(char) == 127 for char in token):
-        raise ConfigError(f"profile {profile.name}: the token from {source.detail} holds a control character")
+    bad = next((char for char in token if not "!" <= char <= "~"), None)
+    if bad is not None:  # httpx would fail on it at the first request, with the token in the traceback
+        raise ConfigError(f"profile {profile.name}: the token from {source.detail} holds {_describe(bad)}, which an "
+                          "HTTP header cannot carry (pasted with it?): remove it")  # fmt: skip
     return token, source
+
+
+def _describe(char: str) -> str:
+    """What a character is, never which token it was in: "a space", "a control character (U+000A)",
+    "U+200B (ZERO WIDTH SPACE)"."""
+    code = f"U+{ord(char):04X}"
+    if char == " ":
+        return "a space"
+    if ord(char) < 32 or 127 <= ord(char) < 160:
+        return f"a control character ({code})"
+    return f"{code} ({unicodedata.name(char, 'a non-ASCII character')})"
 
 
 def _ca_cert(value: str, from_profile: bool, config: Config) -> str:
@@ -438,7 +529,8 @@ def _ca_cert(value: str, from_profile: bool, config: Config) -> str:
         path = config.path.parent / path
     origin = f"ca_cert in {config.path}" if from_profile else "--ca-cert"
     if not path.is_file():
-        raise ConfigError(f"{origin}: the CA bundle {path} does not exist")
+        problem = "is not a regular file" if path.exists() else "does not exist"
+        raise ConfigError(f"{origin}: the CA bundle {path} {problem}")
     try:  # checked here, where the message can say which setting to fix; it is loaded again when first used
         ssl.create_default_context(cafile=str(path))
     except (ssl.SSLError, OSError) as error:

@@ -166,7 +166,10 @@ def _json_scalar(raw: str) -> tuple[bool, Any]:
     if raw == "null":
         return True, None
     if _JSON_NUMBER.fullmatch(raw):
-        value = json.loads(raw)
+        try:
+            value = json.loads(raw)
+        except ValueError:  # more than 4,300 digits: a word, like any other
+            return False, None
         if isinstance(value, float) and not math.isfinite(value):
             return False, None
         return True, value

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_ROOT = "https://api.cloudcasa.io/api/v1"
 API_PATH = "/api/v1"
+MAX_ROOT_LENGTH = 2000  # every request's URL starts with the root; servers refuse URLs of 8 KB or so
 
 
 class RootError(ValueError):
@@ -23,6 +25,22 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+_BARE_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_PORT = re.compile(r"[0-9]+(?:/|$)")
+_LABEL = re.compile(r"[^\W][\w-]{0,62}")  # letters and digits of any script (IDN), "-" and "_"
+
+
+def _valid_host(host: str, *, bracketed: bool) -> bool:
+    """An IP address, or a DNS name whose labels are 1-63 letters, digits, "-" or "_" (253 characters at most)."""
+    if bracketed or host.replace(".", "").isdigit():
+        try:
+            return bracketed == (ipaddress.ip_address(host).version == 6)
+        except ValueError:
+            return False
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    return len(host) <= 253 and all(_LABEL.fullmatch(label) for label in labels)
+
+
 def normalize_root(url: str | None, *, allow_http: bool = False) -> str:
     """The API root for a URL or bare host, always ending in `/api/v1`.
 
@@ -32,14 +50,32 @@ def normalize_root(url: str | None, *, allow_http: bool = False) -> str:
     text = (url or "").strip()
     if not text:
         return DEFAULT_ROOT
+    if len(text) > MAX_ROOT_LENGTH:
+        raise RootError(f"The API URL is longer than {MAX_ROOT_LENGTH} characters.")
+    if any(char.isspace() or not char.isprintable() for char in text):
+        raise RootError("The API URL holds a space, a control character or an invisible one.")
     if "://" not in text:
+        bare = _BARE_SCHEME.match(text)  # `javascript:…`, `file:/…`; `host:8443` is a host and a port
+        if bare and not _PORT.match(text, bare.end()):
+            raise RootError(f"The API URL must start with https:// (got {bare.group()}).")
         text = "https://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as error:  # `http://[::1`
+        raise RootError(f"The API URL {url!r} cannot be read: {error}.") from None
+    try:
+        port = parts.port
+    except ValueError:  # `:99999`, `:abc`
+        port = 0
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise RootError(f"The API URL must start with https:// (got {parts.scheme}://).")
     if not parts.hostname:
         raise RootError(f"The API URL {url!r} has no host name.")
+    if port == 0:
+        raise RootError(f"The API URL {url!r} has no valid port: a port is a number from 1 to 65535.")
+    if not _valid_host(parts.hostname, bracketed="[" in parts.netloc):
+        raise RootError(f"The API URL {url!r} has no valid host name (letters, digits, - and . or an IP address).")
     if parts.username or parts.password:
         raise RootError("Put the API token in a token source, not in the URL.")
     if parts.query or parts.fragment:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import ClassVar
@@ -20,6 +19,7 @@ from textual.widgets import DataTable, Static
 
 from ...api.exchange import Exchange
 from ...core.safe_text import safe_json
+from ...private_files import open_private
 from ..actions import bindings
 from ..safe import multiline, plain, safe_text
 from ..session import Session
@@ -185,8 +185,7 @@ class RequestLogScreen(Screen[None]):
         try:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / "last-curl.sh"
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            with open_private(path, append=False) as stream:  # 0600, never through a planted link
                 stream.write(command + "\n")
         except OSError:
             return None
