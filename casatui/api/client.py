@@ -21,7 +21,7 @@ import math
 import random
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -401,6 +401,18 @@ class CasaClient:
         item.etag = _etag_of(response, body) or item.etag
         item.headers = self._headers_shown(response)
 
+    def _request_headers_shown(self, headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """Headers sent, as the log shows them: the token masked (copy-as-curl reads it from the environment), and
+        any cookie a server set (and httpx sends back) masked too."""
+        return {
+            name: MASKED
+            if name.lower() == "authorization"
+            else Scrubber.MASK
+            if name.lower() in SECRET_HEADERS
+            else self.scrub(value)
+            for name, value in headers
+        }
+
     def _headers_shown(self, response: Reply | httpx.Response) -> dict[str, str]:
         """A response's headers as the log, the request log and errors show them: secrets masked, the token never."""
         return {
@@ -474,7 +486,7 @@ class CasaClient:
             raise UnsafePath(f"{method} {url[:200]} would leave the API root {self.root}; it was not sent.",
                              method=method, path=path)  # fmt: skip
         started, clock = time.time(), time.perf_counter()
-        logged_headers = {k: (MASKED if k.lower() == "authorization" else v) for k, v in request.headers.items()}
+        logged_headers = self._request_headers_shown(request.headers.items())
         body_text = self.scrub(content.decode("utf-8", "replace")) if content else None
         response: Reply | None = None
         error: ApiError | None = None
@@ -535,7 +547,7 @@ class CasaClient:
                 started=started,
                 method="GET",
                 url=self.scrub(url),
-                request_headers={k: (MASKED if k.lower() == "authorization" else v) for k, v in headers.items()},
+                request_headers=self._request_headers_shown(headers.items()),
                 request_body=None,
                 status=answer.status if answer else None,
                 latency_ms=answer.latency_ms if answer else 0.0,
@@ -586,8 +598,8 @@ class CasaClient:
         try:
             return response.json()
         except ValueError:  # not JSON (limits were checked when the answer came)
-            if raw:
-                return response.text()
+            if raw or method in WRITE_METHODS:  # a write's answer is judged by `_update` and `_item`
+                return response.text(MAX_BODY_KEPT if method in WRITE_METHODS else None)
             text = self.scrub(response.text(MAX_BODY_KEPT))
             raise BadResponse(
                 f"The answer to {method} {path} is {describe_body(text)}, not the JSON an Eve API sends.",

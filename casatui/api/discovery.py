@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from .errors import ApiError
 from .known import BUILTIN, KNOWN_ACTIONS
+from .urls import name_problem
 
 OPERATIONS = {"get": "get", "put": "replace", "patch": "update", "delete": "delete"}
 _TEMPLATE = re.compile(r"^\{[^}]*\}$")
@@ -281,6 +282,10 @@ def parse_openapi(document: Any) -> Catalog:
         templates = [i for i, s in enumerate(segments) if _TEMPLATE.match(s)]
         if not segments:
             continue
+        problem = name_problem("/".join(s for i, s in enumerate(segments) if i not in templates) or "?")
+        if problem:  # "..", "%2e%2e", "?", "#", a control character: it would leave the API root
+            problems.append(f"path {path[:100]!a} cannot be a collection: {problem}; skipped")
+            continue
         if not templates:
             collections["/".join(segments)] = operations
         elif templates == [len(segments) - 1] and len(segments) > 1:
@@ -290,8 +295,13 @@ def parse_openapi(document: Any) -> Catalog:
             actions.setdefault(base, []).append("/".join(segments[templates[0] + 2 :]))
         else:
             problems.append(f"path {path} is not a collection, item or action: skipped")
-    # `objectstores/provider-info` is an endpoint of a collection, not a collection.
-    names = sorted(name for name in collections if not any(name.startswith(other + "/") for other in collections))
+    # `objectstores/provider-info` is an endpoint of a collection, not a collection: a name none of whose
+    # leading parts is a collection itself (looked up in the dict, so discovery stays linear in the paths).
+    names = sorted(
+        name
+        for name in collections
+        if not any("/".join(name.split("/")[:end]) in collections for end in range(1, name.count("/") + 1))
+    )
     reader = _SchemaReader(spec, problems)
     schemas: dict[str, Any] = {}
     titles: dict[str, str] = {}

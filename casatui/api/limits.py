@@ -22,6 +22,7 @@ MAX_BODY_BYTES = 128 * MiB  # bytes of one answer's body once inflated
 MAX_JSON_DEPTH = 64  # nested objects and arrays in one answer
 MAX_NUMBER_CHARS = 100  # characters of one JSON number (a 64-bit integer has 20, a float's repr at most 24)
 READ_CHUNK = 64 * 1024  # bytes read from the socket at a time by the standard-library GET
+INFLATE_STEP = 1 * MiB  # bytes inflated at a time
 ACCEPT_ENCODING = "gzip, deflate"  # the encodings `BodyReader` inflates (httpx would also offer br, zstd)
 
 
@@ -68,8 +69,9 @@ class BodyReader:
         data = chunk
         try:
             while data:
-                # Never more output than the room left, plus one byte to know the room was passed.
-                self._add(self._inflater.decompress(data, self.max_body - self.size + 1))
+                # Output in steps of at most INFLATE_STEP, and never more than the room left plus one byte (to
+                # know the room was passed): a 64 KB chunk of a bomb would otherwise inflate to 64 MB at once.
+                self._add(self._inflater.decompress(data, min(INFLATE_STEP, self.max_body - self.size + 1)))
                 data = self._inflater.unconsumed_tail
         except zlib.error as error:
             raise BodyRefused(f"is not valid compressed data ({error})") from None
