@@ -181,6 +181,12 @@ class Redirected(ApiError):
         self.location = location
 
 
+class Unexpected(ApiError):
+    """A failure that is none of the above (a bug in casatui, or data it could not take), said in one line."""
+
+    title = "Unexpected failure"
+
+
 # -- errors before or without an answer ------------------------------------------------------------------
 
 

@@ -1,0 +1,100 @@
+"""The app against answers over casatui's limits, and against failures that are not API errors: each is shown where
+the page was asked for, never "Loading…" for ever, and `r` recovers once the server does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from casatui.api.client import CasaClient
+from casatui.api.limits import MAX_BODY_BYTES
+from casatui.demo import DemoServer, SeedOptions
+from casatui.ui.app import CasaApp
+from casatui.ui.navigation import Place
+from casatui.ui.session import Session, Settings
+
+from ..faults import FaultServer, Respond, gzip_bomb, nested
+from ..ui.conftest import NOW
+from ..ui.test_explorer import settle
+from .test_faults_in_the_app import explorer, lists
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[DemoServer]:
+    with DemoServer(token="hostile-answers-token-7", seed_options=SeedOptions(seed=4, jobs=250, now=NOW)) as demo:
+        yield demo
+
+
+@pytest.fixture
+def faults(server: DemoServer) -> Iterator[FaultServer]:
+    with FaultServer(upstream=server.base_url) as fault_server:
+        yield fault_server
+
+
+def app_on(faults: FaultServer, server: DemoServer, tmp_path: Path) -> CasaApp:
+    client = CasaClient(f"{faults.base_url}/api/v1", server.token)
+    return CasaApp(Session(client, Settings(profile="hostile"), state_dir=tmp_path), Place("jobs"), clock=lambda: NOW)
+
+
+def page_with(row: bytes) -> Respond:
+    return Respond(200, b'{"_items": [' + row + b'], "_meta": {"total": 1}}', JSON)
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        (Respond(200, gzip_bomb(MAX_BODY_BYTES * 2), {**JSON, "Content-Encoding": "gzip"}), "MAX_BODY_BYTES"),
+        (page_with(b'{"_id": "a1", "size": ' + b"9" * 5000 + b"}"), "MAX_NUMBER_CHARS"),
+        (page_with(b'{"_id": "a1", "spec": ' + nested(500) + b"}"), "MAX_JSON_DEPTH"),
+        (page_with(b'{"_id": "a1", "spec": ' + nested(10_000) + b"}"), "MAX_JSON_DEPTH"),
+        (Respond(302, b"", {"Location": "https://login.example.com/sso"}), "https://login.example.com/sso"),
+    ],
+    ids=["gzip-bomb", "5000-digits", "500-deep", "10000-deep", "redirect"],
+)
+async def test_an_answer_over_the_limits_is_shown_and_r_recovers(
+    server: DemoServer, faults: FaultServer, tmp_path: Path, fault: Respond, words: str
+) -> None:
+    faults.when(lists, fault)
+    app = app_on(faults, server, tmp_path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        assert app.is_running
+        assert any(words in str(n.message) for n in app._notifications), [n.message for n in app._notifications]
+        assert "Press r to retry" in screen.table.empty_message and not screen.table.model.loading
+        faults.rules.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.table.model.count == 250
+
+
+async def test_a_failure_that_is_not_an_api_error_is_shown_and_r_recovers(
+    server: DemoServer, faults: FaultServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_list = CasaClient.list
+    failures = [RuntimeError(f"no page for {server.token}"), KeyError("total")]
+
+    async def failing_list(self: CasaClient, collection: str, **query: Any) -> Any:
+        if failures:
+            raise failures.pop(0)
+        return await real_list(self, collection, **query)
+
+    monkeypatch.setattr(CasaClient, "list", failing_list)
+    app = app_on(faults, server, tmp_path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = explorer(app)
+        assert app.is_running and "Press r to retry" in screen.table.empty_message
+        shown = [str(n.message) for n in app._notifications]
+        assert any("RuntimeError" in text for text in shown) and not any(server.token in text for text in shown)
+        await pilot.press("r")  # fails again (KeyError): shown, and the next `r` still works
+        await settle(pilot)
+        assert any("KeyError" in str(n.message) for n in app._notifications)
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.table.model.count == 250
