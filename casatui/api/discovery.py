@@ -21,6 +21,9 @@ OPERATIONS = {"get": "get", "put": "replace", "patch": "update", "delete": "dele
 _TEMPLATE = re.compile(r"^\{[^}]*\}$")
 _VERSION = re.compile(r"^v\d+$")
 MAX_DEPTH = 12
+# Fields read from one document, in all: `$ref`s (and YAML aliases) can make a small document describe a tree of
+# 10^12 fields (10 properties referring to a schema of 10 properties, 12 levels deep). CloudCasa's has ~10,000.
+MAX_FIELDS = 100_000
 META_FIELDS = ("_id", "_etag", "_created", "_updated", "_links")
 
 
@@ -146,6 +149,7 @@ class _SchemaReader:
             components.get("requestBodies") or {} if isinstance(components, dict) else {}
         )
         self.problems = problems
+        self.fields_left = MAX_FIELDS
         self.title_to_collection: dict[str, str] = {}
 
     def resolve(self, node: Any, seen: frozenset[str] = frozenset()) -> tuple[Any, str | None]:
@@ -197,7 +201,10 @@ class _SchemaReader:
             reference = None  # eve-swagger types a document's own id as a reference to itself
         children: dict[str, Field] = {}
         items: Field | None = None
-        if depth < MAX_DEPTH:
+        self.fields_left -= 1
+        if self.fields_left == 0:
+            self.problems.append(f"more than {MAX_FIELDS:,} fields in all: the rest are read without their fields")
+        if depth < MAX_DEPTH and self.fields_left > 0:
             if kind == "object":
                 children = self.fields(schema, depth + 1)
             elif kind == "array":
@@ -228,6 +235,8 @@ class _SchemaReader:
         required = set(schema.get("required") or []) if isinstance(schema.get("required"), list) else set()
         result: dict[str, Field] = {}
         for name, node in properties.items():
+            if self.fields_left <= 0:
+                break
             if not isinstance(name, str) or name in ("keysrules", "valuesrules"):
                 continue  # Cerberus rules leaked into some generated specs
             try:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from casatui.api.client import CasaClient
-from casatui.api.discovery import discover, parse_openapi
+from casatui.api.discovery import MAX_FIELDS, discover, parse_openapi
 from casatui.api.urls import UnsafePath, item_path, name_problem, resource_path
 from casatui.demo import DemoServer
 
@@ -106,3 +106,32 @@ async def test_a_hostile_api_docs_over_http_gives_no_collection_outside_the_root
         with pytest.raises(UnsafePath):
             client.list_plain("..")
     assert not any("admin" in seen.path or "%2e" in seen.path.lower() for seen in faults.seen)
+
+
+def count_fields(fields: object) -> int:
+    total = 0
+    for spec in fields.values():  # type: ignore[attr-defined]
+        total += 1 + count_fields(spec.fields) + (count_fields({"": spec.items}) if spec.items else 0)
+    return total
+
+
+def test_a_ref_bomb_in_api_docs_is_read_within_a_field_budget() -> None:
+    # 10 properties referring to a schema of 10 properties, 6 levels: a million fields from 7 small schemas.
+    schemas: dict[str, object] = {}
+    for level in range(7):
+        inner = {"$ref": f"#/components/schemas/S{level + 1}"} if level < 6 else {"type": "string"}
+        schemas[f"S{level}"] = {"type": "object", "properties": {f"p{i}": inner for i in range(10)}}
+    listing = {
+        "type": "object",
+        "properties": {"_items": {"type": "array", "items": {"$ref": "#/components/schemas/S0"}}},
+    }
+    spec = {
+        "openapi": "3.0.0",
+        "components": {"schemas": schemas},
+        "paths": {
+            "/api/v1/bomb": {"get": {"responses": {"200": {"content": {"application/json": {"schema": listing}}}}}}
+        },
+    }
+    catalog = parse_openapi(spec)
+    assert count_fields(catalog.resources["bomb"].fields) <= MAX_FIELDS
+    assert any("fields in all" in problem for problem in catalog.problems)

@@ -14,6 +14,7 @@ from casatui.api.limits import MAX_BODY_BYTES
 from casatui.demo import DemoServer, SeedOptions
 from casatui.ui.app import CasaApp
 from casatui.ui.navigation import Place
+from casatui.ui.screens.request_log import RequestLogScreen
 from casatui.ui.session import Session, Settings
 
 from ..faults import FaultServer, Respond, gzip_bomb, nested
@@ -67,6 +68,12 @@ async def test_an_answer_over_the_limits_is_shown_and_r_recovers(
         assert app.is_running
         assert any(words in str(n.message) for n in app._notifications), [n.message for n in app._notifications]
         assert "Press r to retry" in screen.table.empty_message and not screen.table.model.loading
+        await pilot.press("L")  # the request log shows the refused answer's start (10,000 deep crashed its view)
+        await pilot.pause()
+        assert isinstance(app.screen, RequestLogScreen) and app.screen.selected is not None
+        assert app.screen.selected.error and words in app.screen.selected.error
+        await pilot.press("escape")
+        await pilot.pause()
         faults.rules.clear()
         await pilot.press("r")
         await settle(pilot)

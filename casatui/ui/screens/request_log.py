@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...api.exchange import Exchange
+from ...api.limits import BodyRefused, parse_json
 from ..actions import bindings
 from ..session import Session
 from ..widgets.footer import CasaFooter
@@ -39,8 +40,8 @@ def pretty(body: str | None) -> Syntax | Text:
         return Text("(empty)", style="dim")
     text = body[:BODY_SHOWN]
     try:
-        text = json.dumps(json.loads(body), indent=2, ensure_ascii=False)[:BODY_SHOWN]
-    except ValueError:
+        text = json.dumps(parse_json(body), indent=2, ensure_ascii=False)[:BODY_SHOWN]
+    except (ValueError, BodyRefused):  # not JSON, or JSON over the limits (10,000 deep would crash the dump)
         return Text(text)
     return Syntax(text, "json", theme="ansi_dark", background_color="default", word_wrap=True)
 
