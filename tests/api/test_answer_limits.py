@@ -142,3 +142,15 @@ async def test_an_error_answer_over_the_limits_is_still_an_error(client: CasaCli
     faults.push(Respond(500, gzip_bomb(BOMB), GZIP))
     with pytest.raises(BadResponse):
         await client.list("jobs")
+
+
+async def test_the_prefetchs_blocking_client_reads_within_the_limits_too(
+    client: CasaClient, faults: FaultServer
+) -> None:
+    faults.push(Respond(200, gzip_bomb(BOMB), GZIP))
+    async with client.sibling(blocking=True) as blocking:
+        with pytest.raises(AnswerRefused) as caught:
+            await blocking.list("jobs")
+        assert caught.value.limit == "MAX_BODY_BYTES"
+        page = await blocking.list("policies")  # the connection was given back: the next request works
+    assert page.total == 5

@@ -105,3 +105,25 @@ async def test_a_failure_that_is_not_an_api_error_is_shown_and_r_recovers(
         await pilot.press("r")
         await settle(pilot)
         assert screen.table.model.count == 250
+
+
+async def test_a_document_at_the_depth_limit_shows_and_opens_in_the_editor(
+    server: DemoServer, faults: FaultServer, tmp_path: Path
+) -> None:
+    from casatui.api.limits import MAX_JSON_DEPTH
+    from casatui.ui.screens.editor import EditorScreen
+
+    deep = b'{"_id": "a1", "_etag": "e1", "name": "deep", "spec": ' + nested(MAX_JSON_DEPTH - 4) + b"}"
+    faults.when(lists, Respond(200, b'{"_items": [' + deep + b'], "_meta": {"total": 1}}', JSON))
+    faults.when(lambda seen: seen.method == "GET" and "/jobs/a1" in seen.path, Respond(200, deep, JSON))
+    app = app_on(faults, server, tmp_path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert explorer(app).table.model.count == 1
+        await pilot.press("e")
+        await settle(pilot)
+        for _ in range(50):
+            if isinstance(app.screen, EditorScreen):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, EditorScreen) and app.is_running
