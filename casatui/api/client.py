@@ -89,6 +89,21 @@ def refused(method: str, path: str, status: int | None, reason: BodyRefused) -> 
     )
 
 
+def _unconfirmed(body: Any, said_id: Any, item_id: str) -> str:
+    """Why a write's success answer does not show that the document was written ("" when it does)."""
+    if not isinstance(body, dict):
+        return "an answer that is not JSON"
+    if not body:
+        return "an empty body"
+    if said_id is None:
+        return "an answer without the document's _id"
+    if str(said_id) != item_id:
+        return f"a document with another _id ({str(said_id)[:40]!r})"
+    if body.get("_status", "OK") != "OK":
+        return f"_status {str(body.get('_status'))[:20]!r}"
+    return ""
+
+
 def standard_json(body: Any, method: str, path: str) -> bytes:
     """`body` as standard JSON; NotStandardJson (nothing sent) when it holds NaN or an infinity."""
     try:
@@ -373,22 +388,11 @@ class CasaClient:
         """Take the new version after a write. CloudCasa may answer with only the meta fields, so keep what was sent
         for the rest. The write counts only when the answer names the document written (its `_id`, as Eve's does):
         otherwise WriteUnconfirmed, and the item is left as it was, its id and etag too."""
-        item_id = item.id
         said_id = body.get("_id") if isinstance(body, dict) else None
-        if said_id is None or str(said_id) != item_id or body.get("_status", "OK") != "OK":
-            what = (
-                "an empty body"
-                if body in ({}, None) and not response.content
-                else "an answer that is not JSON"
-                if not isinstance(body, dict)
-                else f"a document with another _id ({str(said_id)[:40]!r})"
-                if said_id is not None and str(said_id) != item_id
-                else f"_status {str(body.get('_status'))[:20]!r}"
-                if said_id is not None
-                else "an answer without the document's _id"
-            )
+        unconfirmed = _unconfirmed(body, said_id, item.id)
+        if unconfirmed:
             raise WriteUnconfirmed(
-                f"The server answered {method} {path} with {response.status_code} and {what}, so casatui cannot "
+                f"The server answered {method} {path} with {response.status_code} and {unconfirmed}, so casatui cannot "
                 "tell that the change was saved. Your edit is kept; reload the document to see what the server "
                 "holds.",
                 status=response.status_code,
