@@ -19,7 +19,7 @@ from typing import Any
 MiB = 1024 * 1024
 MAX_WIRE_BYTES = 128 * MiB  # bytes of one answer's body as received (compressed or not)
 MAX_BODY_BYTES = 128 * MiB  # bytes of one answer's body once inflated
-MAX_JSON_DEPTH = 64  # nested objects and arrays in one answer
+MAX_JSON_DEPTH = 128  # nested objects and arrays in one answer (the UI was tried at this depth)
 MAX_NUMBER_CHARS = 100  # characters of one JSON number (a 64-bit integer has 20, a float's repr at most 24)
 READ_CHUNK = 64 * 1024  # bytes read from the socket at a time by the standard-library GET
 INFLATE_STEP = 1 * MiB  # bytes inflated at a time

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import DataTable
 
 from casatui.api.client import CasaClient
 from casatui.api.limits import MAX_BODY_BYTES
@@ -70,8 +71,12 @@ async def test_an_answer_over_the_limits_is_shown_and_r_recovers(
         assert "Press r to retry" in screen.table.empty_message and not screen.table.model.loading
         await pilot.press("L")  # the request log shows the refused answer's start (10,000 deep crashed its view)
         await pilot.pause()
-        assert isinstance(app.screen, RequestLogScreen) and app.screen.selected is not None
-        assert app.screen.selected.error and words in app.screen.selected.error
+        log = app.screen
+        assert isinstance(log, RequestLogScreen)
+        refused = next(i for i, e in enumerate(log.shown) if e.error and words in e.error)
+        log.query_one(DataTable).move_cursor(row=refused)
+        await pilot.pause()
+        assert app.is_running and log.selected is log.shown[refused]
         await pilot.press("escape")
         await pilot.pause()
         faults.rules.clear()
@@ -120,6 +125,8 @@ async def test_a_document_at_the_depth_limit_shows_and_opens_in_the_editor(
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
         assert explorer(app).table.model.count == 1
+        await pilot.press("p")  # the preview
+        await settle(pilot)
         await pilot.press("e")
         await settle(pilot)
         for _ in range(50):
