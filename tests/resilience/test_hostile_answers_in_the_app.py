@@ -134,3 +134,21 @@ async def test_a_document_at_the_depth_limit_shows_and_opens_in_the_editor(
                 break
             await pilot.pause(0.05)
         assert isinstance(app.screen, EditorScreen) and app.is_running
+
+
+@pytest.mark.parametrize("depth", [500, 10_000])
+async def test_e_on_a_document_nested_too_deep_says_so_and_the_app_stays(
+    server: DemoServer, faults: FaultServer, tmp_path: Path, depth: int
+) -> None:
+    row = b'{"_id": "a1", "_etag": "e1", "name": "deep"}'
+    faults.when(lists, Respond(200, b'{"_items": [' + row + b'], "_meta": {"total": 1}}', JSON))
+    deep = b'{"_id": "a1", "_etag": "e1", "name": "deep", "spec": ' + nested(depth) + b"}"
+    faults.when(lambda seen: seen.method == "GET" and "/jobs/a1" in seen.path, Respond(200, deep, JSON))
+    app = app_on(faults, server, tmp_path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert app.is_running and app.screen is explorer(app)
+        assert any("MAX_JSON_DEPTH" in str(n.message) for n in app._notifications)
