@@ -420,7 +420,7 @@ class CasaClient:
     def _headers_shown(self, response: Reply | httpx.Response) -> dict[str, str]:
         """A response's headers as the log, the request log and errors show them: secrets masked, the token never."""
         return {
-            name: (Scrubber.MASK if name.lower() in SECRET_HEADERS else self.scrub(value))
+            self.scrub(name): (Scrubber.MASK if name.lower() in SECRET_HEADERS else self.scrub(value))
             for name, value in response.headers.items()
         }
 
