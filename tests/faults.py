@@ -8,12 +8,15 @@ with FaultServer(upstream=demo.base_url) as faults:
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import socket
 import socketserver
 import struct
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,7 +66,32 @@ class Forward:
     """Pass the request to the upstream server (what happens when the script is empty)."""
 
 
-Fault = Respond | Slow | ResetMidBody | Forward
+@dataclass
+class Flood:
+    """A 200 answer whose body is `head` then `size` bytes of `filler`, written as it goes (never held whole):
+    with the default filler, the start of an Eve list padded with JSON whitespace."""
+
+    size: int
+    head: bytes = b'{"_items": ['
+    filler: bytes = b" " * 65536
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@functools.cache
+def gzip_bomb(inflated: int) -> bytes:
+    """A gzip body of `inflated` zero bytes (1 GiB packs into ~1 MB)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = bytes(1 << 20)
+    parts = [packer.compress(zeros) for _ in range(inflated >> 20)]
+    return b"".join([*parts, packer.flush()])
+
+
+def nested(depth: int, inner: bytes = b"1") -> bytes:
+    """JSON arrays `depth` deep around `inner`."""
+    return b"[" * depth + inner + b"]" * depth
+
+
+Fault = Respond | Slow | ResetMidBody | Forward | Flood
 
 
 @dataclass(frozen=True)
@@ -164,6 +192,9 @@ class FaultServer:
             handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             handler.connection.close()
             return
+        if isinstance(fault, Flood):
+            self._flood(handler, fault)
+            return
         if isinstance(fault, Forward):
             status, payload, out_headers = self._forward(method, path, headers, body)
         else:
@@ -172,7 +203,24 @@ class FaultServer:
         lines = [f"HTTP/1.1 {status} {httpx.codes.get_reason_phrase(status) or 'Status'}"]
         lines += [f"{name}: {value}" for name, value in out_headers.items()]
         lines += [f"Content-Length: {len(payload)}", "Connection: close", "", ""]
-        handler.wfile.write("\r\n".join(lines).encode("latin-1") + payload)
+        with contextlib.suppress(OSError):  # the client stopped reading (an answer over its limits)
+            handler.wfile.write("\r\n".join(lines).encode("latin-1") + payload)
+
+    @staticmethod
+    def _flood(handler: socketserver.StreamRequestHandler, fault: Flood) -> None:
+        extra = "".join(f"{name}: {value}\r\n" for name, value in fault.headers.items())
+        head = (
+            f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{extra}"
+            f"Content-Length: {len(fault.head) + fault.size}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        try:
+            handler.wfile.write(head + fault.head)
+            left = fault.size
+            while left > 0:
+                handler.wfile.write(fault.filler[:left])
+                left -= len(fault.filler)
+        except OSError:
+            pass  # the client stopped reading, as it should
 
     def _forward(
         self, method: str, path: str, headers: dict[str, str], body: bytes

@@ -17,10 +17,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import math
 import random
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -28,41 +29,104 @@ from urllib.parse import urlencode
 from .. import __version__
 from .edits import SERVER_FIELDS, format_path, is_unchanged, plan_patch, strip_server_fields
 from .errors import (
+    MAX_BODY_KEPT,
     Answer,
+    AnswerRefused,
     ApiError,
     BadResponse,
     Forbidden,
     NetworkError,
     NoChange,
+    NotStandardJson,
     PatchNotPossible,
     RateLimited,
     ReadOnlyRefused,
     Scrubber,
     Unauthorized,
+    WriteUnconfirmed,
     describe_body,
     error_for,
     retry_after_seconds,
 )
-from .exchange import MASKED, Exchange, clip
+from .exchange import MASKED, MAX_BODY_LOGGED, Exchange, clip
+from .limits import ACCEPT_ENCODING, BodyRefused, LimitExceeded, parse_json
 from .listing import json_param, list_params, page_of
 from .models import Item, Page, RetryPolicy, Timeouts
 from .stdlib_http import PLAIN_ACCEPT, PlainAnswer, SharedTls, proxy_configured
 from .stdlib_http import get as plain_get
-from .urls import host_of, normalize_root
+from .urls import UnsafePath, host_of, item_path, normalize_root, resource_path
 
 if TYPE_CHECKING:
     import httpx
 
+    from .transport import Reply
+
 USER_AGENT = f"casatui/{__version__} (terminal client for the CloudCasa API)"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MAX_ERROR_BODY = 256 * 1024  # bytes of an error answer's body read for its message
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
 
 
-def _etag_of(response: httpx.Response, body: Mapping[str, Any]) -> str:
+def _etag_of(response: Reply, body: Mapping[str, Any]) -> str:
     header = response.headers.get("etag", "")
     if header:
         return header.removeprefix("W/").strip('"')
     return str(body.get("_etag", ""))
+
+
+def refused(method: str, path: str, status: int | None, reason: BodyRefused) -> AnswerRefused:
+    """An answer's body that was not read or parsed further, said with the limit it passed."""
+    limit = reason.limit if isinstance(reason, LimitExceeded) else ""
+    advice = " Ask for less (a smaller page, a filter, a projection) or check the server." if limit else ""
+    return AnswerRefused(
+        f"The answer to {method} {path} {reason}, so casatui did not read it"
+        + (f" (its limit {limit}).{advice}" if limit else "."),
+        limit=limit,
+        status=status,
+        method=method,
+        path=path,
+    )
+
+
+def _unconfirmed(body: Any, said_id: Any, item_id: str) -> str:
+    """Why a write's success answer does not show that the document was written ("" when it does)."""
+    if not isinstance(body, dict):
+        return "an answer that is not JSON"
+    if not body:
+        return "an empty body"
+    if said_id is None:
+        return "an answer without the document's _id"
+    if str(said_id) != item_id:
+        return f"a document with another _id ({str(said_id)[:40]!r})"
+    if body.get("_status", "OK") != "OK":
+        return f"_status {str(body.get('_status'))[:20]!r}"
+    return ""
+
+
+def standard_json(body: Any, method: str, path: str) -> bytes:
+    """`body` as standard JSON; NotStandardJson (nothing sent) when it holds NaN or an infinity."""
+    try:
+        return json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
+    except ValueError:
+        raise NotStandardJson(
+            f"The document holds NaN or Infinity{_where_nan(body)}, which standard JSON cannot carry: "
+            f"{method} {path} was not sent. Replace it with a number or null.",
+            method=method,
+            path=path,
+        ) from None
+
+
+def _where_nan(value: Any, path: str = "") -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return f" (at {path or 'the top'})"
+    if isinstance(value, dict):
+        children = [(f"{path}.{key}" if path else str(key), child) for key, child in value.items()]
+    elif isinstance(value, list):
+        children = [(f"{path}[{index}]", child) for index, child in enumerate(value)]
+    else:
+        return ""
+    return next((found for where, child in children if (found := _where_nan(child, where))), "")
 
 
 class CasaClient:
@@ -105,7 +169,7 @@ class CasaClient:
         self._timeouts = timeouts or Timeouts()
         self._tls = tls
         self._blocking = blocking
-        self._headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        self._headers = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING, "User-Agent": USER_AGENT}
         if self._token:
             self._headers["Authorization"] = f"Bearer {self._token}"
         self._http_client: httpx.AsyncClient | None = None
@@ -171,7 +235,7 @@ class CasaClient:
         embedded: Mapping[str, Any] | str | None = None,
     ) -> Page:
         params = list_params(where, sort, page, max_results, projection, embedded)
-        response, body = await self._request("GET", collection, params=params)
+        response, body = await self._request("GET", resource_path(collection), params=params)
         return page_of(collection, response.status_code, body, page, max_results)
 
     def list_plain(self, collection: str, **query: Any) -> Page | None:
@@ -182,15 +246,20 @@ class CasaClient:
         if proxy_configured():
             return None
         params = list_params(**query)
-        url = f"{self.root}/{collection}?{urlencode(params)}"
+        url = f"{self.root}/{resource_path(collection)}?{urlencode(params)}"
         started = time.time()
+        answer: PlainAnswer | None = None
         try:
             answer = plain_get(url, self._headers, self._tls.get(), self._timeouts.connect, self._timeouts.read)
             if answer.status != 200:
                 return None
-            body = json.loads(answer.content)
+            body = parse_json(answer.content)
             page = page_of(collection, answer.status, body, params["page"], params["max_results"])
-        except (OSError, ValueError, ApiError):  # no answer; not JSON; not an Eve list
+        except LimitExceeded as reason:  # over a limit: a definite answer, not worth asking again
+            error = refused("GET", collection, answer.status if answer else None, reason)
+            self._record_plain(started, url, answer, error)
+            raise error from None
+        except (OSError, ValueError, ApiError, BodyRefused):  # no answer; not JSON; not an Eve list; not decoded
             return None
         self._record_plain(started, url, answer)
         return page
@@ -216,7 +285,8 @@ class CasaClient:
         """The document and its etag; None when `if_none_match` is still the current etag (304)."""
         headers = {"If-None-Match": f'"{if_none_match}"'} if if_none_match else {}
         params = {"embedded": json_param(embedded)} if embedded else None
-        response, body = await self._request("GET", f"{collection}/{item_id}", params=params, headers=headers)
+        path = item_path(collection, item_id)
+        response, body = await self._request("GET", path, params=params, headers=headers)
         if response.status_code == 304:
             return None
         return self._item(collection, response, body, "GET")
@@ -242,22 +312,22 @@ class CasaClient:
         """POST a new document; `_id` and `status` are never sent (the server owns them)."""
         body = strip_server_fields(document)
         body.pop("status", None)
-        response, answer = await self._request("POST", collection, json_body=body)
+        response, answer = await self._request("POST", resource_path(collection), json_body=body)
         return self._item(collection, response, answer, "POST")
 
     async def replace(self, item: Item, document: Mapping[str, Any]) -> Item:
         """PUT the whole document with If-Match; refuses (NoChange) when it equals the held version."""
+        path = item_path(item.collection, item.id)
         if is_unchanged(item.data, document):
-            raise NoChange("Nothing changed, so nothing was sent.", method="PUT", path=item.url_path)
+            raise NoChange("Nothing changed, so nothing was sent.", method="PUT", path=path)
         body = strip_server_fields(document)
-        response, answer = await self._request(
-            "PUT", item.url_path, json_body=body, headers=self._if_match(item), item=item
-        )
-        self._update(item, response, answer, sent=body)
+        response, answer = await self._request("PUT", path, json_body=body, headers=self._if_match(item), item=item)
+        self._update(item, response, answer, sent=body, method="PUT", path=path)
         return item
 
     async def patch(self, item: Item, document: Mapping[str, Any]) -> Item:
         """PATCH only the fields that changed, with If-Match."""
+        path = item_path(item.collection, item.id)
         plan = plan_patch(item.data, document)
         if plan.unsupported:
             paths = [format_path(change.path) for change in plan.unsupported]
@@ -265,18 +335,20 @@ class CasaClient:
                 f"PATCH cannot remove {', '.join(paths)} (Eve merges objects on PATCH); save with PUT instead.",
                 paths=paths,
                 method="PATCH",
-                path=item.url_path,
+                path=path,
             )
         if not plan.body:
-            raise NoChange("Nothing changed, so nothing was sent.", method="PATCH", path=item.url_path)
+            raise NoChange("Nothing changed, so nothing was sent.", method="PATCH", path=path)
         response, answer = await self._request(
-            "PATCH", item.url_path, json_body=plan.body, headers=self._if_match(item), item=item
+            "PATCH", path, json_body=plan.body, headers=self._if_match(item), item=item
         )
-        self._update(item, response, answer, sent={**strip_server_fields(item.data), **plan.body})
+        sent = {**strip_server_fields(item.data), **plan.body}
+        self._update(item, response, answer, sent=sent, method="PATCH", path=path)
         return item
 
     async def delete(self, item: Item) -> None:
-        await self._request("DELETE", item.url_path, headers=self._if_match(item), item=item)
+        """DELETE with If-Match; a 2xx answer (Eve's is 204, no body) to the document's own URL is success."""
+        await self._request("DELETE", item_path(item.collection, item.id), headers=self._if_match(item), item=item)
 
     async def action(
         self,
@@ -289,9 +361,8 @@ class CasaClient:
     ) -> Any:
         """POST .../{id}/action/{name} (run now, update-acls, ...); answers with whatever the server returns."""
         headers = {"If-Match": etag} if etag else {}
-        _, answer = await self._request(
-            "POST", f"{collection}/{item_id}/action/{name}", json_body=dict(body or {}), headers=headers
-        )
+        path = item_path(collection, item_id, "action", name)
+        _, answer = await self._request("POST", path, json_body=dict(body or {}), headers=headers)
         return answer
 
     # -- plumbing -----------------------------------------------------------------------------------------
@@ -299,7 +370,7 @@ class CasaClient:
     def _if_match(self, item: Item) -> dict[str, str]:
         return {"If-Match": item.etag} if item.etag else {}
 
-    def _item(self, collection: str, response: httpx.Response, body: Any, method: str) -> Item:
+    def _item(self, collection: str, response: Reply, body: Any, method: str) -> Item:
         if not isinstance(body, dict) or "_id" not in body:
             raise BadResponse(
                 f"The answer to {method} {collection} is not a document (no `_id`).",
@@ -309,24 +380,49 @@ class CasaClient:
                 body=body,
             )
         data = {key: value for key, value in body.items() if key != "_status"}
-        return Item(collection, data, _etag_of(response, body), dict(response.headers))
+        return Item(collection, data, _etag_of(response, body), self._headers_shown(response))
 
-    def _update(self, item: Item, response: httpx.Response, body: Any, *, sent: Mapping[str, Any]) -> None:
-        """Take the new version after a write. CloudCasa may answer with only the meta fields, so keep what
-        was sent for the rest."""
-        if not isinstance(body, dict):
-            raise BadResponse(
-                "The write succeeded but its answer is not JSON.",
+    def _update(
+        self, item: Item, response: Reply, body: Any, *, sent: Mapping[str, Any], method: str, path: str
+    ) -> None:
+        """Take the new version after a write. CloudCasa may answer with only the meta fields, so keep what was sent
+        for the rest. The write counts only when the answer names the document written (its `_id`, as Eve's does):
+        otherwise WriteUnconfirmed, and the item is left as it was, its id and etag too."""
+        said_id = body.get("_id") if isinstance(body, dict) else None
+        unconfirmed = _unconfirmed(body, said_id, item.id)
+        if unconfirmed:
+            raise WriteUnconfirmed(
+                f"The server answered {method} {path} with {response.status_code} and {unconfirmed}, so casatui cannot "
+                "tell that the change was saved. Your edit is kept; reload the document to see what the server "
+                "holds.",
                 status=response.status_code,
-                path=item.url_path,
-                body=body,
+                method=method,
+                path=path,
             )
         meta = {key: value for key, value in body.items() if key in SERVER_FIELDS and key != "_status"}
         full = {key: value for key, value in body.items() if key not in SERVER_FIELDS}
-        item.data = {**(full if full else dict(sent)), **meta}
-        item.data.setdefault("_id", item.id)
+        item.data = {**(full if full else dict(sent)), **meta, "_id": said_id}
         item.etag = _etag_of(response, body) or item.etag
-        item.headers = dict(response.headers)
+        item.headers = self._headers_shown(response)
+
+    def _request_headers_shown(self, headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """Headers sent, as the log shows them: the token masked (copy-as-curl reads it from the environment), and
+        any cookie a server set (and httpx sends back) masked too."""
+        return {
+            name: MASKED
+            if name.lower() == "authorization"
+            else Scrubber.MASK
+            if name.lower() in SECRET_HEADERS
+            else self.scrub(value)
+            for name, value in headers
+        }
+
+    def _headers_shown(self, response: Reply | httpx.Response) -> dict[str, str]:
+        """A response's headers as the log, the request log and errors show them: secrets masked, the token never."""
+        return {
+            self.scrub(name): (Scrubber.MASK if name.lower() in SECRET_HEADERS else self.scrub(value))
+            for name, value in response.headers.items()
+        }
 
     async def _request(
         self,
@@ -338,19 +434,21 @@ class CasaClient:
         headers: Mapping[str, str] | None = None,
         item: Item | None = None,
         raw: bool = False,
-    ) -> tuple[httpx.Response, Any]:
+    ) -> tuple[Reply, Any]:
         if method in WRITE_METHODS and self.read_only:
             raise ReadOnlyRefused(f"Read-only mode: {method} {path} was not sent.", method=method, path=path)
-        url = path if path.startswith(("http://", "https://")) else f"{self.root}/{path.lstrip('/')}"
+        absolute = path.startswith(("http://", "https://"))
+        url = path if absolute else f"{self.root}/{path.lstrip('/')}"
         content = None
         send_headers = dict(headers or {})
         if json_body is not None:
-            content = json.dumps(json_body, ensure_ascii=False).encode()
+            content = standard_json(json_body, method, path)
             send_headers["Content-Type"] = "application/json"
         attempt = 0
         while True:
             attempt += 1
-            response, error = await self._send_once(method, url, params, content, send_headers, attempt, item)
+            response, error = await self._send_once(method, url, params, content, send_headers, attempt, item,
+                                                    inside_root=not absolute)  # fmt: skip
             retry_after: float | None = None
             if isinstance(error, RateLimited):
                 retry_after = error.retry_after
@@ -377,26 +475,47 @@ class CasaClient:
         headers: dict[str, str],
         attempt: int,
         item: Item | None,
-    ) -> tuple[httpx.Response | None, ApiError | None]:
+        *,
+        inside_root: bool,
+    ) -> tuple[Reply | None, ApiError | None]:
         import httpx
 
-        from .transport import network_error
+        from .transport import network_error, read_reply
 
         request = self._http.build_request(method, url, params=params, content=content, headers=headers)
+        root_path = httpx.URL(self.root).path
+        path = request.url.path.removeprefix(root_path).lstrip("/") or request.url.path
+        if inside_root and not request.url.path.startswith(root_path + "/"):
+            # httpx resolves "." and ".." segments: a path that came out elsewhere is never sent.
+            raise UnsafePath(f"{method} {url[:200]} would leave the API root {self.root}; it was not sent.",
+                             method=method, path=path)  # fmt: skip
         started, clock = time.time(), time.perf_counter()
-        logged_headers = {k: (MASKED if k.lower() == "authorization" else v) for k, v in request.headers.items()}
+        logged_headers = self._request_headers_shown(request.headers.items())
         body_text = self.scrub(content.decode("utf-8", "replace")) if content else None
-        path = request.url.path.removeprefix(httpx.URL(self.root).path).lstrip("/") or request.url.path
-        response: httpx.Response | None = None
+        response: Reply | None = None
         error: ApiError | None = None
+        status: int | None = None
+        answer_headers: dict[str, str] = {}
         try:
-            response = await self._http.send(request)
-            await response.aread()
+            streamed = await self._http.send(request, stream=True)
+            status = streamed.status_code
+            answer_headers = self._headers_shown(streamed)
+            response = await read_reply(streamed)
         except httpx.HTTPError as exc:
             error = network_error(exc, method, path, httpx.URL(self.root).host, self.scrub)
+        except BodyRefused as reason:
+            error = refused(method, path, status, reason)
         latency = (time.perf_counter() - clock) * 1000
-        if response is not None and response.status_code >= 400 and response.status_code != 304:
-            error = self._answer_error(method, path, response, headers, item)
+        if response is not None:
+            if response.status_code >= 300 and response.status_code != 304:
+                error = self._answer_error(method, path, response, headers, item)
+            elif response.content and response.status_code != 204:
+                try:
+                    response.json()
+                except LimitExceeded as reason:
+                    error = refused(method, path, status, reason)
+                except ValueError:
+                    pass  # not JSON: `_decode` says so (or takes it as text)
         self._record(
             Exchange(
                 number=next(self._numbers),
@@ -406,18 +525,25 @@ class CasaClient:
                 request_headers=logged_headers,
                 request_body=clip(body_text),
                 attempt=attempt,
-                status=response.status_code if response is not None else None,
+                status=status,
                 latency_ms=latency,
-                response_headers=dict(response.headers) if response is not None else {},
-                response_body=clip(self.scrub(response.text)) if response is not None else None,
+                response_headers=answer_headers,
+                response_body=self._body_shown(response.content) if response is not None else None,
                 size=len(response.content) if response is not None else 0,
                 error=str(error) if error is not None else None,
             )
         )
-        return response, error
+        return (None, error) if isinstance(error, AnswerRefused) else (response, error)
 
-    def _record_plain(self, started: float, url: str, answer: PlainAnswer) -> None:
-        text = answer.content.decode("utf-8", "replace")
+    def _body_shown(self, content: bytes) -> str:
+        """The start of a body, for the request log: clipped before it is decoded and scrubbed (a page may be
+        100 MB), with room for a token that straddles the cut."""
+        room = MAX_BODY_LOGGED * 4 + len(self._token) * 4
+        return clip(self.scrub(content[:room].decode("utf-8", "replace"))) or ""
+
+    def _record_plain(
+        self, started: float, url: str, answer: PlainAnswer | None, error: ApiError | None = None
+    ) -> None:
         headers = {**self._headers, **PLAIN_ACCEPT}
         self._record(
             Exchange(
@@ -425,13 +551,17 @@ class CasaClient:
                 started=started,
                 method="GET",
                 url=self.scrub(url),
-                request_headers={k: (MASKED if k.lower() == "authorization" else v) for k, v in headers.items()},
+                request_headers=self._request_headers_shown(headers.items()),
                 request_body=None,
-                status=answer.status,
-                latency_ms=answer.latency_ms,
-                response_headers=answer.headers,
-                response_body=clip(self.scrub(text)),
-                size=len(answer.content),
+                status=answer.status if answer else None,
+                latency_ms=answer.latency_ms if answer else 0.0,
+                response_headers={
+                    name: (Scrubber.MASK if name in SECRET_HEADERS else self.scrub(value))
+                    for name, value in (answer.headers if answer else {}).items()
+                },
+                response_body=self._body_shown(answer.content) if answer else None,
+                size=len(answer.content) if answer else 0,
+                error=str(error) if error is not None else None,
             )
         )
 
@@ -441,19 +571,21 @@ class CasaClient:
             listener(exchange)
 
     def _answer_error(
-        self, method: str, path: str, response: httpx.Response, sent: Mapping[str, str], item: Item | None
+        self, method: str, path: str, response: Reply, sent: Mapping[str, str], item: Item | None
     ) -> ApiError:
+        text = self.scrub(response.text(MAX_ERROR_BODY))
+        body: Any
         try:
-            body: Any = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            body = self.scrub(response.text[:2000])
+            body = parse_json(text)
+        except (ValueError, LimitExceeded):
+            body = text[:MAX_BODY_KEPT]
         error = error_for(
             Answer(
                 status=response.status_code,
                 method=method,
                 path=path,
                 body=body,
-                headers={k.lower(): v for k, v in response.headers.items()},
+                headers={k.lower(): v for k, v in self._headers_shown(response).items()},
                 collection=item.collection if item else "",
                 item_id=item.id if item else "",
                 sent_etag=sent.get("If-Match", ""),
@@ -464,15 +596,15 @@ class CasaClient:
             error.args = (error.message,)
         return error
 
-    def _decode(self, method: str, path: str, response: httpx.Response, raw: bool) -> Any:
+    def _decode(self, method: str, path: str, response: Reply, raw: bool) -> Any:
         if response.status_code in (204, 304) or not response.content:
             return {}
         try:
             return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            if raw:
-                return response.text
-            text = self.scrub(response.text[:2000])
+        except ValueError:  # not JSON (limits were checked when the answer came)
+            if raw or method in WRITE_METHODS:  # a write's answer is judged by `_update` and `_item`
+                return response.text(MAX_BODY_KEPT if method in WRITE_METHODS else None)
+            text = self.scrub(response.text(MAX_BODY_KEPT))
             raise BadResponse(
                 f"The answer to {method} {path} is {describe_body(text)}, not the JSON an Eve API sends.",
                 status=response.status_code,

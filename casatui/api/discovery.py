@@ -15,11 +15,15 @@ from urllib.parse import urlsplit
 
 from .errors import ApiError
 from .known import BUILTIN, KNOWN_ACTIONS
+from .urls import name_problem
 
 OPERATIONS = {"get": "get", "put": "replace", "patch": "update", "delete": "delete"}
 _TEMPLATE = re.compile(r"^\{[^}]*\}$")
 _VERSION = re.compile(r"^v\d+$")
 MAX_DEPTH = 12
+# Fields read from one document, in all: `$ref`s (and YAML aliases) can make a small document describe a tree of
+# 10^12 fields (10 properties referring to a schema of 10 properties, 12 levels deep). CloudCasa's has ~10,000.
+MAX_FIELDS = 100_000
 META_FIELDS = ("_id", "_etag", "_created", "_updated", "_links")
 
 
@@ -145,6 +149,7 @@ class _SchemaReader:
             components.get("requestBodies") or {} if isinstance(components, dict) else {}
         )
         self.problems = problems
+        self.fields_left = MAX_FIELDS
         self.title_to_collection: dict[str, str] = {}
 
     def resolve(self, node: Any, seen: frozenset[str] = frozenset()) -> tuple[Any, str | None]:
@@ -196,7 +201,10 @@ class _SchemaReader:
             reference = None  # eve-swagger types a document's own id as a reference to itself
         children: dict[str, Field] = {}
         items: Field | None = None
-        if depth < MAX_DEPTH:
+        self.fields_left -= 1
+        if self.fields_left == 0:
+            self.problems.append(f"more than {MAX_FIELDS:,} fields in all: the rest are read without their fields")
+        if depth < MAX_DEPTH and self.fields_left > 0:
             if kind == "object":
                 children = self.fields(schema, depth + 1)
             elif kind == "array":
@@ -227,6 +235,8 @@ class _SchemaReader:
         required = set(schema.get("required") or []) if isinstance(schema.get("required"), list) else set()
         result: dict[str, Field] = {}
         for name, node in properties.items():
+            if self.fields_left <= 0:
+                break
             if not isinstance(name, str) or name in ("keysrules", "valuesrules"):
                 continue  # Cerberus rules leaked into some generated specs
             try:
@@ -281,6 +291,10 @@ def parse_openapi(document: Any) -> Catalog:
         templates = [i for i, s in enumerate(segments) if _TEMPLATE.match(s)]
         if not segments:
             continue
+        problem = name_problem("/".join(s for i, s in enumerate(segments) if i not in templates) or "?")
+        if problem:  # "..", "%2e%2e", "?", "#", a control character: it would leave the API root
+            problems.append(f"path {path[:100]!a} cannot be a collection: {problem}; skipped")
+            continue
         if not templates:
             collections["/".join(segments)] = operations
         elif templates == [len(segments) - 1] and len(segments) > 1:
@@ -290,8 +304,13 @@ def parse_openapi(document: Any) -> Catalog:
             actions.setdefault(base, []).append("/".join(segments[templates[0] + 2 :]))
         else:
             problems.append(f"path {path} is not a collection, item or action: skipped")
-    # `objectstores/provider-info` is an endpoint of a collection, not a collection.
-    names = sorted(name for name in collections if not any(name.startswith(other + "/") for other in collections))
+    # `objectstores/provider-info` is an endpoint of a collection, not a collection: a name none of whose
+    # leading parts is a collection itself (looked up in the dict, so discovery stays linear in the paths).
+    names = sorted(
+        name
+        for name in collections
+        if not any("/".join(name.split("/")[:end]) in collections for end in range(1, name.count("/") + 1))
+    )
     reader = _SchemaReader(spec, problems)
     schemas: dict[str, Any] = {}
     titles: dict[str, str] = {}

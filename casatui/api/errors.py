@@ -20,7 +20,14 @@ class Scrubber:
     MASK = "***"
 
     def __init__(self, *secrets: str | None) -> None:
-        self._secrets = [s for s in secrets if s and len(s) >= 4]
+        from urllib.parse import quote
+
+        found: set[str] = set()
+        for secret in secrets:
+            if secret and len(secret) >= 4:
+                # As sent, and as a server may reflect it: percent-encoded, or escaped inside a JSON string.
+                found |= {secret, quote(secret, safe=""), json.dumps(secret)[1:-1]}
+        self._secrets = sorted(found, key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
         for secret in self._secrets:
@@ -147,6 +154,39 @@ class BadResponse(ApiError):
     title = "Unexpected answer"
 
 
+class AnswerRefused(BadResponse):
+    """An answer not read, or not parsed, further: over one of the limits in `limits.py` (`limit` names it), or in
+    an encoding casatui does not decode (`limit` is empty)."""
+
+    title = "Answer refused"
+
+    def __init__(self, message: str, *, limit: str = "", **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.limit = limit
+
+
+class WriteUnconfirmed(BadResponse):
+    """A write answered with a success status but not with the document written: it does not count as saved."""
+
+    title = "Save not confirmed"
+
+
+class Redirected(ApiError):
+    """A 3xx: casatui follows no redirect (the token would go along; a write is sent once)."""
+
+    title = "Redirected"
+
+    def __init__(self, message: str, *, location: str = "", **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.location = location
+
+
+class Unexpected(ApiError):
+    """A failure that is none of the above (a bug in casatui, or data it could not take), said in one line."""
+
+    title = "Unexpected failure"
+
+
 # -- errors before or without an answer ------------------------------------------------------------------
 
 
@@ -168,6 +208,12 @@ class ClientRefusal(ApiError):
 
 class ReadOnlyRefused(ClientRefusal):
     title = "Read-only"
+
+
+class NotStandardJson(ClientRefusal):
+    """The body to send holds NaN or an infinity, which standard JSON cannot carry."""
+
+    title = "Not valid JSON"
 
 
 class NoChange(ClientRefusal):
@@ -263,6 +309,14 @@ def error_for(answer: Answer) -> ApiError:
         "body": body,
     }
     quoted = f' The server said: "{said}".' if said else ""
+    if 300 <= status < 400:
+        location = str(answer.headers.get("location", ""))[:200]
+        to = f"a redirect to {location}" if location else "a redirect with no Location"
+        if answer.method in ("POST", "PUT", "PATCH", "DELETE"):
+            advice = "casatui sends a write once and follows no redirect: it was not sent there and is not saved."
+        else:
+            advice = "casatui follows no redirect (the token would go along): check the API URL."
+        return Redirected(f"The server answered {where} with {status}, {to}. {advice}", location=location, **common)
     if not isinstance(body, Mapping) and status >= 500:
         snippet = str(body).strip().splitlines()[0][:120] if str(body).strip() else "an empty body"
         return ServerError(

@@ -13,9 +13,10 @@ import ssl
 import sys
 import threading
 import time
-import zlib
 from typing import NamedTuple
 from urllib.parse import urlsplit
+
+from .limits import ACCEPT_ENCODING, READ_CHUNK, BodyReader
 
 
 def tls_context(verify: bool | str) -> ssl.SSLContext:
@@ -68,11 +69,11 @@ def proxy_configured() -> bool:
     return False
 
 
-PLAIN_ACCEPT = {"Accept-Encoding": "gzip"}  # what `get` adds to the headers it is given (and can decode)
+PLAIN_ACCEPT = {"Accept-Encoding": ACCEPT_ENCODING}  # what `get` adds to the headers it is given (and decodes)
 
 
 class PlainAnswer(NamedTuple):
-    """A status, headers and body, read whole."""
+    """A status, headers and body, read whole (within the limits)."""
 
     status: int
     headers: dict[str, str]  # names in lower case
@@ -82,10 +83,11 @@ class PlainAnswer(NamedTuple):
 
 def get(url: str, headers: dict[str, str], tls: ssl.SSLContext, connect: float, read: float) -> PlainAnswer:
     """One GET over a new connection, closed after the answer; any status is an answer. Raises OSError when there
-    is no complete answer (a timeout, a refused connection, TLS, a broken or unreadable answer)."""
+    is no complete answer (a timeout, a refused connection, TLS, a broken answer), and `limits.BodyRefused` when
+    the body passes a limit or is in an encoding it does not decode (the read stops there)."""
     try:
         return _get(url, headers, tls, connect, read)
-    except (http.client.HTTPException, zlib.error) as error:
+    except http.client.HTTPException as error:
         raise OSError(f"{type(error).__name__}: {error}") from error
 
 
@@ -105,13 +107,11 @@ def _get(url: str, headers: dict[str, str], tls: ssl.SSLContext, connect: float,
         connection.sock.settimeout(read)
         connection.request("GET", target, headers={**headers, **PLAIN_ACCEPT})
         response = connection.getresponse()
-        content = response.read()
         answer_headers = {name.lower(): value for name, value in response.getheaders()}
+        reader = BodyReader(answer_headers.get("content-encoding", ""))
+        while chunk := response.read(READ_CHUNK):
+            reader.feed(chunk)
+        content = reader.content()
     finally:
         connection.close()
-    encoding = answer_headers.get("content-encoding", "").strip().lower()
-    if encoding == "gzip":
-        content = zlib.decompress(content, 16 + zlib.MAX_WBITS)
-    elif encoding not in ("", "identity"):
-        raise http.client.HTTPException(f"unexpected Content-Encoding {encoding!r}")
     return PlainAnswer(response.status, answer_headers, content, (time.perf_counter() - clock) * 1000)

@@ -1,15 +1,64 @@
-"""httpx's side of the client, imported with httpx (after the first rows): a transport for a thread that only waits,
-and what httpx's failures mean for the user."""
+"""httpx's side of the client, imported with httpx (after the first rows): reading an answer within the limits, a
+transport for a thread that only waits, and what httpx's failures mean for the user."""
 
 from __future__ import annotations
 
 import ssl
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 import httpx
 
 from .errors import NetworkError
+from .limits import BodyReader, parse_json
+
+_UNPARSED = object()
+
+
+class Reply:
+    """An answer read whole but within the limits: status, headers (httpx's, case-insensitive), inflated body."""
+
+    def __init__(self, status_code: int, headers: httpx.Headers, content: bytes) -> None:
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+        self._json: Any = _UNPARSED
+
+    def json(self) -> Any:
+        """The body as JSON, parsed once; raises as `limits.parse_json` does."""
+        if self._json is _UNPARSED:
+            self._json = parse_json(self.content)
+        return self._json
+
+    def text(self, limit: int | None = None) -> str:
+        """The body (its first `limit` bytes) as UTF-8 text, what an Eve API sends."""
+        return (self.content if limit is None else self.content[:limit]).decode("utf-8", "replace")
+
+
+async def read_reply(response: httpx.Response) -> Reply:
+    """The body of a streamed response, inflated by a `BodyReader` (which stops at the limits, raising
+    `limits.BodyRefused`); the connection is released either way."""
+    try:
+        reader = BodyReader(response.headers.get("content-encoding", ""))
+        async for chunk in response.aiter_raw():
+            reader.feed(chunk)
+        return Reply(response.status_code, response.headers, reader.content())
+    finally:
+        await response.aclose()
+
+
+class _SyncStream(httpx.AsyncByteStream):
+    """A synchronous transport's body behind the async interface, read as the client asks for it."""
+
+    def __init__(self, stream: Iterable[bytes], close: Callable[[], None]) -> None:
+        self._stream, self._close = stream, close
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        self._close()
 
 
 class BlockingTransport(httpx.AsyncBaseTransport):
@@ -22,12 +71,11 @@ class BlockingTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = self._sync.handle_request(request)
-        try:
-            content = response.read()
-        finally:
-            response.close()
         return httpx.Response(
-            response.status_code, headers=response.headers, content=content, extensions=response.extensions
+            response.status_code,
+            headers=response.headers,
+            stream=_SyncStream(response.stream, response.close),  # type: ignore[arg-type]
+            extensions=response.extensions,
         )
 
     async def aclose(self) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from .errors import ClientRefusal
 
 DEFAULT_ROOT = "https://api.cloudcasa.io/api/v1"
 API_PATH = "/api/v1"
@@ -13,6 +15,17 @@ MAX_ROOT_LENGTH = 2000  # every request's URL starts with the root; servers refu
 
 class RootError(ValueError):
     """An API root that cannot be used; the message says why and what to do."""
+
+
+class UnsafePath(ClientRefusal):
+    """A path casatui will not build: it would leave the API root, or address a collection instead of a document."""
+
+    title = "Not sent: unsafe address"
+
+
+# A segment of a collection or action name: RFC 3986's unreserved characters only, so no "/", "?", "#", "%",
+# space or control character can change what the URL means; and never "." or ".." (nor "...": servers differ).
+_NAME_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 
 
 def is_loopback(host: str) -> bool:
@@ -99,3 +112,51 @@ def host_of(root: str) -> str:
     """The scheme and host of an API root, for `/api-docs` served at the host's top level."""
     parts = urlsplit(root)
     return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
+
+def _dots_only(segment: str) -> bool:
+    return not segment.strip(".")
+
+
+def name_problem(name: str) -> str | None:
+    """Why a collection (or action) name cannot be part of a URL under the API root, or None when it can.
+    Names hold segments separated by single slashes ("rbac/permissions")."""
+    if not isinstance(name, str) or not name:
+        return "an empty name"
+    for segment in name.split("/"):
+        if not _NAME_SEGMENT.fullmatch(segment):
+            shown = ascii(segment[:60])
+            return f"the part {shown} holds characters a name cannot hold (only letters, digits and . _ ~ -)"
+        if _dots_only(segment):
+            return f"the part {segment[:10]!r} would leave the API root"
+    return None
+
+
+def resource_path(collection: str, *more: str) -> str:
+    """`collection` (then `more` name segments, e.g. "action/run") as a path under the API root; UnsafePath when a
+    part could leave the root or change the URL's meaning."""
+    for name in (collection, *more):
+        problem = name_problem(name)
+        if problem:
+            raise UnsafePath(
+                f"casatui will not build a URL from {name[:80]!a}: {problem}. Nothing was sent.", path=name[:80]
+            )
+    return "/".join((collection, *more))
+
+
+def item_path(collection: str, item_id: str, *more: str) -> str:
+    """The path of one document (`collection/id`, then `more`). The id is percent-encoded whole, so it stays one
+    segment; an empty id (which would address the whole collection) or one that decodes to dots is refused."""
+    base = resource_path(collection)
+    if not item_id:
+        raise UnsafePath(
+            f"The document of {collection} has no _id, so casatui has no address to send this to (the collection "
+            "URL would act on every document). Nothing was sent.",
+            path=f"{collection}/",
+        )
+    if _dots_only(unquote(item_id)):
+        raise UnsafePath(
+            f"The document id {item_id[:10]!r} would leave {collection}/. Nothing was sent.", path=collection
+        )
+    tail = resource_path(*more).split("/") if more else []
+    return "/".join((base, quote(item_id, safe=""), *tail))

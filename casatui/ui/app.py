@@ -72,6 +72,30 @@ class CasaApp(App[None]):
 
     STARTUP_GC_LIMIT = 5.0  # seconds after which the collector resumes even if no rows were painted
 
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without the local variables Textual shows (a header dict or a token argument
+        would print the token), and with every session's token scrubbed from the rest (a message may quote it)."""
+        import rich
+        from rich.segment import Segment, Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        segments = list(self.console.render(traceback, self.console.options))
+        scrubbers = [session.client.scrub for session in self.sessions.values()]
+
+        def scrub(text: str) -> str:
+            for scrubber in scrubbers:
+                text = scrubber(text)
+            return text
+
+        cleaned = [Segment(scrub(segment.text), segment.style, segment.control) for segment in segments]
+        plain = "".join(segment.text for segment in cleaned)
+        if scrub(plain) != plain:  # a token cut across styled segments: the report goes out unstyled
+            cleaned = [Segment(scrub(plain))]
+        self._exit_renderables.append(Segments(cleaned))
+        self._close_messages_no_wait()
+
     def on_mount(self) -> None:
         self.set_timer(self.STARTUP_GC_LIMIT, resume_gc)
         self.push_screen(ExplorerScreen(self.session, self.start))

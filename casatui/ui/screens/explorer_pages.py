@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from ...api.errors import ApiError
+from ...api.errors import ApiError, Unexpected
 from ...api.models import Page
 from ..columns import projection
 from ..prefetch import FirstPage
@@ -69,20 +69,34 @@ class PageLoader:
         )
 
     async def _fetch(self, generation: int, number: int, first: FirstPage | None) -> None:
-        screen, model = self.screen, self.table.model
+        model = self.table.model
         async with self._slots:
             if generation != model.generation:
                 return
             try:
                 page = await self._take_prefetch(first) if first else None
                 page = page or await self._list(number)
-            except ApiError as error:
-                if model.fail(generation, number):
-                    self.table.empty_message = f"{error.title}. Press r to retry."
-                    self.table.data_changed()
-                    screen.show_error(error)
+            except Exception as error:  # any failure is shown and retryable, never "Loading…" for ever
+                self._failed(generation, number, self._as_api_error(error, f"loading page {number}"))
                 return
-        self._show(generation, number, page)
+        try:
+            self._show(generation, number, page)
+        except Exception as error:  # hostile rows that the table could not take
+            self._failed(generation, number, self._as_api_error(error, f"showing page {number}"))
+
+    def _failed(self, generation: int, number: int, error: ApiError) -> None:
+        if self.table.model.fail(generation, number):
+            self.table.empty_message = f"{error.title}. Press r to retry."
+            self.table.data_changed()
+            self.screen.show_error(error)
+
+    def _as_api_error(self, error: Exception, doing: str) -> ApiError:
+        """Any failure as the error the screen shows: an ApiError as it is, anything else said in one line with
+        the token scrubbed (it is a bug, but the user's place and `r` must survive it)."""
+        if isinstance(error, ApiError):
+            return error
+        said = self.session.client.scrub(str(error))[:300]
+        return Unexpected(f"casatui failed {doing}: {type(error).__name__}: {said}. Press r to retry.")
 
     async def _list(self, number: int) -> Page:
         screen = self.screen
@@ -187,8 +201,8 @@ class PageLoader:
                 for number in missing:
                     answers[number] = await self._list(number)
                 numbers.add(model.page_of(table.cursor))  # where the cursor is now
-        except ApiError as error:
-            screen.show_error(error)
+        except Exception as error:  # shown; the rows on screen stay, and `r` asks again
+            screen.show_error(self._as_api_error(error, "refreshing"))
             return
         if generation != model.generation:
             return  # a newer query started meanwhile

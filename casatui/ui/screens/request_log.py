@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import ClassVar
@@ -18,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...api.exchange import Exchange
+from ...api.limits import BodyRefused, parse_json
 from ...core.safe_text import safe_json
 from ...private_files import open_private
 from ..actions import bindings
@@ -41,8 +41,8 @@ def pretty(body: str | None) -> Syntax | Text:
         return Text("(empty)", style="dim")
     text = body[:BODY_SHOWN]
     try:
-        text = safe_json(json.loads(body), indent=2)[:BODY_SHOWN]
-    except (ValueError, RecursionError):
+        text = safe_json(parse_json(body), indent=2)[:BODY_SHOWN]
+    except (ValueError, BodyRefused):  # not JSON, or JSON over the limits (10,000 deep would crash the dump)
         return Text(multiline(text))  # an HTML error page, plain text: its control characters made visible
     return Syntax(text, "json", theme="ansi_dark", background_color="default", word_wrap=True)
 
