@@ -21,9 +21,10 @@ from .screens.pick import PickScreen
 from .session import Session
 from .startup_gc import release as release_startup_objects
 from .startup_gc import resume as resume_gc
-from .textual_fixes import cache_inner_outer_by_colour
+from .textual_fixes import cache_inner_outer_by_colour, dismiss_only_the_top_screen
 
 cache_inner_outer_by_colour()
+dismiss_only_the_top_screen()
 
 
 class CasaApp(App[None]):
