@@ -224,6 +224,10 @@ class EditorScreen(Screen[Item | None]):
 
     async def _write(self, parsed: dict[str, Any], method: Method) -> None:
         assert self.base is not None
+        where = edit_flow.non_finite_path(parsed)
+        if where is not None:  # a merge can carry a server's NaN: JSON cannot, so it is never written
+            self.say(f"{where} is NaN or an infinity, which JSON cannot carry. Nothing was sent.")
+            return
         self.say("Saving…")
         before = dict(self.base.data)
         outcome = await edit_flow.save(self.session.client, self.base, parsed, method)
