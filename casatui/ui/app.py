@@ -86,7 +86,7 @@ class CasaApp(App[None]):
 
         label = f"{draft.collection} / {(draft.base or {}).get('name') or draft.item_id or 'new document'}"
         explorer = self.explorer
-        editor = EditorScreen(self.session, draft.collection, item, label=label, text=draft.text)
+        editor = EditorScreen(self.session, draft.collection, item, label=label, text=draft.text, draft=draft)
         await self.push_screen(editor, callback=explorer.writes.after_write if explorer is not None else None)
 
     async def action_quit(self) -> None:
@@ -107,7 +107,10 @@ class CasaApp(App[None]):
             if answer is None:
                 return
             for editor in dirty:
-                editor._save_draft() if answer == "q" else editor._forget_draft()
+                if answer == "d":
+                    editor.discard_draft()
+                elif not await editor.keep_before_closing():  # no draft could be written, and the user stayed
+                    return
         self.exit()
 
     @property

@@ -5,12 +5,26 @@ and the server's version changing while the editor is open."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
 
 from casatui.demo import DemoServer
 from casatui.ui import edit_flow
+from casatui.ui.app import CasaApp
+from casatui.ui.drafts import Draft, DraftStore
+from casatui.ui.screens.compare import CompareScreen
+from casatui.ui.screens.confirm import ChoiceScreen
+from casatui.ui.screens.editor import EditorScreen
+from casatui.ui.screens.pick import PickScreen
+from casatui.ui.screens.save_as import SaveAsScreen
 
-from .test_editor import app_on, open_editor, save
+from .test_editor import app_on, edit, open_editor, save, writes
+from .test_explorer import settle
 
 
 def test_nan_and_infinities_are_refused_with_where_they_are() -> None:
@@ -39,3 +53,226 @@ async def test_nan_in_the_buffer_is_not_sent(ui_fresh: DemoServer, tmp_path: Pat
         assert "Infinity is not a JSON number" in note and "Nothing was sent" in note
         line = editor.buffer.text.splitlines()[editor.buffer.cursor_location[0]]
         assert "Infinity" in line
+
+
+# -- drafts ---------------------------------------------------------------------------------------------------
+
+
+def drafts_of(app: CasaApp) -> list[Draft]:
+    assert app.session.drafts is not None
+    return app.session.drafts.all()
+
+
+async def leave_keeping_a_draft(pilot: Pilot[None], editor: EditorScreen, timezone: str) -> str:
+    edit(editor, lambda d: d.update(timezone=timezone))
+    typed = editor.buffer.text
+    await pilot.press("escape")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ChoiceScreen) and "Leave" in pilot.app.screen.title_text
+    await pilot.press("l")
+    await settle(pilot)
+    assert not isinstance(pilot.app.screen, EditorScreen)
+    return typed
+
+
+async def test_opening_a_document_with_a_draft_offers_it_and_never_deletes_it(
+    ui_fresh: DemoServer, tmp_path: Path
+) -> None:
+    app = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
+    async with app.run_test(size=(120, 40)) as pilot:
+        typed = await leave_keeping_a_draft(pilot, await open_editor(pilot), "Europe/Paris")
+        assert [d.text for d in drafts_of(app)] == [typed]
+        # e on the same row: the draft is offered (the server's version against it), not replaced.
+        await pilot.press("e")
+        await settle(pilot)
+        offer = app.screen
+        assert isinstance(offer, CompareScreen), offer
+        assert '+   "timezone": "Europe/Paris",' in offer.diff.plain
+        await pilot.press("escape")  # not now
+        await settle(pilot)
+        assert not isinstance(app.screen, EditorScreen | CompareScreen)
+        assert [d.text for d in drafts_of(app)] == [typed]
+        # Resumed: the editor holds the draft; leaving again keeps it.
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, EditorScreen) and editor.buffer.text == typed
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert [d.text for d in drafts_of(app)] == [typed]
+        # Discarded, explicitly: the editor opens on the server's version and the draft is gone.
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, EditorScreen) and json.loads(editor.buffer.text)["timezone"] != "Europe/Paris"
+        assert drafts_of(app) == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert writes(app) == []
+
+
+async def test_later_on_the_start_up_offer_keeps_the_draft_when_the_document_is_opened(
+    ui_fresh: DemoServer, tmp_path: Path
+) -> None:
+    app = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
+    async with app.run_test(size=(120, 40)) as pilot:
+        typed = await leave_keeping_a_draft(pilot, await open_editor(pilot), "Asia/Tokyo")
+    again = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, PickScreen)
+        await pilot.press("escape")  # later
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(again.screen, CompareScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert [d.text for d in drafts_of(again)] == [typed]
+
+
+async def test_an_editor_never_removes_a_draft_it_did_not_show(ui_fresh: DemoServer, tmp_path: Path) -> None:
+    """A draft written meanwhile by another editor of the same document (another casatui): neither overwritten
+    nor removed by this one, which says so."""
+    app = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot)
+        assert editor.base is not None and app.session.drafts is not None
+        other = Draft("test", app.session.client.root, "policies", editor.base.id, editor.base.data, '{"x": 1}\n')
+        app.session.drafts.save(other)
+        await pilot.press("escape")  # not dirty: closes
+        await settle(pilot)
+        assert [d.text for d in drafts_of(app)] == ['{"x": 1}\n']
+
+
+async def test_new_documents_drafts_are_offered_too(ui_fresh: DemoServer, tmp_path: Path) -> None:
+    app = app_on(ui_fresh, tmp_path, "kubehooks", "pg-freeze")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        edit(editor, lambda d: d.update(name="half-written"))
+        typed = editor.buffer.text
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen) and app.screen.buffer.text == typed
+
+
+def unwritable(app: CasaApp, tmp_path: Path) -> None:
+    """Drafts go under a regular file: every write fails, whoever runs the test (root ignores permissions)."""
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    app.session.drafts = DraftStore(blocker / "drafts")
+
+
+async def test_a_draft_that_cannot_be_written_is_said_before_leaving_and_needs_a_choice(
+    ui_fresh: DemoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
+    unwritable(app, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot)
+        edit(editor, lambda d: d.update(timezone="America/Lima"))
+        typed = editor.buffer.text
+        await pilot.press("escape")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, ChoiceScreen) and "cannot be kept as a draft" in question.title_text
+        assert "Not a directory" in str(question.body)
+        await pilot.press("l")  # "leave, keep the draft" is not offered: nothing happens
+        await pilot.press("escape")  # stay
+        await settle(pilot)
+        assert app.screen is editor and editor.buffer.text == typed
+        # Written to a file the user names.
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, SaveAsScreen)
+        field = app.screen.query_one(Input)
+        field.value = str(tmp_path / "kept.json")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, EditorScreen | SaveAsScreen | ChoiceScreen)
+        assert (tmp_path / "kept.json").read_text() == typed
+        assert stat.S_IMODE((tmp_path / "kept.json").stat().st_mode) == 0o600
+        # Copied to the clipboard.
+        editor = await open_editor(pilot)
+        edit(editor, lambda d: d.update(timezone="America/Bogota"))
+        typed = editor.buffer.text
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert not isinstance(app.screen, EditorScreen) and app.clipboard == typed
+
+
+async def test_quitting_when_the_draft_cannot_be_written_asks_on_the_editor(
+    ui_fresh: DemoServer, tmp_path: Path
+) -> None:
+    app = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
+    unwritable(app, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot)
+        edit(editor, lambda d: d.update(timezone="Africa/Cairo"))
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen) and "Quit" in app.screen.title_text
+        await pilot.press("q")  # "quit, keep the draft": it cannot be kept
+        await settle(pilot)
+        assert app.return_code is None
+        assert isinstance(app.screen, ChoiceScreen) and "cannot be kept as a draft" in app.screen.title_text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is editor and app.return_code is None
+        typed = editor.buffer.text
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.clipboard == typed
+    assert app.return_code == 0
+
+
+def test_draft_files_are_0600_and_never_reached_through_a_link(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "drafts")
+    draft = Draft("p", "http://x/api/v1", "policies", "a" * 24, None, "{}\n")
+    previous = os.umask(0)
+    try:
+        path = store.save(draft)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # A link planted where the draft goes is replaced, not written through.
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched")
+    path.unlink()
+    path.symlink_to(victim)
+    store.save(draft)
+    assert victim.read_text() == "untouched" and not path.is_symlink()
+    # A link planted as a draft is not read; a drafts directory that is a link is refused.
+    (tmp_path / "drafts" / "planted.json").symlink_to(path)
+    assert len(store.all()) == 1
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(OSError, match="symbolic link"):
+        DraftStore(tmp_path / "linked").save(draft)
+    assert list((tmp_path / "elsewhere").iterdir()) == []

@@ -28,7 +28,7 @@ from ...api.errors import ApiError, ValidationFailed
 from ...api.models import Item
 from .. import edit_flow
 from ..actions import bindings
-from ..drafts import Draft
+from ..drafts import Draft, write_new_file
 from ..edit_flow import Method, ParseProblem, buffer_text, parse_buffer
 from ..session import Session
 from ..widgets.banner import ProtectedBanner
@@ -37,6 +37,7 @@ from ..widgets.json_buffer import HIGHLIGHT_LIMIT, JsonBuffer
 from .confirm import ChoiceScreen
 from .conflict import ConflictScreen, DeletedScreen, Resolution
 from .diff import DiffScreen
+from .save_as import SaveAsScreen
 
 DRAFT_DELAY = 1.0  # seconds of quiet typing before the draft is written
 
@@ -64,6 +65,7 @@ class EditorScreen(Screen[Item | None]):
         label: str,
         text: str | None = None,
         hints: Text | None = None,
+        draft: Draft | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -74,6 +76,11 @@ class EditorScreen(Screen[Item | None]):
         self.saved_text = buffer_text(item.data) if item else ""
         self.hints = hints
         self._draft_timer: Timer | None = None
+        # The draft on disk is this editor's to replace or remove only when it wrote it or resumed it: another
+        # one of the same document (opened elsewhere meanwhile) is never overwritten or deleted from here.
+        self._draft_owned = draft is not None
+        self._draft_elsewhere: Draft | None = None
+        self.draft_problem: str | None = None  # why the last draft could not be written
 
     # -- layout -----------------------------------------------------------------------------------------
 
@@ -91,6 +98,16 @@ class EditorScreen(Screen[Item | None]):
 
     def on_mount(self) -> None:
         self.buffer.focus()
+        store = self.session.drafts
+        if store is not None and not self._draft_owned:
+            with contextlib.suppress(OSError):
+                self._draft_elsewhere = store.find(*self._draft_identity())
+        if self._draft_elsewhere is not None:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self._draft_elsewhere.saved_at))
+            self.say(
+                f"Another unsaved draft of this document (from {when}) is on disk and stays there; this edit is not "
+                "kept as a draft: save it, or leave and open the document again to see that draft."
+            )
         if self.dirty:
             self._save_draft()
         if self.hints is not None:
@@ -145,15 +162,12 @@ class EditorScreen(Screen[Item | None]):
 
     # -- drafts -----------------------------------------------------------------------------------------
 
+    def _draft_identity(self) -> tuple[str, str, str, str | None]:
+        return self.session.profile, self.session.client.root, self.collection, self.base.id if self.base else None
+
     def _draft(self) -> Draft:
-        return Draft(
-            profile=self.session.profile,
-            root=self.session.client.root,
-            collection=self.collection,
-            item_id=self.base.id if self.base else None,
-            base=self.base.data if self.base else None,
-            text=self.buffer.text,
-        )
+        profile, root, collection, item_id = self._draft_identity()
+        return Draft(profile, root, collection, item_id, self.base.data if self.base else None, self.buffer.text)
 
     @on(TextArea.Changed, "#buffer")
     def _changed(self) -> None:
@@ -161,21 +175,81 @@ class EditorScreen(Screen[Item | None]):
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
 
-    def _save_draft(self) -> None:
+    def _save_draft(self) -> bool:
+        """Keep the buffer on disk while it differs from the server's version; True when nothing is only in
+        memory (kept, or nothing to keep). A buffer back to the server's version removes this editor's draft."""
         store = self.session.drafts
+        if not self.dirty:
+            if self._draft_owned and store is not None:
+                with contextlib.suppress(OSError):  # it holds nothing the server has not
+                    store.remove(self._draft())
+                    self._draft_owned = False
+            self.draft_problem = None
+            return True
         if store is None:
-            return
-        try:
-            if self.dirty:
+            self.draft_problem = "no state directory to keep drafts in"
+        elif self._draft_elsewhere is not None:
+            self.draft_problem = "another draft of this document is on disk and is kept"
+        else:
+            try:
                 store.save(self._draft())
-            else:
-                store.remove(self._draft())
-        except OSError as error:
-            self.say(f"The draft could not be written ({error.strerror}); your edit is only in memory.")
+            except OSError as error:
+                problem = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
+                if problem != self.draft_problem:
+                    self.say(f"The draft could not be written ({problem}); your edit is only in memory.")
+                self.draft_problem = problem
+                return False
+            self._draft_owned = True
+            self.draft_problem = None
+            return True
+        return False
 
-    def _forget_draft(self) -> None:
-        if self.session.drafts is not None:
-            self.session.drafts.remove(self._draft())
+    def discard_draft(self) -> None:
+        """An explicit discard (or a successful save): this editor's draft goes."""
+        if self._draft_owned and self.session.drafts is not None:
+            try:
+                self.session.drafts.remove(self._draft())
+            except OSError as error:
+                self.notify(f"The draft could not be removed: {error}", severity="warning", markup=False)
+                return
+            self._draft_owned = False
+
+    async def keep_before_closing(self) -> bool:
+        """Before the editor closes with unsaved changes: True once the edit is kept somewhere (the draft, or
+        where the user chose when no draft can be written) or explicitly discarded; False: stay."""
+        if self._save_draft():
+            return True
+        while True:
+            answer = await self.app.push_screen_wait(
+                ChoiceScreen(
+                    "Your edit cannot be kept as a draft",
+                    Text(
+                        f"The draft could not be written ({self.draft_problem}). Leaving now would lose your edit: "
+                        "write it to a file, copy it to the clipboard, or discard it. esc: keep editing."
+                    ),
+                    [("w", "Write it to a file…"), ("c", "Copy it to the clipboard"), ("d", "Discard my edit")],
+                    danger=True,
+                )
+            )
+            if answer == "d":
+                self.discard_draft()
+                return True
+            if answer == "c":
+                self.app.copy_to_clipboard(self.buffer.text)
+                self.notify(
+                    f"Copied your edit ({len(self.buffer.text)} characters) through the terminal (OSC 52).",
+                    timeout=8,
+                    markup=False,
+                )
+                return True
+            if answer == "w":
+                path = await self.app.push_screen_wait(SaveAsScreen(self.buffer.text, self._file_path()))
+                if path is None:
+                    continue
+                self.notify(f"Saved your version to {path}", timeout=8, markup=False)
+                return True
+            self.say(f"Still editing. The draft could not be written ({self.draft_problem}).")
+            return False
 
     # -- saving -----------------------------------------------------------------------------------------
 
@@ -256,7 +330,7 @@ class EditorScreen(Screen[Item | None]):
         self.notify(str(error), title=error.title, severity="error", timeout=10, markup=False)
 
     def _saved(self, item: Item, message: str) -> None:
-        self._forget_draft()
+        self.discard_draft()
         self.saved_text = buffer_text(item.data)
         self.notify(message, timeout=4, markup=False)
         self.dismiss(item)
@@ -388,22 +462,24 @@ class EditorScreen(Screen[Item | None]):
         self.remove_class("-issues")
         self._save_draft()
 
-    def _write_file(self) -> Path | None:
+    def _file_path(self, folder: Path | None = None) -> Path:
         stem = f"casatui-{self.collection.replace('/', '-')}-{self.base.id if self.base else 'new'}"
-        name = f"{stem}-{int(time.time())}.json"
+        if folder is None:
+            folder = Path.cwd() if os.access(Path.cwd(), os.W_OK) else Path(tempfile.gettempdir())
+        return folder / f"{stem}-{int(time.time())}.json"
+
+    def _write_file(self) -> Path | None:
         for folder in (Path.cwd(), self.session.state_dir or Path(tempfile.gettempdir())):
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                path = folder / name
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-                    stream.write(self.buffer.text)
+                path = self._file_path(folder)
+                write_new_file(path, self.buffer.text)
             except OSError:
                 continue
             self.say(f"Your version is saved in {path}")
             self.notify(f"Saved your version to {path}", timeout=8, markup=False)
             return path
-        self.say("Could not write a file anywhere; your edit is still in the buffer and in the draft.")
+        self.say("Could not write a file anywhere; your edit is still in the buffer.")
         return None
 
     def action_external_editor(self) -> None:
@@ -477,19 +553,23 @@ class EditorScreen(Screen[Item | None]):
     @work(group="leave", exclusive=True)
     async def _leave(self) -> None:
         if not self.dirty:
-            self._forget_draft()
+            self._save_draft()  # removes this editor's draft: the buffer is the server's version again
             self.dismiss(None)
+            return
+        if not self._save_draft():  # said here, before closing: with no draft, leaving needs a choice
+            if await self.keep_before_closing():
+                self.dismiss(None)
             return
         answer = await self.app.push_screen_wait(
             ChoiceScreen(
                 "Leave with unsaved changes?",
-                Text("Leaving keeps your edit as a draft, offered back the next time casatui starts."),
+                Text("Leaving keeps your edit as a draft, offered back when you open the document again and at start."),
                 [("l", "Leave, keep the draft"), ("d", "Discard my edit")],
             )
         )
         if answer == "l":
-            self._save_draft()
-            self.dismiss(None)
+            if await self.keep_before_closing():
+                self.dismiss(None)
         elif answer == "d":
-            self._forget_draft()
+            self.discard_draft()
             self.dismiss(None)
