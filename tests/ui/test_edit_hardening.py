@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,21 @@ from casatui.ui.app import CasaApp
 from casatui.ui.drafts import Draft, DraftStore
 from casatui.ui.screens.compare import CompareScreen
 from casatui.ui.screens.confirm import ChoiceScreen
+from casatui.ui.screens.conflict import ConflictScreen, DeletedScreen
+from casatui.ui.screens.diff import DiffScreen
 from casatui.ui.screens.editor import EditorScreen
 from casatui.ui.screens.pick import PickScreen
 from casatui.ui.screens.save_as import SaveAsScreen
 
-from .test_editor import app_on, edit, open_editor, save, writes
+from .test_editor import Api, app_on, edit, open_editor, save, writes
 from .test_explorer import settle
+
+
+@pytest.fixture
+def api(ui_fresh: DemoServer) -> Iterator[Api]:
+    client = Api(ui_fresh)
+    yield client
+    client.http.close()
 
 
 def test_nan_and_infinities_are_refused_with_where_they_are() -> None:
@@ -276,3 +286,110 @@ def test_draft_files_are_0600_and_never_reached_through_a_link(tmp_path: Path) -
     with pytest.raises(OSError, match="symbolic link"):
         DraftStore(tmp_path / "linked").save(draft)
     assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+# -- protected profiles: every write needs the name, whatever led to it ------------------------------------------
+
+
+async def type_name(pilot: Pilot[None], name: str) -> None:
+    for char in name:
+        await pilot.press(char)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def protected_save_then_412(pilot: Pilot[None], api: Api, name: str, theirs: dict[str, object]) -> None:
+    editor = await open_editor(pilot)
+    edit(editor, lambda d: d.update(timezone="Europe/Paris"))
+    api.patch("policies", api.find("policies", name), theirs)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, DiffScreen) and pilot.app.screen.protected_name == name
+    await type_name(pilot, name)
+    assert isinstance(pilot.app.screen, ConflictScreen)
+
+
+async def test_protected_apply_after_a_412_needs_the_name_again(ui_fresh: DemoServer, api: Api, tmp_path: Path) -> None:
+    app = app_on(ui_fresh, tmp_path, "policies", "daily-7d", protected=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await protected_save_then_412(pilot, api, "daily-7d", {"tags": {"owner": "colleague"}})
+        assert writes(app) == ["PUT"]  # refused with 412
+        await pilot.press("a")
+        await settle(pilot)
+        assert writes(app) == ["PUT"]
+        confirm = app.screen
+        assert isinstance(confirm, DiffScreen) and confirm.protected_name == "daily-7d"
+        await pilot.press("enter")  # no name typed: nothing is written
+        await settle(pilot)
+        assert app.screen is confirm and writes(app) == ["PUT"]
+        await type_name(pilot, "daily-7d")
+        assert writes(app) == ["PUT", "PUT"]
+        stored = api.find("policies", "daily-7d")
+        assert stored["timezone"] == "Europe/Paris" and stored["tags"] == {"owner": "colleague"}
+
+
+async def test_protected_overwrite_after_a_412_needs_the_name_again(
+    ui_fresh: DemoServer, api: Api, tmp_path: Path
+) -> None:
+    app = app_on(ui_fresh, tmp_path, "policies", "weekly-sun-30d", protected=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await protected_save_then_412(pilot, api, "weekly-sun-30d", {"timezone": "Asia/Tokyo"})
+        await pilot.press("o")
+        await settle(pilot)
+        confirm = app.screen
+        assert isinstance(confirm, ChoiceScreen) and confirm.type_to_confirm == "weekly-sun-30d"
+        await pilot.press("o")  # the overwrite key alone does not write: it goes into the name field
+        await settle(pilot)
+        assert app.screen is confirm and writes(app) == ["PUT"]
+        confirm.query_one(Input).value = ""
+        await type_name(pilot, "weekly-sun-30d")
+        assert writes(app) == ["PUT", "PUT"]
+        assert api.find("policies", "weekly-sun-30d")["timezone"] == "Europe/Paris"
+
+
+async def test_protected_re_create_after_a_delete_needs_the_name(
+    ui_fresh: DemoServer, api: Api, tmp_path: Path
+) -> None:
+    app = app_on(ui_fresh, tmp_path, "kubehooks", "pg-thaw", protected=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot)
+        edit(editor, lambda d: d.update(description="still wanted"))
+        gone = api.find("kubehooks", "pg-thaw")
+        assert api.http.delete(f"/kubehooks/{gone['_id']}", headers={"If-Match": gone["_etag"]}).status_code == 204
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await type_name(pilot, "pg-thaw")
+        assert isinstance(app.screen, DeletedScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        confirm = app.screen
+        assert isinstance(confirm, ChoiceScreen) and confirm.type_to_confirm == "pg-thaw"
+        assert writes(app) == ["PUT"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is editor and writes(app) == ["PUT"]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await type_name(pilot, "pg-thaw")
+        await pilot.press("c")
+        await settle(pilot)
+        await type_name(pilot, "pg-thaw")
+        assert writes(app) == ["PUT", "PUT", "POST"]
+        assert api.find("kubehooks", "pg-thaw")["description"] == "still wanted"
+
+
+@pytest.mark.parametrize(("collection", "name", "key"), [("kubehooks", "mysql-flush", "ctrl+d"),
+                         ("kubebackups", "payments-mwf", "P"), ("kubebackups", "staging-apps-adhoc", "R")])  # fmt: skip
+async def test_protected_explorer_writes_need_the_name(
+    ui_fresh: DemoServer, tmp_path: Path, collection: str, name: str, key: str
+) -> None:
+    app = app_on(ui_fresh, tmp_path, collection, name, protected=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        confirm = app.screen
+        assert isinstance(confirm, ChoiceScreen) and confirm.type_to_confirm == name
+        await pilot.press(confirm.choices[0][0], "enter")
+        await settle(pilot)
+        assert writes(app) == []

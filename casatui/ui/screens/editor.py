@@ -391,6 +391,8 @@ class EditorScreen(Screen[Item | None]):
         elif resolution.kind == "file":
             self._write_file()
         elif resolution.kind in ("apply", "overwrite") and resolution.document is not None:
+            protected = self._protected_name(resolution.document) if self.session.settings.protected else None
+            method: Method = "PUT" if resolution.kind == "overwrite" else self.session.write_method
             if resolution.kind == "overwrite":
                 answer = await self.app.push_screen_wait(
                     ChoiceScreen(
@@ -401,14 +403,29 @@ class EditorScreen(Screen[Item | None]):
                         ),
                         [("o", "Overwrite")],
                         danger=True,
+                        type_to_confirm=protected,
                     )
                 )
                 if answer != "o":
                     self.say("Not overwritten. Your edit is kept.")
                     return
+            elif protected is not None:  # on a protected profile every write needs the name, after a 412 too
+                chosen = await self.app.push_screen_wait(
+                    DiffScreen(
+                        current.data,
+                        edit_flow.with_identity(current.data, resolution.document),
+                        method,
+                        label=self.label,
+                        protected_name=protected,
+                        profile=self.session.profile,
+                    )
+                )
+                if chosen is None:
+                    self.say("Not saved. Your edit is kept; ctrl+s saves it (the server's version is newer).")
+                    return
+                method = chosen
             self.base = current
             self.saved_text = buffer_text(current.data)
-            method: Method = "PUT" if resolution.kind == "overwrite" else self.session.write_method
             await self._write(resolution.document, method)
 
     async def _deleted(self, parsed: dict[str, Any]) -> None:
@@ -416,6 +433,20 @@ class EditorScreen(Screen[Item | None]):
         if choice == "file":
             self._write_file()
         elif choice == "recreate":
+            if self.session.settings.protected:
+                name = str(parsed.get("name") or self.collection)
+                answer = await self.app.push_screen_wait(
+                    ChoiceScreen(
+                        f"Re-create {self.label}?",
+                        Text(f"Protected profile {self.session.profile}: POST your version as a new document."),
+                        [("c", "Re-create")],
+                        type_to_confirm=name,
+                        danger=True,
+                    )
+                )
+                if answer != "c":
+                    self.say("Not re-created. Still editing; the document no longer exists on the server.")
+                    return
             try:
                 item = await edit_flow.recreate(self.session.client, self.collection, parsed)
             except ValidationFailed as error:
