@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,7 @@ from casatui.ui.screens.editor import EditorScreen
 from casatui.ui.screens.pick import PickScreen
 from casatui.ui.screens.save_as import SaveAsScreen
 
+from .conftest import text_of
 from .test_editor import Api, app_on, edit, open_editor, save, writes
 from .test_explorer import settle
 
@@ -393,3 +394,74 @@ async def test_protected_explorer_writes_need_the_name(
         await pilot.press(confirm.choices[0][0], "enter")
         await settle(pilot)
         assert writes(app) == []
+
+
+# -- the server's version changing while the editor is open ------------------------------------------------------
+
+
+def checks(app: CasaApp) -> list[int | None]:
+    """The statuses of the editor's conditional GETs (If-None-Match), in order."""
+    return [
+        e.status
+        for e in app.session.client.exchanges
+        if e.method == "GET" and any(k.lower() == "if-none-match" for k in e.request_headers)
+    ]
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], rounds: int = 400) -> None:
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the condition never held")
+
+
+async def test_the_editor_shows_that_the_server_version_changed_and_what_changed(
+    ui_fresh: DemoServer, api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(EditorScreen, "CHECK_SECONDS", 0.1, raising=False)
+    app = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot)
+        edit(editor, lambda d: d.update(timezone="Europe/Paris"))
+        typed = editor.buffer.text
+        await until(pilot, lambda: len(checks(app)) >= 2)
+        assert set(checks(app)) == {304} and "Changed on the server" not in text_of(editor.query_one("#edit-header"))
+        api.patch("policies", api.find("policies", "daily-7d"), {"tags": {"owner": "colleague"}})
+        await until(pilot, lambda: editor.server_version is not None)
+        assert 200 in checks(app)
+        assert "Changed on the server since you opened it" in text_of(editor.query_one("#edit-header"))
+        await pilot.press("f3")
+        await settle(pilot)
+        shown = app.screen
+        assert isinstance(shown, CompareScreen) and '"owner": "colleague"' in shown.diff.plain
+        assert "+ " in shown.diff.plain and "Europe/Paris" not in shown.diff.plain  # theirs against the base
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is editor and editor.buffer.text == typed
+        seen = len(checks(app))
+        await pilot.pause(0.5)
+        assert set(checks(app)[seen:]) <= {304}  # asked with the new etag since: unchanged
+        # Closed: no more checks.
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert not isinstance(app.screen, EditorScreen)
+        await pilot.pause(0.3)
+        closed = len(checks(app))
+        await pilot.pause(0.6)
+        assert len(checks(app)) == closed
+
+
+async def test_the_editor_shows_a_deletion_on_the_server(
+    ui_fresh: DemoServer, api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(EditorScreen, "CHECK_SECONDS", 0.1, raising=False)
+    app = app_on(ui_fresh, tmp_path, "kubehooks", "mysql-flush", read_only=True)  # reads are fine in read-only
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot)
+        gone = api.find("kubehooks", "mysql-flush")
+        assert api.http.delete(f"/kubehooks/{gone['_id']}", headers={"If-Match": gone["_etag"]}).status_code == 204
+        await until(pilot, lambda: editor.server_gone)
+        assert "Deleted on the server" in text_of(editor.query_one("#edit-header"))

@@ -5,7 +5,9 @@ The buffer is kept as a draft on disk while it differs from what was loaded; eve
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import contextvars
 import os
 import shlex
 import subprocess
@@ -24,7 +26,7 @@ from textual.timer import Timer
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from ...api.errors import ApiError, ValidationFailed
+from ...api.errors import ApiError, NotFound, ValidationFailed
 from ...api.models import Item
 from .. import edit_flow
 from ..actions import bindings
@@ -34,12 +36,31 @@ from ..session import Session
 from ..widgets.banner import ProtectedBanner
 from ..widgets.footer import CasaFooter
 from ..widgets.json_buffer import HIGHLIGHT_LIMIT, JsonBuffer
+from .compare import CompareScreen
 from .confirm import ChoiceScreen
 from .conflict import ConflictScreen, DeletedScreen, Resolution
 from .diff import DiffScreen
 from .save_as import SaveAsScreen
 
 DRAFT_DELAY = 1.0  # seconds of quiet typing before the draft is written
+
+
+async def _sleep_detached(seconds: float) -> None:
+    """asyncio.sleep, except that the timer it leaves in the event loop when cancelled holds no context: a
+    cancelled sleep's handle stays queued until its deadline with the context of the task that slept, and so
+    (through Textual's context variables) the closed editor, for up to a whole interval."""
+    loop = asyncio.get_running_loop()
+    woken = loop.create_future()
+    handle = loop.call_later(seconds, _wake, woken, context=contextvars.Context())
+    try:
+        await woken
+    finally:
+        handle.cancel()
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class EditorScreen(Screen[Item | None]):
@@ -55,6 +76,9 @@ class EditorScreen(Screen[Item | None]):
     """
     SCOPE = "editor"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("editor")]
+    # How often the server is asked whether the document changed: a conditional GET that Eve answers with a
+    # bodiless 304 while it did not. Often enough to warn before a save, rare enough to cost nothing.
+    CHECK_SECONDS: ClassVar[float] = 15.0
 
     def __init__(
         self,
@@ -76,6 +100,8 @@ class EditorScreen(Screen[Item | None]):
         self.saved_text = buffer_text(item.data) if item else ""
         self.hints = hints
         self._draft_timer: Timer | None = None
+        self.server_version: Item | None = None  # newer than `base`, seen while editing
+        self.server_gone = False  # the document was deleted on the server while editing
         # The draft on disk is this editor's to replace or remove only when it wrote it or resumed it: another
         # one of the same document (opened elsewhere meanwhile) is never overwritten or deleted from here.
         self._draft_owned = draft is not None
@@ -110,6 +136,8 @@ class EditorScreen(Screen[Item | None]):
             )
         if self.dirty:
             self._save_draft()
+        if self.base is not None:
+            self.run_worker(self._watch_server, group="server-watch", exit_on_error=False)  # ends with the screen
         if self.hints is not None:
             self._show_side("Fields", [Option(self.hints, disabled=True)])
 
@@ -133,7 +161,79 @@ class EditorScreen(Screen[Item | None]):
             if "_links" in data:
                 text.append("_links ", style="dim")
                 text.append(f"{len(data['_links'])} link(s)")
+            if self.server_gone:
+                text.append("\n⚠ Deleted on the server since you opened it: saving offers a file or a re-create.")
+                text.stylize("bold red", text.plain.rindex("\n") + 1)
+            elif self.server_version is not None:
+                newer = self.server_version.data
+                text.append(
+                    f"\n⚠ Changed on the server since you opened it (etag {self.server_version.etag[:12]}…, "
+                    f"updated {newer.get('_updated', '?')}): f3 shows what changed; saving will merge.",
+                    style="bold yellow",
+                )
         return text
+
+    # -- the server's version, while editing ------------------------------------------------------------
+
+    def _rebase(self, item: Item) -> None:
+        """Edit on top of `item` from now on (a reload, a merge, a 412 resolved)."""
+        self.base = item
+        self.saved_text = buffer_text(item.data)
+        if self.server_version is not None and self.server_version.etag == item.etag:
+            self.server_version = None
+        self.query_one("#edit-header", Static).update(self._header())
+
+    async def _watch_server(self) -> None:
+        with contextlib.suppress(asyncio.CancelledError):  # closed: ends quietly (a kept error holds this frame)
+            while not self.server_gone:
+                await _sleep_detached(self.CHECK_SECONDS)
+                await self._ask_server()
+
+    def _check_server(self) -> None:
+        self.run_worker(self._ask_server, group="server-check", exclusive=True, exit_on_error=False)
+
+    async def _ask_server(self) -> None:
+        """Off the UI path: GET with If-None-Match: the etag last seen. 304: nothing changed."""
+        if self.base is None or self.server_gone:
+            return
+        seen = self.server_version.etag if self.server_version is not None else self.base.etag
+        try:
+            newer = await self.session.client.get(self.collection, self.base.id, if_none_match=seen)
+        except NotFound:
+            self.server_gone = True
+        except ApiError:
+            return  # a check that fails says nothing; the save still guards with If-Match
+        else:
+            if newer is None or newer.etag == seen:
+                return
+            self.server_version = None if newer.etag == self.base.etag else newer
+        if self.is_attached:
+            self.query_one("#edit-header", Static).update(self._header())
+
+    def action_server_changes(self) -> None:
+        if self.base is None:
+            return
+        if self.server_version is None:
+            gone = "It was deleted on the server." if self.server_gone else ""
+            self.notify(
+                gone or f"No change seen on the server (it is checked every {self.CHECK_SECONDS:g} s).", timeout=4
+            )
+            self._check_server()
+            return
+        newer = self.server_version
+        self.app.push_screen(
+            CompareScreen(
+                "What changed on the server since you opened it",
+                Text(
+                    f"The version you are editing (-, etag {self.base.etag[:12]}…) against the server's current one "
+                    f"(+, etag {newer.etag[:12]}…). Your buffer is untouched: ctrl+s saves it and shows a merge of "
+                    "both; ctrl+r reloads theirs, discarding yours."
+                ),
+                buffer_text(self.base.data),
+                buffer_text(newer.data),
+                [],
+            )
+        )
 
     def _note(self, problem: str = "") -> Text:
         self.set_class(bool(problem), "-problem")
@@ -254,7 +354,7 @@ class EditorScreen(Screen[Item | None]):
     # -- saving -----------------------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        self.run_worker(self._save(), group="save", exclusive=True)
+        self.run_worker(self._save, group="save", exclusive=True)
 
     async def _save(self) -> None:
         parsed = parse_buffer(self.buffer.text)
@@ -379,13 +479,11 @@ class EditorScreen(Screen[Item | None]):
         if resolution.kind == "keep":
             self.say("Still editing. The server's version is newer than yours: saving will conflict again.")
         elif resolution.kind == "discard":
-            self.base = current
-            self.saved_text = buffer_text(current.data)
+            self._rebase(current)
             self._load(self.saved_text)
             self.say("Reloaded the server's version; your edit was discarded.")
         elif resolution.kind == "edit" and resolution.document is not None:
-            self.base = current
-            self.saved_text = buffer_text(current.data)
+            self._rebase(current)
             self._load(buffer_text(resolution.document))
             self.say("This is the merge of your edit onto the current version; ctrl+s saves it.")
         elif resolution.kind == "file":
@@ -424,8 +522,7 @@ class EditorScreen(Screen[Item | None]):
                     self.say("Not saved. Your edit is kept; ctrl+s saves it (the server's version is newer).")
                     return
                 method = chosen
-            self.base = current
-            self.saved_text = buffer_text(current.data)
+            self._rebase(current)
             await self._write(resolution.document, method)
 
     async def _deleted(self, parsed: dict[str, Any]) -> None:
@@ -570,10 +667,8 @@ class EditorScreen(Screen[Item | None]):
             self._failed(error)
             return
         if item is not None:
-            self.base = item
-            self.saved_text = buffer_text(item.data)
+            self._rebase(item)
             self._load(self.saved_text)
-            self.query_one("#edit-header", Static).update(self._header())
             self.say("Reloaded the current version.")
 
     # -- leaving ----------------------------------------------------------------------------------------

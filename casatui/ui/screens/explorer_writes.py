@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -48,7 +49,7 @@ class DocumentWrites:
     # -- edit and create --------------------------------------------------------------------------------
 
     def edit(self) -> None:
-        self.screen.run_worker(self._edit(), group="open", exclusive=True)
+        self.screen.run_worker(self._edit, group="open", exclusive=True)
 
     async def _edit(self) -> None:
         row = self.screen.table.current
@@ -63,7 +64,7 @@ class DocumentWrites:
             return
         draft = self._draft_of(item.id)
         if draft is not None:  # asking waits on the user: not in the "open" worker, which means loading
-            self.screen.run_worker(self._offer(draft, item, None, None), group="draft", exclusive=True)
+            self.screen.run_worker(partial(self._offer, draft, item, None, None), group="draft", exclusive=True)
             return
         from .editor import EditorScreen  # the code editor (tree-sitter) loads when first needed
 
@@ -81,7 +82,7 @@ class DocumentWrites:
         hints = templates.hints(resource)
         draft = self._draft_of(None)
         if draft is not None:
-            self.screen.run_worker(self._offer(draft, None, text, hints), group="draft", exclusive=True)
+            self.screen.run_worker(partial(self._offer, draft, None, text, hints), group="draft", exclusive=True)
             return
         self._open_new(text, hints, None)
 
@@ -171,7 +172,7 @@ class DocumentWrites:
     # -- delete -----------------------------------------------------------------------------------------
 
     def delete(self) -> None:
-        self.screen.run_worker(self._delete(), group="write", exclusive=True)
+        self.screen.run_worker(self._delete, group="write", exclusive=True)
 
     async def _delete(self) -> None:
         resource = self.session.resource(self.screen.collection)
@@ -225,7 +226,7 @@ class DocumentWrites:
     # -- quick actions on backup definitions --------------------------------------------------------------
 
     def toggle_pause(self) -> None:
-        self.screen.run_worker(self._toggle_pause(), group="write", exclusive=True)
+        self.screen.run_worker(self._toggle_pause, group="write", exclusive=True)
 
     async def _toggle_pause(self) -> None:
         if self.screen.collection not in ("kubebackups", "kubeoffloads"):
@@ -269,7 +270,7 @@ class DocumentWrites:
         self.app.notify(f"{'Resumed' if paused else 'Paused'} {self._label(item)}.", timeout=3, markup=False)
 
     def run_now(self) -> None:
-        self.screen.run_worker(self._run_now(), group="write", exclusive=True)
+        self.screen.run_worker(self._run_now, group="write", exclusive=True)
 
     async def _run_now(self) -> None:
         link = RUNNABLE.get(self.screen.collection)
