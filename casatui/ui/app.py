@@ -9,6 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import App
 from textual.binding import BindingType
+from textual.screen import Screen
 
 from .actions import bindings
 from .commands import CasaCommands
@@ -172,6 +173,8 @@ class CasaApp(App[None]):
                 self.notify(str(error), title=f"Profile {name}", severity="error", timeout=10, markup=False)
                 return
             self.sessions[name] = session
+        if self.unsaved_edit_above(self.screen_stack[0]):
+            return
         self.session = session
         release_startup_objects()  # the first explorer is about to close
         while len(self.screen_stack) > 1:
@@ -195,7 +198,7 @@ class CasaApp(App[None]):
 
         def chosen(name: str | None) -> None:
             explorer = self.explorer
-            if name and explorer is not None:
+            if name and explorer is not None and not self.unsaved_edit_above(explorer):
                 while self.screen is not explorer:
                     self.pop_screen()
                 explorer.open(Place(name))
@@ -204,10 +207,26 @@ class CasaApp(App[None]):
 
     def open_collection(self, name: str, filter_text: str = "") -> None:
         explorer = self.explorer
-        if explorer is not None:
+        if explorer is not None and not self.unsaved_edit_above(explorer):
             while self.screen is not explorer:
                 self.pop_screen()
             explorer.open(Place(name, filter_text))
+
+    def unsaved_edit_above(self, screen: Screen[object]) -> bool:
+        """Going back to `screen` would close an editor with unsaved changes (from the palette, a picker or a
+        dialog on top of it): refused, said; the editor's own leave keeps or discards the edit explicitly."""
+        from .screens.editor import EditorScreen
+
+        stack = self.screen_stack
+        above = stack[stack.index(screen) + 1 :] if screen in stack else stack
+        if not any(isinstance(s, EditorScreen) and s.dirty for s in above):
+            return False
+        self.notify(
+            "An edit with unsaved changes is open: save it (ctrl+s) or leave the editor (esc) first.",
+            severity="warning",
+            timeout=6,
+        )
+        return True
 
     async def on_unmount(self) -> None:
         for session in self.sessions.values():

@@ -465,3 +465,21 @@ async def test_the_editor_shows_a_deletion_on_the_server(
         assert api.http.delete(f"/kubehooks/{gone['_id']}", headers={"If-Match": gone["_etag"]}).status_code == 204
         await until(pilot, lambda: editor.server_gone)
         assert "Deleted on the server" in text_of(editor.query_one("#edit-header"))
+
+
+async def test_going_to_another_collection_never_closes_an_unsaved_edit(ui_fresh: DemoServer, tmp_path: Path) -> None:
+    app = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot)
+        edit(editor, lambda d: d.update(timezone="Europe/Madrid"))
+        typed = editor.buffer.text
+        app.action_jump()  # ":" where it reaches the app
+        await settle(pilot)
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("j", "o", "enter")
+        await settle(pilot)
+        assert editor in app.screen_stack and editor.buffer.text == typed
+        assert any("unsaved changes" in str(n.message) for n in app._notifications)
+        app.open_collection("jobs")  # as the palette, the overview and the job view do
+        await settle(pilot)
+        assert editor in app.screen_stack
