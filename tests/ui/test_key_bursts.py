@@ -7,8 +7,10 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual import events
 from textual.app import _character_to_key
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
@@ -19,8 +21,10 @@ from casatui.demo import DemoServer
 from casatui.ui import edit_flow
 from casatui.ui.actions import ACTIONS
 from casatui.ui.app import CasaApp
+from casatui.ui.screens.compare import CompareScreen
 from casatui.ui.screens.conflict import ConflictScreen, DeletedScreen
 from casatui.ui.screens.explorer import ExplorerScreen
+from casatui.ui.screens.save_as import SaveAsScreen
 
 from .conftest import make_app
 from .test_explorer import settle
@@ -58,18 +62,18 @@ def bursts(scope: str) -> list[list[str]]:
     return [reported, keys, [*reversed(keys), "enter", "enter", "escape", "escape"], twice]
 
 
-Reach = Callable[[Pilot[None]], Awaitable[None]]
+Reach = Callable[[Pilot[None], Path], Awaitable[None]]
 
 
 def keys(*pressed: str) -> Reach:
-    async def reach(pilot: Pilot[None]) -> None:
+    async def reach(pilot: Pilot[None], folder: Path) -> None:
         await pilot.press(*pressed)
         await settle(pilot)
 
     return reach
 
 
-async def a_conflict(pilot: Pilot[None]) -> None:
+async def a_conflict(pilot: Pilot[None], folder: Path) -> None:
     app = pilot.app
     assert isinstance(app, CasaApp)
     client = app.session.client
@@ -83,8 +87,19 @@ async def a_conflict(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
-async def deleted(pilot: Pilot[None]) -> None:
+async def deleted(pilot: Pilot[None], folder: Path) -> None:
     await pilot.app.push_screen(DeletedScreen("policies / x"))
+    await settle(pilot)
+
+
+async def compare(pilot: Pilot[None], folder: Path) -> None:
+    choices = [("r", "Resume my draft"), ("x", "Discard it")]
+    await pilot.app.push_screen(CompareScreen("A draft", Text("…"), '{\n  "a": 1\n}\n', '{\n  "a": 2\n}\n', choices))
+    await settle(pilot)
+
+
+async def save_as(pilot: Pilot[None], folder: Path) -> None:
+    await pilot.app.push_screen(SaveAsScreen("{}\n", folder / "kept.json"))  # typing replaces the suggestion
     await settle(pilot)
 
 
@@ -104,12 +119,17 @@ SCREENS: dict[str, tuple[str, str, Reach]] = {
     "choice": ("editor", "policies", keys("e", "space", "escape")),
     "conflict": ("conflict", "policies", a_conflict),
     "deleted": ("deleted", "policies", deleted),
+    "draft offer": ("pick", "policies", compare),
+    "save as": ("pick", "policies", save_as),
 }
 
 
 @pytest.mark.parametrize("name", SCREENS)
-async def test_key_bursts_on_every_screen_raise_nothing(ui_demo: DemoServer, name: str) -> None:
+async def test_key_bursts_on_every_screen_raise_nothing(
+    ui_demo: DemoServer, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     scope, collection, reach = SCREENS[name]
+    monkeypatch.chdir(tmp_path)  # typed over the suggested path, a file name is relative to here
     # Read-only: the bursts press every write key too, and must not change the shared server.
     app = make_app(ui_demo, collection, read_only=True)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -118,7 +138,7 @@ async def test_key_bursts_on_every_screen_raise_nothing(ui_demo: DemoServer, nam
             while not isinstance(app.screen, ExplorerScreen):  # back to the start, as the user would
                 app.screen.dismiss(None)
                 await settle(pilot)
-            await reach(pilot)
+            await reach(pilot, tmp_path)
             burst(app, keys_)
             await settle(pilot)
             await pilot.pause(0.05)
