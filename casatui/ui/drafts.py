@@ -77,8 +77,12 @@ class DraftStore:
     def _directory(self) -> Path:
         """The drafts directory, made 0700 if missing; a link in its place is refused, not followed."""
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if stat.S_ISLNK(os.lstat(self.directory).st_mode):
+        mode = os.lstat(self.directory).st_mode
+        if stat.S_ISLNK(mode):
             raise OSError(errno.ELOOP, "the drafts directory is a symbolic link", str(self.directory))
+        if mode & 0o077 and os.name == "posix":  # made by something else, open to others: drafts are private
+            with contextlib.suppress(OSError):
+                os.chmod(self.directory, 0o700)
         return self.directory
 
     def save(self, draft: Draft) -> Path:

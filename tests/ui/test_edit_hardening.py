@@ -272,6 +272,9 @@ def test_draft_files_are_0600_and_never_reached_through_a_link(tmp_path: Path) -
     finally:
         os.umask(previous)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    (tmp_path / "drafts").chmod(0o755)  # made open to others by something else: private again at the next write
+    store.save(draft)
+    assert stat.S_IMODE((tmp_path / "drafts").stat().st_mode) == 0o700
     # A link planted where the draft goes is replaced, not written through.
     victim = tmp_path / "victim.txt"
     victim.write_text("untouched")
