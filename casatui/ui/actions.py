@@ -86,6 +86,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("external_editor", "f4", "Edit in $VISUAL / $EDITOR", "editor", footer=True, short="$EDITOR"),
     ActionSpec("reformat", "ctrl+l", "Re-indent the JSON", "editor", short="Format"),
     ActionSpec("reload", "ctrl+r", "Reload the server's version (discarding yours)", "editor", short="Reload"),
+    ActionSpec("server_changes", "f3", "What changed on the server since you opened it", "editor", short="Theirs"),
     # The request log
     ActionSpec(
         "copy_curl",

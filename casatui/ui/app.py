@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import App
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
 from .actions import bindings
 from .commands import CasaCommands
@@ -24,9 +25,10 @@ from .screens.pick import PickScreen
 from .session import Session
 from .startup_gc import release as release_startup_objects
 from .startup_gc import resume as resume_gc
-from .textual_fixes import cache_inner_outer_by_colour
+from .textual_fixes import cache_inner_outer_by_colour, dismiss_only_the_top_screen
 
 cache_inner_outer_by_colour()
+dismiss_only_the_top_screen()
 
 
 class CasaApp(App[None]):
@@ -126,7 +128,7 @@ class CasaApp(App[None]):
 
         label = f"{draft.collection} / {(draft.base or {}).get('name') or draft.item_id or 'new document'}"
         explorer = self.explorer
-        editor = EditorScreen(self.session, draft.collection, item, label=label, text=draft.text)
+        editor = EditorScreen(self.session, draft.collection, item, label=label, text=draft.text, draft=draft)
         await self.push_screen(editor, callback=explorer.writes.after_write if explorer is not None else None)
 
     async def action_quit(self) -> None:
@@ -147,7 +149,10 @@ class CasaApp(App[None]):
             if answer is None:
                 return
             for editor in dirty:
-                editor._save_draft() if answer == "q" else editor._forget_draft()
+                if answer == "d":
+                    editor.discard_draft()
+                elif not await editor.keep_before_closing():  # no draft could be written, and the user stayed
+                    return
         self.exit()
 
     @property
@@ -209,6 +214,8 @@ class CasaApp(App[None]):
                 self.notify(str(error), title=f"Profile {name}", severity="error", timeout=10, markup=False)
                 return
             self.sessions[name] = session
+        if self.unsaved_edit_above(self.screen_stack[0]):
+            return
         self.session = session
         release_startup_objects()  # the first explorer is about to close
         while len(self.screen_stack) > 1:
@@ -232,7 +239,7 @@ class CasaApp(App[None]):
 
         def chosen(name: str | None) -> None:
             explorer = self.explorer
-            if name and explorer is not None:
+            if name and explorer is not None and not self.unsaved_edit_above(explorer):
                 while self.screen is not explorer:
                     self.pop_screen()
                 explorer.open(Place(name))
@@ -241,10 +248,26 @@ class CasaApp(App[None]):
 
     def open_collection(self, name: str, filter_text: str = "") -> None:
         explorer = self.explorer
-        if explorer is not None:
+        if explorer is not None and not self.unsaved_edit_above(explorer):
             while self.screen is not explorer:
                 self.pop_screen()
             explorer.open(Place(name, filter_text))
+
+    def unsaved_edit_above(self, screen: Screen[object]) -> bool:
+        """Going back to `screen` would close an editor with unsaved changes (from the palette, a picker or a
+        dialog on top of it): refused, said; the editor's own leave keeps or discards the edit explicitly."""
+        from .screens.editor import EditorScreen
+
+        stack = self.screen_stack
+        above = stack[stack.index(screen) + 1 :] if screen in stack else stack
+        if not any(isinstance(s, EditorScreen) and s.dirty for s in above):
+            return False
+        self.notify(
+            "An edit with unsaved changes is open: save it (ctrl+s) or leave the editor (esc) first.",
+            severity="warning",
+            timeout=6,
+        )
+        return True
 
     async def on_unmount(self) -> None:
         for session in self.sessions.values():

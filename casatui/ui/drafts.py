@@ -1,16 +1,19 @@
 """Drafts: every edit buffer is kept on disk while it is edited, so a crash or a closed terminal loses nothing.
 
 One file per document (mode 0600, in a 0700 directory of the user's state directory), written atomically; it is
-removed after a successful save or an explicit discard, and offered back at the next start.
+removed only after a successful save or an explicit discard, offered back at the next start and when the document
+is opened again. Files are never reached through a symbolic link: one planted where a draft goes is refused.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
-import tempfile
+import secrets
+import stat
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -50,6 +53,20 @@ def item_from_draft(draft: Draft) -> Item | None:
     return Item(draft.collection, dict(draft.base), str(draft.base.get("_etag", "")))
 
 
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, where links are rare and need privileges to make
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Create `path` (it must not exist: no link is followed, nothing is overwritten) holding `text`, mode 0600."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        stream.write(text)
+
+
+def draft_key(profile: str, root: str, collection: str, item_id: str | None) -> str:
+    return Draft(profile, root, collection, item_id, None, "").key
+
+
 class DraftStore:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -57,16 +74,29 @@ class DraftStore:
     def path_for(self, draft: Draft) -> Path:
         return self.directory / f"{draft.key}.json"
 
+    def _directory(self) -> Path:
+        """The drafts directory, made 0700 if missing; a link in its place is refused, not followed."""
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        mode = os.lstat(self.directory).st_mode
+        if stat.S_ISLNK(mode):
+            raise OSError(errno.ELOOP, "the drafts directory is a symbolic link", str(self.directory))
+        if mode & 0o077 and os.name == "posix":  # made by something else, open to others: drafts are private
+            with contextlib.suppress(OSError):
+                os.chmod(self.directory, 0o700)
+        return self.directory
+
     def save(self, draft: Draft) -> Path:
         draft.saved_at = time.time()
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        directory = self._directory()
         target = self.path_for(draft)
-        handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".draft-", suffix=".tmp")
+        temporary = directory / f".draft-{secrets.token_hex(8)}.tmp"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW, 0o600)
         try:
-            os.fchmod(handle, 0o600)
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            if hasattr(os, "fchmod"):  # on Windows only from Python 3.13; there the mode is ignored anyway
+                os.fchmod(descriptor, 0o600)  # whatever the umask
+            with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
                 json.dump(asdict(draft), stream, ensure_ascii=False, default=str)
-            os.replace(temporary, target)
+            os.replace(temporary, target)  # replaces a link planted at the target, never writes through it
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
@@ -77,14 +107,26 @@ class DraftStore:
         with contextlib.suppress(FileNotFoundError):
             self.path_for(draft).unlink()
 
+    def find(self, profile: str, root: str, collection: str, item_id: str | None) -> Draft | None:
+        """The draft of one document (item_id None: of a new document in the collection), if there is one."""
+        return self._read(self.directory / f"{draft_key(profile, root, collection, item_id)}.json")
+
     def all(self, profile: str | None = None, root: str | None = None) -> list[Draft]:
         """Readable drafts (of one profile and API root when given), newest first."""
         drafts = []
         for path in self.directory.glob("*.json") if self.directory.is_dir() else []:
-            try:
-                draft = Draft(**json.loads(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError, TypeError):
+            draft = self._read(path)
+            if draft is None:
                 continue
             if (profile is None or draft.profile == profile) and (root is None or draft.root == root):
                 drafts.append(draft)
         return sorted(drafts, key=lambda d: d.saved_at, reverse=True)
+
+    @staticmethod
+    def _read(path: Path) -> Draft | None:
+        try:
+            descriptor = os.open(path, os.O_RDONLY | NOFOLLOW)
+            with os.fdopen(descriptor, encoding="utf-8") as stream:
+                return Draft(**json.load(stream))
+        except (OSError, ValueError, TypeError):
+            return None

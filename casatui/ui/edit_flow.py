@@ -9,6 +9,7 @@ import contextlib
 import copy
 import difflib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -49,16 +50,53 @@ class ParseProblem:
         return f"line {self.line}, column {self.column}: {self.message}"
 
 
+class _NotStandard(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotStandard(name)
+
+
 def parse_buffer(text: str) -> dict[str, Any] | ParseProblem:
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         return ParseProblem(error.msg, error.lineno, error.colno)
+    except _NotStandard as error:  # Python reads NaN and Infinity; JSON has no such numbers and servers refuse them
+        line, column = _constant_position(text, str(error))
+        return ParseProblem(f"{error} is not a JSON number (write a number, or null)", line, column)
     except RecursionError:
         return ParseProblem("nested too deeply", 1, 1)
     if not isinstance(value, dict):
         return ParseProblem("a document must be a JSON object ({ … })", 1, 1)
     return value
+
+
+def _constant_position(text: str, name: str) -> tuple[int, int]:
+    """(line, column), 1-based, of the first `name` outside a string (where json.loads met it)."""
+    in_string = escaped = False
+    for index, char in enumerate(text):
+        if in_string:
+            in_string = escaped or char != '"'
+            escaped = not escaped and char == "\\"
+        elif char == '"':
+            in_string = True
+        elif text.startswith(name, index):
+            return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+    return 1, 1
+
+
+def non_finite_path(value: Any, path: str = "") -> str | None:
+    """Where a value holds NaN or an infinity (which standard JSON cannot carry), or None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path or "(the document)"
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = non_finite_path(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def with_identity(base: Mapping[str, Any], edited: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""A workaround for Textual behaviour that cost casatui memory, applied once when the app module is imported."""
+"""Workarounds for Textual behaviour that cost casatui memory or crashed it, applied once when the app module is
+imported."""
 
 from __future__ import annotations
 
@@ -26,3 +27,25 @@ def cache_inner_outer_by_colour() -> None:
         return by_colour(base_background, background)
 
     StylesCache.get_inner_outer = get_inner_outer  # type: ignore[method-assign]
+
+
+def dismiss_only_the_top_screen() -> None:
+    """Textual 8's `Screen.dismiss` pops whatever screen is on top, not the one dismissed. Keys typed faster than
+    the app redraws reach a screen after it was dismissed (a second Enter in a picker): its second dismiss popped
+    the explorer under it, and then the last screen (ScreenStackError). A screen that is no longer on top of the
+    stack is already closed: dismissing it again does nothing."""
+    from textual.await_complete import AwaitComplete
+    from textual.screen import Screen
+
+    original = Screen.dismiss
+    if getattr(original, "only_the_top", False):
+        return  # already done
+
+    def dismiss(self: Screen[Any], result: Any = None) -> AwaitComplete:
+        stack = self.app.screen_stack if self.is_attached else []
+        if not stack or stack[-1] is not self:
+            return AwaitComplete.nothing()
+        return original(self, result)
+
+    dismiss.only_the_top = True  # type: ignore[attr-defined]
+    Screen.dismiss = dismiss  # type: ignore[method-assign]

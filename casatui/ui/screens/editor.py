@@ -5,7 +5,9 @@ The buffer is kept as a draft on disk while it differs from what was loaded; eve
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import contextvars
 import os
 import shlex
 import subprocess
@@ -24,22 +26,42 @@ from textual.timer import Timer
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from ...api.errors import ApiError, ValidationFailed
+from ...api.errors import ApiError, NotFound, ValidationFailed
 from ...api.models import Item
 from .. import edit_flow
 from ..actions import bindings
-from ..drafts import Draft
+from ..drafts import Draft, write_new_file
 from ..edit_flow import Method, ParseProblem, buffer_text, parse_buffer
 from ..safe import multiline, plain, safe_text
 from ..session import Session
 from ..widgets.banner import ProtectedBanner
 from ..widgets.footer import CasaFooter
 from ..widgets.json_buffer import HIGHLIGHT_LIMIT, JsonBuffer
+from .compare import CompareScreen
 from .confirm import ChoiceScreen
 from .conflict import ConflictScreen, DeletedScreen, Resolution
 from .diff import DiffScreen
+from .save_as import SaveAsScreen
 
 DRAFT_DELAY = 1.0  # seconds of quiet typing before the draft is written
+
+
+async def _sleep_detached(seconds: float) -> None:
+    """asyncio.sleep, except that the timer it leaves in the event loop when cancelled holds no context: a
+    cancelled sleep's handle stays queued until its deadline with the context of the task that slept, and so
+    (through Textual's context variables) the closed editor, for up to a whole interval."""
+    loop = asyncio.get_running_loop()
+    woken = loop.create_future()
+    handle = loop.call_later(seconds, _wake, woken, context=contextvars.Context())
+    try:
+        await woken
+    finally:
+        handle.cancel()
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class EditorScreen(Screen[Item | None]):
@@ -55,6 +77,9 @@ class EditorScreen(Screen[Item | None]):
     """
     SCOPE = "editor"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("editor")]
+    # How often the server is asked whether the document changed: a conditional GET that Eve answers with a
+    # bodiless 304 while it did not. Often enough to warn before a save, rare enough to cost nothing.
+    CHECK_SECONDS: ClassVar[float] = 15.0
 
     def __init__(
         self,
@@ -65,6 +90,7 @@ class EditorScreen(Screen[Item | None]):
         label: str,
         text: str | None = None,
         hints: Text | None = None,
+        draft: Draft | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -75,6 +101,13 @@ class EditorScreen(Screen[Item | None]):
         self.saved_text = buffer_text(item.data) if item else ""
         self.hints = hints
         self._draft_timer: Timer | None = None
+        self.server_version: Item | None = None  # newer than `base`, seen while editing
+        self.server_gone = False  # the document was deleted on the server while editing
+        # The draft on disk is this editor's to replace or remove only when it wrote it or resumed it: another
+        # one of the same document (opened elsewhere meanwhile) is never overwritten or deleted from here.
+        self._draft_owned = draft is not None
+        self._draft_elsewhere: Draft | None = None
+        self.draft_problem: str | None = None  # why the last draft could not be written
 
     # -- layout -----------------------------------------------------------------------------------------
 
@@ -92,8 +125,20 @@ class EditorScreen(Screen[Item | None]):
 
     def on_mount(self) -> None:
         self.buffer.focus()
+        store = self.session.drafts
+        if store is not None and not self._draft_owned:
+            with contextlib.suppress(OSError):
+                self._draft_elsewhere = store.find(*self._draft_identity())
+        if self._draft_elsewhere is not None:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self._draft_elsewhere.saved_at))
+            self.say(
+                f"Another unsaved draft of this document (from {when}) is on disk and stays there; this edit is not "
+                "kept as a draft: save it, or leave and open the document again to see that draft."
+            )
         if self.dirty:
             self._save_draft()
+        if self.base is not None:
+            self.run_worker(self._watch_server, group="server-watch", exit_on_error=False)  # ends with the screen
         if self.hints is not None:
             self._show_side("Fields", [Option(self.hints, disabled=True)])
 
@@ -117,7 +162,79 @@ class EditorScreen(Screen[Item | None]):
             if "_links" in data:
                 text.append("_links ", style="dim")
                 text.append(f"{len(data['_links'])} link(s)")
+            if self.server_gone:
+                text.append("\n⚠ Deleted on the server since you opened it: saving offers a file or a re-create.")
+                text.stylize("bold red", text.plain.rindex("\n") + 1)
+            elif self.server_version is not None:
+                newer = self.server_version.data
+                text.append(
+                    f"\n⚠ Changed on the server since you opened it (etag {self.server_version.etag[:12]}…, "
+                    f"updated {newer.get('_updated', '?')}): f3 shows what changed; saving will merge.",
+                    style="bold yellow",
+                )
         return safe_text(text, newlines=True)  # the label and the values are the server's
+
+    # -- the server's version, while editing ------------------------------------------------------------
+
+    def _rebase(self, item: Item) -> None:
+        """Edit on top of `item` from now on (a reload, a merge, a 412 resolved)."""
+        self.base = item
+        self.saved_text = buffer_text(item.data)
+        if self.server_version is not None and self.server_version.etag == item.etag:
+            self.server_version = None
+        self.query_one("#edit-header", Static).update(self._header())
+
+    async def _watch_server(self) -> None:
+        with contextlib.suppress(asyncio.CancelledError):  # closed: ends quietly (a kept error holds this frame)
+            while not self.server_gone:
+                await _sleep_detached(self.CHECK_SECONDS)
+                await self._ask_server()
+
+    def _check_server(self) -> None:
+        self.run_worker(self._ask_server, group="server-check", exclusive=True, exit_on_error=False)
+
+    async def _ask_server(self) -> None:
+        """Off the UI path: GET with If-None-Match: the etag last seen. 304: nothing changed."""
+        if self.base is None or self.server_gone:
+            return
+        seen = self.server_version.etag if self.server_version is not None else self.base.etag
+        try:
+            newer = await self.session.client.get(self.collection, self.base.id, if_none_match=seen)
+        except NotFound:
+            self.server_gone = True
+        except ApiError:
+            return  # a check that fails says nothing; the save still guards with If-Match
+        else:
+            if newer is None or newer.etag == seen:
+                return
+            self.server_version = None if newer.etag == self.base.etag else newer
+        if self.is_attached:
+            self.query_one("#edit-header", Static).update(self._header())
+
+    def action_server_changes(self) -> None:
+        if self.base is None:
+            return
+        if self.server_version is None:
+            gone = "It was deleted on the server." if self.server_gone else ""
+            self.notify(
+                gone or f"No change seen on the server (it is checked every {self.CHECK_SECONDS:g} s).", timeout=4
+            )
+            self._check_server()
+            return
+        newer = self.server_version
+        self.app.push_screen(
+            CompareScreen(
+                "What changed on the server since you opened it",
+                Text(
+                    f"The version you are editing (-, etag {self.base.etag[:12]}…) against the server's current one "
+                    f"(+, etag {newer.etag[:12]}…). Your buffer is untouched: ctrl+s saves it and shows a merge of "
+                    "both; ctrl+r reloads theirs, discarding yours."
+                ),
+                buffer_text(self.base.data),
+                buffer_text(newer.data),
+                [],
+            )
+        )
 
     def _note(self, problem: str = "") -> Text:
         self.set_class(bool(problem), "-problem")
@@ -146,15 +263,12 @@ class EditorScreen(Screen[Item | None]):
 
     # -- drafts -----------------------------------------------------------------------------------------
 
+    def _draft_identity(self) -> tuple[str, str, str, str | None]:
+        return self.session.profile, self.session.client.root, self.collection, self.base.id if self.base else None
+
     def _draft(self) -> Draft:
-        return Draft(
-            profile=self.session.profile,
-            root=self.session.client.root,
-            collection=self.collection,
-            item_id=self.base.id if self.base else None,
-            base=self.base.data if self.base else None,
-            text=self.buffer.text,
-        )
+        profile, root, collection, item_id = self._draft_identity()
+        return Draft(profile, root, collection, item_id, self.base.data if self.base else None, self.buffer.text)
 
     @on(TextArea.Changed, "#buffer")
     def _changed(self) -> None:
@@ -162,26 +276,86 @@ class EditorScreen(Screen[Item | None]):
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
 
-    def _save_draft(self) -> None:
+    def _save_draft(self) -> bool:
+        """Keep the buffer on disk while it differs from the server's version; True when nothing is only in
+        memory (kept, or nothing to keep). A buffer back to the server's version removes this editor's draft."""
         store = self.session.drafts
+        if not self.dirty:
+            if self._draft_owned and store is not None:
+                with contextlib.suppress(OSError):  # it holds nothing the server has not
+                    store.remove(self._draft())
+                    self._draft_owned = False
+            self.draft_problem = None
+            return True
         if store is None:
-            return
-        try:
-            if self.dirty:
+            self.draft_problem = "no state directory to keep drafts in"
+        elif self._draft_elsewhere is not None:
+            self.draft_problem = "another draft of this document is on disk and is kept"
+        else:
+            try:
                 store.save(self._draft())
-            else:
-                store.remove(self._draft())
-        except OSError as error:
-            self.say(f"The draft could not be written ({error.strerror}); your edit is only in memory.")
+            except OSError as error:
+                problem = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
+                if problem != self.draft_problem:
+                    self.say(f"The draft could not be written ({problem}); your edit is only in memory.")
+                self.draft_problem = problem
+                return False
+            self._draft_owned = True
+            self.draft_problem = None
+            return True
+        return False
 
-    def _forget_draft(self) -> None:
-        if self.session.drafts is not None:
-            self.session.drafts.remove(self._draft())
+    def discard_draft(self) -> None:
+        """An explicit discard (or a successful save): this editor's draft goes."""
+        if self._draft_owned and self.session.drafts is not None:
+            try:
+                self.session.drafts.remove(self._draft())
+            except OSError as error:
+                self.notify(f"The draft could not be removed: {error}", severity="warning", markup=False)
+                return
+            self._draft_owned = False
+
+    async def keep_before_closing(self) -> bool:
+        """Before the editor closes with unsaved changes: True once the edit is kept somewhere (the draft, or
+        where the user chose when no draft can be written) or explicitly discarded; False: stay."""
+        if self._save_draft():
+            return True
+        while True:
+            answer = await self.app.push_screen_wait(
+                ChoiceScreen(
+                    "Your edit cannot be kept as a draft",
+                    Text(
+                        f"The draft could not be written ({self.draft_problem}). Leaving now would lose your edit: "
+                        "write it to a file, copy it to the clipboard, or discard it. esc: keep editing."
+                    ),
+                    [("w", "Write it to a file…"), ("c", "Copy it to the clipboard"), ("d", "Discard my edit")],
+                    danger=True,
+                )
+            )
+            if answer == "d":
+                self.discard_draft()
+                return True
+            if answer == "c":
+                self.app.copy_to_clipboard(self.buffer.text)
+                self.notify(
+                    f"Copied your edit ({len(self.buffer.text)} characters) through the terminal (OSC 52).",
+                    timeout=8,
+                    markup=False,
+                )
+                return True
+            if answer == "w":
+                path = await self.app.push_screen_wait(SaveAsScreen(self.buffer.text, self._file_path()))
+                if path is None:
+                    continue
+                self.notify(f"Saved your version to {path}", timeout=8, markup=False)
+                return True
+            self.say(f"Still editing. The draft could not be written ({self.draft_problem}).")
+            return False
 
     # -- saving -----------------------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        self.run_worker(self._save(), group="save", exclusive=True)
+        self.run_worker(self._save, group="save", exclusive=True)
 
     async def _save(self) -> None:
         parsed = parse_buffer(self.buffer.text)
@@ -225,6 +399,10 @@ class EditorScreen(Screen[Item | None]):
 
     async def _write(self, parsed: dict[str, Any], method: Method) -> None:
         assert self.base is not None
+        where = edit_flow.non_finite_path(parsed)
+        if where is not None:  # a merge can carry a server's NaN: JSON cannot, so it is never written
+            self.say(f"{where} is NaN or an infinity, which JSON cannot carry. Nothing was sent.")
+            return
         self.say("Saving…")
         before = dict(self.base.data)
         outcome = await edit_flow.save(self.session.client, self.base, parsed, method)
@@ -253,7 +431,7 @@ class EditorScreen(Screen[Item | None]):
         self.notify(str(error), title=error.title, severity="error", timeout=10, markup=False)
 
     def _saved(self, item: Item, message: str) -> None:
-        self._forget_draft()
+        self.discard_draft()
         self.saved_text = buffer_text(item.data)
         self.notify(message, timeout=4, markup=False)
         self.dismiss(item)
@@ -303,18 +481,18 @@ class EditorScreen(Screen[Item | None]):
         if resolution.kind == "keep":
             self.say("Still editing. The server's version is newer than yours: saving will conflict again.")
         elif resolution.kind == "discard":
-            self.base = current
-            self.saved_text = buffer_text(current.data)
+            self._rebase(current)
             self._load(self.saved_text)
             self.say("Reloaded the server's version; your edit was discarded.")
         elif resolution.kind == "edit" and resolution.document is not None:
-            self.base = current
-            self.saved_text = buffer_text(current.data)
+            self._rebase(current)
             self._load(buffer_text(resolution.document))
             self.say("This is the merge of your edit onto the current version; ctrl+s saves it.")
         elif resolution.kind == "file":
             self._write_file()
         elif resolution.kind in ("apply", "overwrite") and resolution.document is not None:
+            protected = self._protected_name(resolution.document) if self.session.settings.protected else None
+            method: Method = "PUT" if resolution.kind == "overwrite" else self.session.write_method
             if resolution.kind == "overwrite":
                 answer = await self.app.push_screen_wait(
                     ChoiceScreen(
@@ -325,14 +503,28 @@ class EditorScreen(Screen[Item | None]):
                         ),
                         [("o", "Overwrite")],
                         danger=True,
+                        type_to_confirm=protected,
                     )
                 )
                 if answer != "o":
                     self.say("Not overwritten. Your edit is kept.")
                     return
-            self.base = current
-            self.saved_text = buffer_text(current.data)
-            method: Method = "PUT" if resolution.kind == "overwrite" else self.session.write_method
+            elif protected is not None:  # on a protected profile every write needs the name, after a 412 too
+                chosen = await self.app.push_screen_wait(
+                    DiffScreen(
+                        current.data,
+                        edit_flow.with_identity(current.data, resolution.document),
+                        method,
+                        label=self.label,
+                        protected_name=protected,
+                        profile=self.session.profile,
+                    )
+                )
+                if chosen is None:
+                    self.say("Not saved. Your edit is kept; ctrl+s saves it (the server's version is newer).")
+                    return
+                method = chosen
+            self._rebase(current)
             await self._write(resolution.document, method)
 
     async def _deleted(self, parsed: dict[str, Any]) -> None:
@@ -340,6 +532,20 @@ class EditorScreen(Screen[Item | None]):
         if choice == "file":
             self._write_file()
         elif choice == "recreate":
+            if self.session.settings.protected:
+                name = str(parsed.get("name") or self.collection)
+                answer = await self.app.push_screen_wait(
+                    ChoiceScreen(
+                        f"Re-create {self.label}?",
+                        Text(f"Protected profile {self.session.profile}: POST your version as a new document."),
+                        [("c", "Re-create")],
+                        type_to_confirm=name,
+                        danger=True,
+                    )
+                )
+                if answer != "c":
+                    self.say("Not re-created. Still editing; the document no longer exists on the server.")
+                    return
             try:
                 item = await edit_flow.recreate(self.session.client, self.collection, parsed)
             except ValidationFailed as error:
@@ -386,22 +592,24 @@ class EditorScreen(Screen[Item | None]):
         self.remove_class("-issues")
         self._save_draft()
 
-    def _write_file(self) -> Path | None:
+    def _file_path(self, folder: Path | None = None) -> Path:
         stem = f"casatui-{self.collection.replace('/', '-')}-{self.base.id if self.base else 'new'}"
-        name = f"{stem}-{int(time.time())}.json"
+        if folder is None:
+            folder = Path.cwd() if os.access(Path.cwd(), os.W_OK) else Path(tempfile.gettempdir())
+        return folder / f"{stem}-{int(time.time())}.json"
+
+    def _write_file(self) -> Path | None:
         for folder in (Path.cwd(), self.session.state_dir or Path(tempfile.gettempdir())):
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                path = folder / name
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-                    stream.write(self.buffer.text)
+                path = self._file_path(folder)
+                write_new_file(path, self.buffer.text)
             except OSError:
                 continue
             self.say(f"Your version is saved in {path}")
             self.notify(f"Saved your version to {path}", timeout=8, markup=False)
             return path
-        self.say("Could not write a file anywhere; your edit is still in the buffer and in the draft.")
+        self.say("Could not write a file anywhere; your edit is still in the buffer.")
         return None
 
     def action_external_editor(self) -> None:
@@ -461,10 +669,8 @@ class EditorScreen(Screen[Item | None]):
             self._failed(error)
             return
         if item is not None:
-            self.base = item
-            self.saved_text = buffer_text(item.data)
+            self._rebase(item)
             self._load(self.saved_text)
-            self.query_one("#edit-header", Static).update(self._header())
             self.say("Reloaded the current version.")
 
     # -- leaving ----------------------------------------------------------------------------------------
@@ -475,19 +681,23 @@ class EditorScreen(Screen[Item | None]):
     @work(group="leave", exclusive=True)
     async def _leave(self) -> None:
         if not self.dirty:
-            self._forget_draft()
+            self._save_draft()  # removes this editor's draft: the buffer is the server's version again
             self.dismiss(None)
+            return
+        if not self._save_draft():  # said here, before closing: with no draft, leaving needs a choice
+            if await self.keep_before_closing():
+                self.dismiss(None)
             return
         answer = await self.app.push_screen_wait(
             ChoiceScreen(
                 "Leave with unsaved changes?",
-                Text("Leaving keeps your edit as a draft, offered back the next time casatui starts."),
+                Text("Leaving keeps your edit as a draft, offered back when you open the document again and at start."),
                 [("l", "Leave, keep the draft"), ("d", "Discard my edit")],
             )
         )
         if answer == "l":
-            self._save_draft()
-            self.dismiss(None)
+            if await self.keep_before_closing():
+                self.dismiss(None)
         elif answer == "d":
-            self._forget_draft()
+            self.discard_draft()
             self.dismiss(None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -11,6 +12,7 @@ from textual.app import App
 from ...api.errors import ApiError, EtagMismatch, NotFound, ReadOnlyRefused
 from ...api.models import Item
 from ...core.safe_text import safe_json
+from ..drafts import Draft, item_from_draft
 from ..navigation import Place
 from .confirm import ChoiceScreen
 
@@ -47,7 +49,7 @@ class DocumentWrites:
     # -- edit and create --------------------------------------------------------------------------------
 
     def edit(self) -> None:
-        self.screen.run_worker(self._edit(), group="open", exclusive=True)
+        self.screen.run_worker(self._edit, group="open", exclusive=True)
 
     async def _edit(self) -> None:
         row = self.screen.table.current
@@ -58,11 +60,16 @@ class DocumentWrites:
         except ApiError as error:
             self.screen.show_error(error)
             return
-        if item is not None:
-            from .editor import EditorScreen  # the code editor (tree-sitter) loads when first needed
+        if item is None:
+            return
+        draft = self._draft_of(item.id)
+        if draft is not None:  # asking waits on the user: not in the "open" worker, which means loading
+            self.screen.run_worker(partial(self._offer, draft, item, None, None), group="draft", exclusive=True)
+            return
+        from .editor import EditorScreen  # the code editor (tree-sitter) loads when first needed
 
-            editor = EditorScreen(self.session, self.screen.collection, item, label=self._label(item))
-            await self.app.push_screen(editor, callback=self.after_write)
+        editor = EditorScreen(self.session, self.screen.collection, item, label=self._label(item))
+        await self.app.push_screen(editor, callback=self.after_write)
 
     def create(self) -> None:
         resource = self.session.resource(self.screen.collection)
@@ -70,18 +77,86 @@ class DocumentWrites:
             self.app.notify(f"The server does not allow creating {self.screen.collection}.", timeout=3, markup=False)
             return
         from .. import templates  # with the editor's modules, loaded on first use rather than at startup
-        from .editor import EditorScreen
 
         text = safe_json(templates.template(resource), indent=2) + "\n"  # from the server's schema
+        hints = templates.hints(resource)
+        draft = self._draft_of(None)
+        if draft is not None:
+            self.screen.run_worker(partial(self._offer, draft, None, text, hints), group="draft", exclusive=True)
+            return
+        self._open_new(text, hints, None)
+
+    def _open_new(self, text: str, hints: Text | None, draft: Draft | None) -> None:
+        from .editor import EditorScreen
+
+        collection = self.screen.collection
+        editor = EditorScreen(self.session, collection, None, label=collection, text=text, hints=hints, draft=draft)
+        self.app.push_screen(editor, callback=lambda item: self.after_write(item, created=True))
+
+    # -- a draft left from before -----------------------------------------------------------------------
+
+    def _draft_of(self, item_id: str | None) -> Draft | None:
+        store = self.session.drafts
+        if store is None:
+            return None
+        return store.find(self.session.profile, self.session.client.root, self.screen.collection, item_id)
+
+    async def _offer(self, draft: Draft, item: Item | None, template: str | None, hints: Text | None) -> None:
+        """A document with an unsaved draft opens on a question, never on a buffer that would replace the draft:
+        the draft against the server's current version (or the template), resumed or explicitly discarded."""
+        from ..edit_flow import buffer_text
+        from .compare import CompareScreen
+
+        label = self._label(item) if item is not None else f"a new document in {self.screen.collection}"
+        stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(draft.saved_at))
+        if item is not None:
+            body = Text(
+                f"You left an unsaved edit of {label} on {stamp}. Below, the server's current version (-) "
+                "against your draft (+)."
+            )
+        else:
+            body = Text(f"You left an unsaved new document on {stamp}. Below, the template (-) against it (+).")
+        if item is not None and draft.base is not None and str(draft.base.get("_etag", "")) != item.etag:
+            body.append(
+                "\nThe server's version changed since your draft began: saving it shows what they changed and "
+                "merges the two (a 412); nothing of theirs is lost silently.",
+                style="yellow",
+            )
+        answer = await self.app.push_screen_wait(
+            CompareScreen(
+                f"A draft of {label}",
+                body,
+                buffer_text(item.data) if item is not None else template or "",
+                draft.text,
+                [("r", "Resume my draft"), ("x", "Discard it, start from the server's version")],
+            )
+        )
+        if answer is None:
+            self.app.notify("Not opened; the draft is kept.", timeout=4)
+            return
+        resumed = draft if answer == "r" else None
+        if resumed is None:  # x: discarded, explicitly
+            store = self.session.drafts
+            assert store is not None
+            try:
+                store.remove(draft)
+            except OSError as error:
+                self.app.notify(f"The draft could not be removed: {error}", severity="error", markup=False)
+                return
+        if item is None:
+            self._open_new(resumed.text if resumed is not None else template or "", hints, resumed)
+            return
+        from .editor import EditorScreen
+
         editor = EditorScreen(
             self.session,
             self.screen.collection,
-            None,
-            label=self.screen.collection,
-            text=text,
-            hints=templates.hints(resource),
+            (item_from_draft(resumed) or item) if resumed is not None else item,
+            label=self._label(item),
+            text=resumed.text if resumed is not None else None,
+            draft=resumed,
         )
-        self.app.push_screen(editor, callback=lambda item: self.after_write(item, created=True))
+        await self.app.push_screen(editor, callback=self.after_write)
 
     def after_write(self, item: Item | None, *, created: bool = False) -> None:
         """Show a saved document where it is: its row and the preview take the new version."""
@@ -97,7 +172,7 @@ class DocumentWrites:
     # -- delete -----------------------------------------------------------------------------------------
 
     def delete(self) -> None:
-        self.screen.run_worker(self._delete(), group="write", exclusive=True)
+        self.screen.run_worker(self._delete, group="write", exclusive=True)
 
     async def _delete(self) -> None:
         resource = self.session.resource(self.screen.collection)
@@ -151,7 +226,7 @@ class DocumentWrites:
     # -- quick actions on backup definitions --------------------------------------------------------------
 
     def toggle_pause(self) -> None:
-        self.screen.run_worker(self._toggle_pause(), group="write", exclusive=True)
+        self.screen.run_worker(self._toggle_pause, group="write", exclusive=True)
 
     async def _toggle_pause(self) -> None:
         if self.screen.collection not in ("kubebackups", "kubeoffloads"):
@@ -195,7 +270,7 @@ class DocumentWrites:
         self.app.notify(f"{'Resumed' if paused else 'Paused'} {self._label(item)}.", timeout=3, markup=False)
 
     def run_now(self) -> None:
-        self.screen.run_worker(self._run_now(), group="write", exclusive=True)
+        self.screen.run_worker(self._run_now, group="write", exclusive=True)
 
     async def _run_now(self) -> None:
         link = RUNNABLE.get(self.screen.collection)
