@@ -144,12 +144,13 @@ def hostile() -> Iterator[tuple[DemoServer, dict[str, Any]]]:
 
 
 def hostile_api_docs(server: DemoServer) -> dict[str, Any]:
-    """The demo's /api-docs with a collection whose name, title and description are hostile."""
+    """The demo's /api-docs with a collection whose title and description are hostile, and one whose name is (a
+    name that could leave the API root is refused by discovery: it never reaches a screen or a URL)."""
     spec = httpx.get(f"{server.base_url}/api-docs").json()
-    evil = f"evil-\u202e{HOSTILE[:40]}"
-    spec["paths"]["/" + evil] = {
+    spec["paths"]["/evilthings"] = {
         "get": {"tags": [f"Evil {HOSTILE}"], "description": f"described {HOSTILE}", "responses": {}},
     }
+    spec["paths"][f"/evil-\u202e{HOSTILE[:40]}"] = {"get": {"tags": [f"Evil {HOSTILE}"], "responses": {}}}
     for path, operations in spec["paths"].items():
         if path == "/kubebackups":
             operations["get"]["description"] = f"Backups {HOSTILE}"
@@ -212,12 +213,12 @@ async def test_no_server_string_reaches_the_terminal_raw_on_any_screen(
 
             await pilot.press(":")  # the jump picker: names and titles from /api-docs
             await pilot.press(*"evil")
-            await sweep.look("jump picker", expect=("evil-⟨U+202E⟩aaa-␛]52;c;",), settle_first=False)
+            await sweep.look("jump picker", expect=("Evil aaa-␛]52;c;",), settle_first=False)
             await sweep.press("escape")
             await pilot.press("ctrl+p")
             await pilot.press(*"evil")
             await pilot.pause(0.5)
-            await sweep.look("command palette", expect=("evil-⟨U+202E⟩aaa-␛]52;c;",), settle_first=False)
+            await sweep.look("command palette", expect=("Evil aaa-␛]52;c;",), settle_first=False)
             await sweep.press("escape")
 
             await sweep.press("enter")
