@@ -486,3 +486,26 @@ async def test_going_to_another_collection_never_closes_an_unsaved_edit(ui_fresh
         app.open_collection("jobs")  # as the palette, the overview and the job view do
         await settle(pilot)
         assert editor in app.screen_stack
+
+
+async def test_a_protected_name_with_control_characters_is_accepted_as_shown() -> None:
+    """A name holding ESC cannot be typed; its visible form (copied from the screen) confirms, anything else not."""
+    from textual.app import App
+    from textual.widgets import Input
+
+    name = "nightly-\x1b]0;x\x1b\\"
+    answers: list[str | None] = []
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(ChoiceScreen("Delete?", "", [("d", "Delete")], type_to_confirm=name), answers.append)
+
+    async with Host().run_test() as pilot:
+        typed = pilot.app.screen.query_one(Input)
+        typed.value = "nightly-]0;x"  # the printable characters alone are not the name
+        await pilot.press("enter")
+        assert answers == []
+        typed.value = "nightly-␛]0;x␛\\"  # as the dialog shows it
+        await pilot.press("enter")
+        await pilot.pause()
+        assert answers == ["d"]

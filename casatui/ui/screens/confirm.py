@@ -80,7 +80,9 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted, "#choice-typed")
     def _typed(self, event: Input.Submitted) -> None:
-        if event.value == self.type_to_confirm:
+        # The name as shown is accepted too: a name with control characters cannot be typed, only copied from
+        # the screen, where they are visible marks.
+        if self.type_to_confirm is not None and event.value in (self.type_to_confirm, plain(self.type_to_confirm)):
             self.dismiss(self.choices[0][0])
         else:
             self.notify("That is not the name; nothing was done.", severity="warning", markup=False)
