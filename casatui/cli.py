@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from . import __version__
-from .private_files import UnsafeFileError, open_private
+from .core.private_files import UnsafeFileError, open_private
 
 EPILOG = """\
 The API token is never a flag (flags end up in shell history and process lists). It comes from

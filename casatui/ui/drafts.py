@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..api.models import Item
+from ..core.private_files import create_private
 
 
 @dataclass
@@ -58,8 +59,7 @@ NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, where links are rare 
 
 def write_new_file(path: Path, text: str) -> None:
     """Create `path` (it must not exist: no link is followed, nothing is overwritten) holding `text`, mode 0600."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+    with create_private(path) as stream:
         stream.write(text)
 
 
@@ -90,11 +90,8 @@ class DraftStore:
         directory = self._directory()
         target = self.path_for(draft)
         temporary = directory / f".draft-{secrets.token_hex(8)}.tmp"
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW, 0o600)
         try:
-            if hasattr(os, "fchmod"):  # on Windows only from Python 3.13; there the mode is ignored anyway
-                os.fchmod(descriptor, 0o600)  # whatever the umask
-            with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            with create_private(temporary) as stream:
                 json.dump(asdict(draft), stream, ensure_ascii=False, default=str)
             os.replace(temporary, target)  # replaces a link planted at the target, never writes through it
         except BaseException:

@@ -18,8 +18,8 @@ from textual.widgets import DataTable, Static
 
 from ...api.exchange import Exchange
 from ...api.limits import BodyRefused, parse_json
+from ...core.private_files import open_private
 from ...core.safe_text import safe_json
-from ...private_files import open_private
 from ..actions import bindings
 from ..safe import multiline, plain, safe_text
 from ..session import Session

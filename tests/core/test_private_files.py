@@ -1,4 +1,4 @@
-"""casatui.private_files: a file casatui writes is its owner's alone (0600) and is never written through a link."""
+"""casatui.core.private_files: a file casatui writes is its owner's alone (0600) and is never written through a link."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from casatui.private_files import UnsafeFileError, open_private
+from casatui.core.private_files import UnsafeFileError, open_private
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="permission bits and FIFOs are POSIX")
 
@@ -49,7 +49,7 @@ def test_a_dangling_symlink_is_refused_and_nothing_is_created(tmp_path: Path, ap
 @pytest.mark.parametrize("append", [True, False])
 def test_a_new_file_is_created_0600_whatever_the_umask(tmp_path: Path, append: bool) -> None:
     code = (
-        "import os, sys; os.umask(0); from casatui.private_files import open_private; "
+        "import os, sys; os.umask(0); from casatui.core.private_files import open_private; "
         "open_private(sys.argv[1], append=sys.argv[2] == 'a').write('x')"
     )
     path = tmp_path / "new.log"
@@ -114,7 +114,7 @@ def test_a_symlinked_parent_directory_is_fine(tmp_path: Path) -> None:
 def test_without_o_nofollow_the_lstat_check_still_refuses(
     tmp_path: Path, victim: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import casatui.private_files as private_files
+    import casatui.core.private_files as private_files
 
     monkeypatch.setattr(private_files, "_NOFOLLOW", 0)  # as on a platform without it
     link = tmp_path / "casatui.log"
@@ -127,7 +127,7 @@ def test_without_o_nofollow_the_lstat_check_still_refuses(
 def test_a_link_planted_between_the_check_and_the_open_is_refused(
     tmp_path: Path, victim: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import casatui.private_files as private_files
+    import casatui.core.private_files as private_files
 
     link = tmp_path / "casatui.log"
     real_open = os.open
@@ -146,7 +146,7 @@ def test_a_link_planted_between_the_check_and_the_open_is_refused(
 def test_without_o_nofollow_a_link_planted_in_the_race_is_caught_after_the_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import casatui.private_files as private_files
+    import casatui.core.private_files as private_files
 
     other = tmp_path / "other"
     other.write_text("")
@@ -167,5 +167,5 @@ def test_without_o_nofollow_a_link_planted_in_the_race_is_caught_after_the_open(
 
 
 def test_importing_it_brings_no_textual() -> None:
-    code = "import sys, casatui.private_files; print(any(m.startswith('textual') for m in sys.modules))"
+    code = "import sys, casatui.core.private_files; print(any(m.startswith('textual') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

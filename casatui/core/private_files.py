@@ -1,4 +1,5 @@
-"""Opening a file casatui writes (the request log, the curl script): readable by its owner alone, never through a link.
+"""Opening a file casatui writes (the request log, the curl script, drafts, an edit saved to a file): readable by its
+owner alone, never through a link.
 
 A symbolic link planted where casatui writes (`--log-file /tmp/casatui.log`, a shared state directory) would make
 casatui append to, or overwrite, whatever the link points at, with the user's rights. `open_private` refuses: the
@@ -50,6 +51,19 @@ def open_private(path: str | os.PathLike[str], *, append: bool) -> IO[str]:
         if _NONBLOCK:
             os.set_blocking(descriptor, True)
         return os.fdopen(descriptor, "a" if append else "w", encoding="utf-8")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def create_private(path: str | os.PathLike[str]) -> IO[str]:
+    """A text stream on a new file at `path`, mode 0600 whatever the umask: it must not exist (nothing is overwritten,
+    no link is followed: `FileExistsError` otherwise)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
+    try:
+        if hasattr(os, "fchmod"):  # on Windows only from Python 3.13, where the mode means little anyway
+            os.fchmod(descriptor, 0o600)
+        return os.fdopen(descriptor, "w", encoding="utf-8")
     except BaseException:
         os.close(descriptor)
         raise
