@@ -4,7 +4,7 @@ Each stops at its limit with an AnswerRefused naming it, where the request was m
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -19,12 +19,6 @@ from ..faults import FaultServer, Flood, Respond, gzip_bomb, nested
 
 GZIP = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
 BOMB = MAX_BODY_BYTES * 2  # inflates to twice the limit from ~256 KB on the wire
-
-
-@pytest.fixture
-def faults(demo: DemoServer) -> Iterator[FaultServer]:
-    with FaultServer(upstream=demo.base_url) as server:
-        yield server
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -13,12 +13,6 @@ from casatui.api.models import RetryPolicy, Timeouts
 from casatui.demo import DemoServer
 
 from ..faults import HTML_502, FaultServer, ResetMidBody, Respond, Slow
-
-
-@pytest.fixture
-def faults(demo: DemoServer) -> Iterator[FaultServer]:
-    with FaultServer(upstream=demo.base_url) as server:
-        yield server
 
 
 class Sleeps(list[float]):

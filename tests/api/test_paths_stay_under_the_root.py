@@ -3,8 +3,6 @@ problems, and the URL builder refuses to build them, so nothing is sent."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from casatui.api.client import CasaClient
@@ -83,12 +81,6 @@ def test_an_action_name_that_leaves_the_root_is_refused() -> None:
     catalog = parse_openapi(spec)
     assert catalog.resources["kubebackups"].actions == ()
     assert any("cannot be a collection" in p for p in catalog.problems)
-
-
-@pytest.fixture
-def faults(demo: DemoServer) -> Iterator[FaultServer]:
-    with FaultServer(upstream=demo.base_url) as server:
-        yield server
 
 
 async def test_a_hostile_api_docs_over_http_gives_no_collection_outside_the_root(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from urllib.parse import quote
 
 import pytest
@@ -16,12 +16,6 @@ from casatui.cli import RequestLog
 from casatui.demo import DemoServer
 
 from ..faults import FaultServer, Respond
-
-
-@pytest.fixture
-def faults(demo: DemoServer) -> Iterator[FaultServer]:
-    with FaultServer(upstream=demo.base_url) as server:
-        yield server
 
 
 @pytest.fixture

@@ -4,13 +4,12 @@ the edit buffer, retries a bounded number of times, and recovers when the server
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from casatui.api.client import CasaClient
-from casatui.demo import DemoServer, SeedOptions
+from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
 from casatui.ui.drafts import DraftStore
 from casatui.ui.navigation import Place
@@ -27,18 +26,6 @@ from ..ui.test_explorer import settle
 from .odd_data import big_document, listing, odd_jobs
 
 EVE_500 = {"_status": "ERR", "_error": {"code": 500, "message": "database unavailable"}}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[DemoServer]:
-    with DemoServer(token="resilience-token-42", seed_options=SeedOptions(seed=4, jobs=250, now=NOW)) as demo:
-        yield demo
-
-
-@pytest.fixture
-def faults(server: DemoServer) -> Iterator[FaultServer]:
-    with FaultServer(upstream=server.base_url) as fault_server:
-        yield fault_server
 
 
 def app_on(faults: FaultServer, server: DemoServer, tmp_path: Path, resource: str = "jobs",

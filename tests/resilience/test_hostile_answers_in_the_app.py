@@ -3,7 +3,6 @@ the page was asked for, never "Loading…" for ever, and `r` recovers once the s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from textual.widgets import DataTable
 
 from casatui.api.client import CasaClient
 from casatui.api.limits import MAX_BODY_BYTES
-from casatui.demo import DemoServer, SeedOptions
+from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
 from casatui.ui.navigation import Place
 from casatui.ui.screens.request_log import RequestLogScreen
@@ -24,18 +23,6 @@ from ..ui.test_explorer import settle
 from .test_faults_in_the_app import explorer, lists
 
 JSON = {"Content-Type": "application/json"}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[DemoServer]:
-    with DemoServer(token="hostile-answers-token-7", seed_options=SeedOptions(seed=4, jobs=250, now=NOW)) as demo:
-        yield demo
-
-
-@pytest.fixture
-def faults(server: DemoServer) -> Iterator[FaultServer]:
-    with FaultServer(upstream=server.base_url) as fault_server:
-        yield fault_server
 
 
 def app_on(faults: FaultServer, server: DemoServer, tmp_path: Path) -> CasaApp:
