@@ -34,6 +34,7 @@ from .errors import (
     AnswerRefused,
     ApiError,
     BadResponse,
+    ClientRefusal,
     Forbidden,
     NetworkError,
     NoChange,
@@ -321,7 +322,8 @@ class CasaClient:
         if is_unchanged(item.data, document):
             raise NoChange("Nothing changed, so nothing was sent.", method="PUT", path=path)
         body = strip_server_fields(document)
-        response, answer = await self._request("PUT", path, json_body=body, headers=self._if_match(item), item=item)
+        precondition = self._if_match(item, "PUT")
+        response, answer = await self._request("PUT", path, json_body=body, headers=precondition, item=item)
         self._update(item, response, answer, sent=body, method="PUT", path=path)
         return item
 
@@ -340,7 +342,7 @@ class CasaClient:
         if not plan.body:
             raise NoChange("Nothing changed, so nothing was sent.", method="PATCH", path=path)
         response, answer = await self._request(
-            "PATCH", path, json_body=plan.body, headers=self._if_match(item), item=item
+            "PATCH", path, json_body=plan.body, headers=self._if_match(item, "PATCH"), item=item
         )
         sent = {**strip_server_fields(item.data), **plan.body}
         self._update(item, response, answer, sent=sent, method="PATCH", path=path)
@@ -348,7 +350,8 @@ class CasaClient:
 
     async def delete(self, item: Item) -> None:
         """DELETE with If-Match; a 2xx answer (Eve's is 204, no body) to the document's own URL is success."""
-        await self._request("DELETE", item_path(item.collection, item.id), headers=self._if_match(item), item=item)
+        path = item_path(item.collection, item.id)
+        await self._request("DELETE", path, headers=self._if_match(item, "DELETE"), item=item)
 
     async def action(
         self,
@@ -367,8 +370,17 @@ class CasaClient:
 
     # -- plumbing -----------------------------------------------------------------------------------------
 
-    def _if_match(self, item: Item) -> dict[str, str]:
-        return {"If-Match": item.etag} if item.etag else {}
+    def _if_match(self, item: Item, method: str) -> dict[str, str]:
+        """The write's precondition; a write without one (the server gave no etag for this version) is not sent:
+        it could overwrite a change made meanwhile."""
+        if not item.etag:
+            raise ClientRefusal(
+                f"The server gave no etag for this version of {item.collection}/{item.id}, so {method} cannot be "
+                "sent with If-Match (it could overwrite a change made meanwhile). Reload the document, then try again.",
+                method=method,
+                path=item_path(item.collection, item.id),
+            )
+        return {"If-Match": item.etag}
 
     def _item(self, collection: str, response: Reply, body: Any, method: str) -> Item:
         if not isinstance(body, dict) or "_id" not in body:
@@ -419,9 +431,12 @@ class CasaClient:
 
     def _headers_shown(self, response: Reply | httpx.Response) -> dict[str, str]:
         """A response's headers as the log, the request log and errors show them: secrets masked, the token never."""
+        return self._answer_headers_shown(response.headers.items())
+
+    def _answer_headers_shown(self, headers: Iterable[tuple[str, str]]) -> dict[str, str]:
         return {
             self.scrub(name): (Scrubber.MASK if name.lower() in SECRET_HEADERS else self.scrub(value))
-            for name, value in response.headers.items()
+            for name, value in headers
         }
 
     async def _request(
@@ -507,7 +522,7 @@ class CasaClient:
             error = refused(method, path, status, reason)
         latency = (time.perf_counter() - clock) * 1000
         if response is not None:
-            if response.status_code >= 300 and response.status_code != 304:
+            if response.status_code >= 300 and not (response.status_code == 304 and method == "GET"):
                 error = self._answer_error(method, path, response, headers, item)
             elif response.content and response.status_code != 204:
                 try:
@@ -555,10 +570,7 @@ class CasaClient:
                 request_body=None,
                 status=answer.status if answer else None,
                 latency_ms=answer.latency_ms if answer else 0.0,
-                response_headers={
-                    name: (Scrubber.MASK if name in SECRET_HEADERS else self.scrub(value))
-                    for name, value in (answer.headers if answer else {}).items()
-                },
+                response_headers=self._answer_headers_shown((answer.headers if answer else {}).items()),
                 response_body=self._body_shown(answer.content) if answer else None,
                 size=len(answer.content) if answer else 0,
                 error=str(error) if error is not None else None,
@@ -573,7 +585,9 @@ class CasaClient:
     def _answer_error(
         self, method: str, path: str, response: Reply, sent: Mapping[str, str], item: Item | None
     ) -> ApiError:
-        text = self.scrub(response.text(MAX_ERROR_BODY))
+        # Read past the cut by the longest form of the token the scrubber knows (percent-encoded), so a token
+        # that straddles the cut is masked whole before the text is cut.
+        text = self.scrub(response.text(MAX_ERROR_BODY + 3 * len(self._token)))[:MAX_ERROR_BODY]
         body: Any
         try:
             body = parse_json(text)

@@ -6,7 +6,6 @@ reported in `Catalog.problems`, never a reason to reject the whole document.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from urllib.parse import urlsplit
 
 from .errors import ApiError
 from .known import BUILTIN, KNOWN_ACTIONS
+from .limits import LimitExceeded, parse_json
 from .urls import name_problem
 
 OPERATIONS = {"get": "get", "put": "replace", "patch": "update", "delete": "delete"}
@@ -24,6 +24,8 @@ MAX_DEPTH = 12
 # Fields read from one document, in all: `$ref`s (and YAML aliases) can make a small document describe a tree of
 # 10^12 fields (10 properties referring to a schema of 10 properties, 12 levels deep). CloudCasa's has ~10,000.
 MAX_FIELDS = 100_000
+MAX_YAML_NODES = 2_000_000  # nodes of a YAML document once its aliases are expanded
+MAX_DESCRIPTION = 2_000  # characters of a collection's description kept (the palette shows it on one line)
 META_FIELDS = ("_id", "_etag", "_created", "_updated", "_links")
 
 
@@ -105,6 +107,47 @@ class Catalog:
 # -- reading the document -------------------------------------------------------------------------------
 
 
+def _yaml_document(text: str) -> Any:
+    """YAML text as Python values. Aliases are allowed (a YAML dump of a document with shared parts has them) but
+    the document they describe is measured first: a few hundred bytes of nested aliases describe billions of nodes."""
+    try:
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        root = yaml.compose(text, Loader=loader)  # nodes, aliases shared: nothing is expanded yet
+        if root is not None and _expanded_nodes(root, yaml.ScalarNode) > MAX_YAML_NODES:
+            raise DiscoveryError(f"YAML whose aliases expand to more than {MAX_YAML_NODES:,} nodes")
+        return yaml.load(text, Loader=loader)
+    except DiscoveryError:
+        raise
+    except Exception as error:  # any YAML failure means: not a usable document
+        raise DiscoveryError(f"not JSON or YAML ({type(error).__name__})") from None
+
+
+def _expanded_nodes(root: Any, scalar: type) -> int:
+    """How many nodes the YAML graph under `root` stands for once every alias is expanded (more than
+    MAX_YAML_NODES for a recursive one), without expanding it: each node's count is computed once."""
+    counts: dict[int, int] = {}
+    entered: set[int] = set()
+    stack: list[Any] = [root]
+    while stack:
+        node = stack[-1]
+        children = (
+            []
+            if isinstance(node, scalar)
+            else [n for item in node.value for n in (item if isinstance(item, tuple) else (item,))]
+        )
+        if id(node) not in entered:
+            entered.add(id(node))
+            stack.extend(child for child in children if id(child) not in entered)
+            continue
+        stack.pop()
+        if id(node) not in counts:  # a child entered but not counted is an ancestor: a recursive document
+            total = 1 + sum(counts.get(id(child), MAX_YAML_NODES + 1) for child in children)
+            counts[id(node)] = min(total, MAX_YAML_NODES + 1)
+    return counts[id(root)]
+
+
 def load_document(document: Any) -> dict[str, Any]:
     """JSON or YAML text, or an already parsed object, as a dict."""
     if isinstance(document, bytes):
@@ -112,15 +155,11 @@ def load_document(document: Any) -> dict[str, Any]:
     if isinstance(document, str):
         text = document.strip()
         try:
-            document = json.loads(text)
-        except json.JSONDecodeError:
-            try:
-                import yaml
-
-                loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-                document = yaml.load(text, Loader=loader)
-            except Exception as error:  # any YAML failure means: not a usable document
-                raise DiscoveryError(f"not JSON or YAML ({type(error).__name__})") from None
+            document = parse_json(text)
+        except LimitExceeded as reason:
+            raise DiscoveryError(f"JSON that {reason}") from None
+        except ValueError:
+            document = _yaml_document(text)
     if not isinstance(document, dict):
         raise DiscoveryError("not an OpenAPI object")
     if not isinstance(document.get("paths"), dict):
@@ -333,11 +372,9 @@ def parse_openapi(document: Any) -> Catalog:
             fields = {}
         if schemas[name] is None:
             problems.append(f"{name}: no document schema; columns will come from the data")
-        description = (
-            str((collections[name].get("get") or {}).get("description") or "")
-            if isinstance(collections[name].get("get"), dict)
-            else ""
-        )
+        get = collections[name].get("get")
+        described = get.get("description") if isinstance(get, dict) else None
+        description = described[:MAX_DESCRIPTION] if isinstance(described, str) else ""
         resources[name] = ResourceType(
             name=name,
             title=titles[name],
@@ -378,6 +415,8 @@ async def discover(client: Any) -> Catalog:
         catalog = parse_openapi(document)
     except DiscoveryError as error:
         return builtin_catalog(f"The server's API description (/api-docs) is unusable: {error}.")
+    except Exception as error:  # a document no check foresaw: the built-in list, never a crash at start
+        return builtin_catalog(f"The server's API description (/api-docs) is unusable ({type(error).__name__}).")
     if not catalog.resources:
         return builtin_catalog("The server's API description (/api-docs) lists no collections.")
     return catalog

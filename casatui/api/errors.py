@@ -385,9 +385,13 @@ def describe_body(text: str) -> str:
         return "an empty body"
     if stripped.startswith("<"):
         return "an HTML page (a proxy or login page?)"
+    from .limits import BodyRefused, parse_json
+
     try:
-        json.loads(stripped)
-    except json.JSONDecodeError:
+        parse_json(stripped)
+    except BodyRefused as reason:
+        return f"JSON that {reason}"
+    except ValueError:
         if stripped[0] in "{[" and _unclosed(stripped):
             return "JSON that ends too early (truncated)"
         return f"text that is not JSON ({stripped[:60]!r})"

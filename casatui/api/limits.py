@@ -21,6 +21,9 @@ MAX_WIRE_BYTES = 128 * MiB  # bytes of one answer's body as received (compressed
 MAX_BODY_BYTES = 128 * MiB  # bytes of one answer's body once inflated
 MAX_JSON_DEPTH = 128  # nested objects and arrays in one answer (the UI was tried at this depth)
 MAX_NUMBER_CHARS = 100  # characters of one JSON number (a 64-bit integer has 20, a float's repr at most 24)
+# Values (containers, strings, numbers) in one answer: each costs 50-200 bytes as a Python object, so 128 MiB of
+# `[{},{},...]` would be 3 GB. A page of 100,000 jobs holds a few million.
+MAX_JSON_ITEMS = 10_000_000
 READ_CHUNK = 64 * 1024  # bytes read from the socket at a time by the standard-library GET
 INFLATE_STEP = 1 * MiB  # bytes inflated at a time
 ACCEPT_ENCODING = "gzip, deflate"  # the encodings `BodyReader` inflates (httpx would also offer br, zstd)
@@ -125,23 +128,31 @@ def depth_over(skeleton: bytes, limit: int) -> bool:
 
 
 def parse_json(content: bytes | str) -> Any:
-    """JSON text as Python values, within MAX_JSON_DEPTH and MAX_NUMBER_CHARS (else LimitExceeded). Text that is
-    not JSON raises ValueError (JSONDecodeError or UnicodeDecodeError), as `json.loads` does."""
+    """JSON text as Python values, within MAX_JSON_DEPTH, MAX_NUMBER_CHARS and MAX_JSON_ITEMS (else
+    LimitExceeded). Text that is not JSON raises ValueError (JSONDecodeError or UnicodeDecodeError).
+
+    Bytes must be UTF-8, as RFC 8259 asks: `json.loads` would guess UTF-16 or UTF-32 from the first bytes, whose
+    escapes and quotes `structure` cannot read. The limits are checked on the text before it is parsed, so a body
+    of many small containers is refused before it becomes millions of Python objects."""
+    if isinstance(content, bytes):
+        raw, text = content, content.decode("utf-8-sig")
+    else:
+        raw, text = content.encode("utf-8", "surrogatepass"), content
+    skeleton = structure(raw)
+    if _LONG_NUMBER.search(skeleton):
+        raise _too_long()
+    if skeleton.count(b",") + skeleton.count(b"[") + skeleton.count(b"{") > MAX_JSON_ITEMS:
+        raise LimitExceeded(f"holds more than {MAX_JSON_ITEMS:,} values", "MAX_JSON_ITEMS")
+    if depth_over(skeleton, MAX_JSON_DEPTH):
+        raise _too_deep()
     try:
-        value = json.loads(content)
+        return json.loads(text)
     except RecursionError:
         raise _too_deep() from None
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except json.JSONDecodeError:
         raise
     except ValueError:  # Python's limit on integer digits: not a JSON syntax error
         raise _too_long() from None
-    if isinstance(value, (dict, list)):
-        skeleton = structure(content.encode() if isinstance(content, str) else content)
-        if _LONG_NUMBER.search(skeleton):
-            raise _too_long()
-        if depth_over(skeleton, MAX_JSON_DEPTH):
-            raise _too_deep()
-    return value
 
 
 def _too_deep() -> LimitExceeded:

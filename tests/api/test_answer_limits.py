@@ -148,3 +148,34 @@ async def test_the_prefetchs_blocking_client_reads_within_the_limits_too(
         assert caught.value.limit == "MAX_BODY_BYTES"
         page = await blocking.list("policies")  # the connection was given back: the next request works
     assert page.total == 5
+
+
+def test_a_body_of_many_small_values_is_refused_before_it_is_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """128 MiB of `[{},{},...]` is 3 GB of Python objects: the count of values is checked on the text first."""
+    from casatui.api import limits
+
+    monkeypatch.setattr(limits, "MAX_JSON_ITEMS", 1_000)
+    assert len(limits.parse_json(b"[" + b"{}," * 499 + b"{}]")) == 500
+    with pytest.raises(limits.LimitExceeded) as caught:
+        limits.parse_json(b"[" + b"{}," * 1_000 + b"{}]")
+    assert caught.value.limit == "MAX_JSON_ITEMS"
+
+
+def test_bytes_that_are_not_utf8_are_not_guessed_as_utf16() -> None:
+    """json.loads would read UTF-16, whose escapes and quotes the depth check cannot see: refused as not JSON."""
+    from casatui.api.limits import parse_json
+
+    hidden = '["x\\"y", ' + "[" * 600 + "]" * 600 + "]"
+    with pytest.raises(ValueError):
+        parse_json(hidden.encode("utf-16"))
+    with pytest.raises(LimitExceeded):
+        parse_json(hidden.encode())
+
+
+def test_a_deep_body_that_is_not_utf8_is_described_not_raised() -> None:
+    """The error path decodes a failed body with replacement characters and describes it: 1,500 brackets and a
+    byte that is not UTF-8 crashed it with RecursionError."""
+    from casatui.api.errors import describe_body
+
+    said = describe_body("[" * 1500 + "\ufffd")
+    assert "levels deep" in said

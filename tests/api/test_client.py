@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
 from casatui import __version__
 from casatui.api.client import CasaClient
 from casatui.api.errors import (
+    Answer,
     BadRequest,
+    ClientRefusal,
     EtagMismatch,
     NoChange,
     NotFound,
@@ -19,6 +22,7 @@ from casatui.api.errors import (
     ReadOnlyRefused,
     Unauthorized,
     ValidationFailed,
+    error_for,
 )
 from casatui.api.models import Item
 from casatui.demo import DemoServer
@@ -153,12 +157,32 @@ async def test_stale_etag_raises_etag_mismatch_carrying_what_resolving_needs(fre
     assert "changed on the server" in str(error)
 
 
-async def test_missing_etag_raises_precondition_required(fresh_client: CasaClient) -> None:
+async def test_a_write_without_an_etag_is_refused_before_a_byte_is_sent(fresh_client: CasaClient) -> None:
     item = await named(fresh_client, "kubehooks", "pg-freeze")
-    item.etag = ""
-    with pytest.raises(PreconditionRequired) as caught:
-        await fresh_client.replace(item, {**item.data, "description": "x"})
-    assert caught.value.status == 428 and "If-Match" in str(caught.value)
+    item.etag = ""  # a server that gave no etag for this version
+    sent = len(fresh_client.exchanges)
+    for write in (
+        fresh_client.replace(item, {**item.data, "description": "x"}),
+        fresh_client.patch(item, {**item.data, "description": "x"}),
+        fresh_client.delete(item),
+    ):
+        with pytest.raises(ClientRefusal) as caught:
+            await write
+        assert "If-Match" in str(caught.value)
+    assert len(fresh_client.exchanges) == sent
+    assert (await fresh_client.get("kubehooks", item.id)).data["description"] == item.data["description"]
+
+
+async def test_a_428_from_the_server_is_precondition_required(fresh_client: CasaClient, fresh_demo: DemoServer) -> None:
+    item = await named(fresh_client, "kubehooks", "pg-freeze")
+    answer = httpx.put(
+        f"{fresh_demo.api_root}/kubehooks/{item.id}",
+        headers={"Authorization": f"Bearer {fresh_demo.token}"},
+        json={k: v for k, v in item.data.items() if not k.startswith("_")},
+    )
+    assert answer.status_code == 428  # what the server answers a write without If-Match
+    error = error_for(Answer(status=428, method="PUT", path=f"kubehooks/{item.id}", body=answer.json()))
+    assert isinstance(error, PreconditionRequired) and "If-Match" in str(error)
 
 
 async def test_validation_failed_lists_issues_with_dotted_paths(fresh_client: CasaClient) -> None:

@@ -146,3 +146,26 @@ def test_builtin_catalog_and_groups() -> None:
     assert group_of("kubebackups") == "Backups & restores"
     assert group_of("jobs") == "Jobs & recovery points"
     assert group_of("tawkio") == "Other"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b"[" * 1500 + b"\xff",  # not UTF-8, and deep: json.loads of the replaced text raised RecursionError
+        b"1" * 5000 + b"\xff",  # more digits than Python reads into an int
+        "\n".join(  # aliases nested 8 deep: 431 bytes that describe 10^8 nodes
+            ["openapi: 3.0.0", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+            + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+            + ["paths:", "  /things:", "    get: {description: *a8, responses: {}}"]
+        ),
+        "openapi: 3.0.0\npaths: &p\n  /x: *p\n",  # a recursive document
+    ],
+    ids=["deep-not-utf8", "long-number", "alias-bomb", "recursive-yaml"],
+)
+def test_hostile_documents_are_refused_quickly(document: str | bytes) -> None:
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(DiscoveryError):
+        parse_openapi(document)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KiB: no expansion happened

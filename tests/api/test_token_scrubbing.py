@@ -82,3 +82,14 @@ def test_the_startup_prefetch_scrubs_response_headers_too(
     faults.push(reflecting(demo.token, body={"_items": [], "_meta": {"total": 0}}))
     assert client.list_plain("policies") is not None
     assert not leaks(client.exchanges[-1].response_headers, demo.token)
+
+
+async def test_a_header_named_after_the_token_is_scrubbed_on_the_startup_path_too(
+    client: CasaClient, faults: FaultServer, demo: DemoServer
+) -> None:
+    """The prefetch's standard-library GET records its exchange itself: header names pass the scrubber there too."""
+    page = {"_items": [], "_meta": {"page": 1, "max_results": 25, "total": 0}}
+    faults.push(Respond(200, page, {f"X-{demo.token}": "1", "X-Echo": demo.token}))
+    assert client.list_plain("kubebackups") is not None
+    exchange = client.exchanges[-1]
+    assert exchange.response_headers and not leaks(exchange.response_headers, demo.token)

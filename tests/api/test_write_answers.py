@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from casatui.api.client import CasaClient
-from casatui.api.errors import NotStandardJson, Redirected, WriteUnconfirmed
+from casatui.api.errors import ApiError, NotStandardJson, Redirected, WriteUnconfirmed
 from casatui.api.models import Item
 from casatui.api.urls import UnsafePath
 from casatui.demo import DemoServer
@@ -155,3 +155,15 @@ async def test_nan_and_infinity_are_refused_before_sending(
     with pytest.raises(NotStandardJson):
         await client.create("policies", {"name": "x", "weights": [1.0, value]})
     assert writes(faults) == []
+
+
+@pytest.mark.parametrize("answer", [Respond(304), Respond(302, b"", {"Location": "/elsewhere"})])
+async def test_a_delete_answered_with_a_3xx_is_not_deleted(
+    client: CasaClient, faults: FaultServer, answer: Respond
+) -> None:
+    item = await a_policy(client)
+    faults.push(answer)
+    with pytest.raises(ApiError):
+        await client.delete(item)
+    assert len(writes(faults)) == 1  # sent once, and not counted as done
+    assert await client.get("policies", item.id) is not None

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import contextvars
 import os
+import re
 import shlex
 import subprocess
 import tempfile
@@ -202,8 +203,8 @@ class EditorScreen(Screen[Item | None]):
             newer = await self.session.client.get(self.collection, self.base.id, if_none_match=seen)
         except NotFound:
             self.server_gone = True
-        except ApiError:
-            return  # a check that fails says nothing; the save still guards with If-Match
+        except Exception:  # any failure (an answer no check foresaw too) says nothing: the save still guards with
+            return  # If-Match, and the next check runs as planned instead of the watch ending for the whole edit
         else:
             if newer is None or newer.etag == seen:
                 return
@@ -593,7 +594,8 @@ class EditorScreen(Screen[Item | None]):
         self._save_draft()
 
     def _file_path(self, folder: Path | None = None) -> Path:
-        stem = f"casatui-{self.collection.replace('/', '-')}-{self.base.id if self.base else 'new'}"
+        named = f"{self.collection}-{self.base.id if self.base else 'new'}"
+        stem = "casatui-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", named)[:100]  # the server's names: one safe file name
         if folder is None:
             folder = Path.cwd() if os.access(Path.cwd(), os.W_OK) else Path(tempfile.gettempdir())
         return folder / f"{stem}-{int(time.time())}.json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Literal
 
 from rich.text import Text
@@ -286,7 +287,21 @@ class ExplorerScreen(Screen[None]):
 
     @on(ResourceTable.Opened)
     def _opened(self, message: ResourceTable.Opened) -> None:
-        self.run_worker(self._open_document(), group="open", exclusive=True)
+        self.run_worker(self.guarded(self._open_document, "opening the document"), group="open", exclusive=True)
+
+    def guarded(self, work: Callable[[], Awaitable[None]], doing: str) -> Callable[[], Awaitable[None]]:
+        """`work` for a worker: whatever fails in it (an answer no check foresaw, a bug) is shown, and the screen
+        stays usable, instead of a worker error that ends the app."""
+
+        async def run() -> None:
+            try:
+                await work()
+            except ApiError as error:
+                self.show_error(error)
+            except Exception as error:
+                self.show_error(self.pages.as_api_error(error, doing))
+
+        return run
 
     async def _open_document(self) -> None:
         """Enter: a job opens as a job, a backup definition as one; anything else as its JSON."""

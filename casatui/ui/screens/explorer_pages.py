@@ -77,12 +77,12 @@ class PageLoader:
                 page = await self._take_prefetch(first) if first else None
                 page = page or await self._list(number)
             except Exception as error:  # any failure is shown and retryable, never "Loading…" for ever
-                self._failed(generation, number, self._as_api_error(error, f"loading page {number}"))
+                self._failed(generation, number, self.as_api_error(error, f"loading page {number}"))
                 return
         try:
             self._show(generation, number, page)
         except Exception as error:  # hostile rows that the table could not take
-            self._failed(generation, number, self._as_api_error(error, f"showing page {number}"))
+            self._failed(generation, number, self.as_api_error(error, f"showing page {number}"))
 
     def _failed(self, generation: int, number: int, error: ApiError) -> None:
         if self.table.model.fail(generation, number):
@@ -90,7 +90,7 @@ class PageLoader:
             self.table.data_changed()
             self.screen.show_error(error)
 
-    def _as_api_error(self, error: Exception, doing: str) -> ApiError:
+    def as_api_error(self, error: Exception, doing: str) -> ApiError:
         """Any failure as the error the screen shows: an ApiError as it is, anything else said in one line with
         the token scrubbed (it is a bug, but the user's place and `r` must survive it)."""
         if isinstance(error, ApiError):
@@ -202,7 +202,7 @@ class PageLoader:
                     answers[number] = await self._list(number)
                 numbers.add(model.page_of(table.cursor))  # where the cursor is now
         except Exception as error:  # shown; the rows on screen stay, and `r` asks again
-            screen.show_error(self._as_api_error(error, "refreshing"))
+            screen.show_error(self.as_api_error(error, "refreshing"))
             return
         if generation != model.generation:
             return  # a newer query started meanwhile

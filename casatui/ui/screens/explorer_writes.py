@@ -49,7 +49,7 @@ class DocumentWrites:
     # -- edit and create --------------------------------------------------------------------------------
 
     def edit(self) -> None:
-        self.screen.run_worker(self._edit, group="open", exclusive=True)
+        self.screen.run_worker(self.screen.guarded(self._edit, "opening the editor"), group="open", exclusive=True)
 
     async def _edit(self) -> None:
         row = self.screen.table.current
