@@ -139,3 +139,28 @@ async def test_e_on_a_document_nested_too_deep_says_so_and_the_app_stays(
         await pilot.pause(0.2)
         assert app.is_running and app.screen is explorer(app)
         assert any("MAX_JSON_DEPTH" in str(n.message) for n in app._notifications)
+
+
+@pytest.mark.parametrize("key", ["enter", "e"])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Respond(200, b"[" * 1500 + b"\xff", JSON),  # not UTF-8 and deep: the error path's description crashed
+        Respond(200, b'{"_id": "a1", "_etag": "e1", "name": "utf16"}'.decode().encode("utf-16"), JSON),
+    ],
+    ids=["deep-not-utf8", "utf16"],
+)
+async def test_a_document_answer_nothing_foresaw_is_shown_and_the_app_stays(
+    server: DemoServer, faults: FaultServer, tmp_path: Path, key: str, answer: Respond
+) -> None:
+    row = b'{"_id": "a1", "_etag": "e1", "name": "odd"}'
+    faults.when(lists, Respond(200, b'{"_items": [' + row + b'], "_meta": {"total": 1}}', JSON))
+    faults.when(lambda seen: seen.method == "GET" and "/jobs/a1" in seen.path, answer)
+    app = app_on(faults, server, tmp_path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert app.is_running and app.screen is explorer(app)
+        assert app._notifications, "the failure is said"
