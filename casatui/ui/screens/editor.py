@@ -327,9 +327,15 @@ class EditorScreen(Screen[Item | None]):
                     "Your edit cannot be kept as a draft",
                     Text(
                         f"The draft could not be written ({self.draft_problem}). Leaving now would lose your edit: "
-                        "write it to a file, copy it to the clipboard, or discard it. esc: keep editing."
+                        "write it to a file, copy it to the clipboard, or discard it. esc: keep editing. The copy "
+                        "goes through the terminal (OSC 52), which cannot say whether it arrived: some terminals and "
+                        "tmux set-ups ignore it or cut long texts, so a file is the safe choice."
                     ),
-                    [("w", "Write it to a file…"), ("c", "Copy it to the clipboard"), ("d", "Discard my edit")],
+                    [
+                        ("w", "Write it to a file…"),
+                        ("c", "Copy it to the clipboard (unchecked)"),
+                        ("d", "Discard my edit"),
+                    ],
                     danger=True,
                 )
             )
