@@ -446,8 +446,8 @@ def make_app(
 
     startup_gc.pause()
     from casatui.api.client import CasaClient
+    from casatui.core.navigation import Place
     from casatui.ui.app import CasaApp
-    from casatui.ui.navigation import Place
     from casatui.ui.session import Session, Settings
 
     client = CasaClient(api_root, token)

@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         other = resolve(config, Flags(profile=profile, read_only=args.read_only))
         return make_session(make_client(other), other, state, listeners)
 
-    from .ui.navigation import Place
+    from .core.navigation import Place
     from .ui.prefetch import FirstPage
 
     session = make_session(client, resolved, state, listeners)

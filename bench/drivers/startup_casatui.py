@@ -19,7 +19,7 @@ if __name__ == "__main__":
     startup_gc.pause()  # as the `casatui` command does first
 
 from casatui.api.client import CasaClient
-from casatui.ui.navigation import Place
+from casatui.core.navigation import Place
 from casatui.ui.prefetch import FirstPage
 from casatui.ui.session import Session, Settings
 

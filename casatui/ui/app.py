@@ -12,10 +12,10 @@ from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from ..core.navigation import Place
 from .actions import bindings
 from .commands import CasaCommands
 from .drafts import item_from_draft
-from .navigation import Place
 from .output_guard import install as install_output_guard
 from .safe import multiline, plain, safe_text
 from .screens.confirm import ChoiceScreen

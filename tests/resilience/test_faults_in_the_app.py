@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from casatui.api.client import CasaClient
+from casatui.core.navigation import Place
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
 from casatui.ui.drafts import DraftStore
-from casatui.ui.navigation import Place
 from casatui.ui.screens.diff import DiffScreen
 from casatui.ui.screens.editor import EditorScreen
 from casatui.ui.screens.explorer import ExplorerScreen

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casatui.api.client import CasaClient
+from casatui.core.navigation import Place
 from casatui.demo import DemoServer, SeedOptions
 from casatui.ui.app import CasaApp
 from casatui.ui.edit_flow import ParseProblem, locate, parse_buffer
-from casatui.ui.navigation import Place
 from casatui.ui.screens.diff import DiffScreen
 from casatui.ui.screens.editor import EditorScreen
 from casatui.ui.session import Session, Settings

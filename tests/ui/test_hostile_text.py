@@ -22,10 +22,10 @@ from textual.drivers.headless_driver import HeadlessDriver
 from textual.pilot import Pilot
 
 from casatui.api.client import CasaClient
+from casatui.core.navigation import Place
 from casatui.demo import DemoServer, SeedOptions
 from casatui.ui.app import CasaApp
 from casatui.ui.drafts import DraftStore
-from casatui.ui.navigation import Place
 from casatui.ui.screens.backup import BackupScreen
 from casatui.ui.screens.confirm import ChoiceScreen
 from casatui.ui.screens.conflict import ConflictScreen

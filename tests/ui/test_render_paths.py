@@ -17,8 +17,8 @@ from textual.widgets import Static
 from casatui.api.discovery import Field, ResourceType
 from casatui.api.edits import diff, format_path
 from casatui.api.exchange import Exchange
-from casatui.ui import formatting as fmt
-from casatui.ui.columns import Column, RenderOptions, render_cell
+from casatui.core import formatting as fmt
+from casatui.core.columns import Column, RenderOptions, render_cell
 from casatui.ui.output_guard import ControlCharacters, install
 from casatui.ui.safe import markup_escaped, plain, safe_text
 from casatui.ui.screens.backup import schedule_lines

@@ -11,10 +11,10 @@ from typing import Any
 from rich.console import Console
 
 from casatui.api.client import CasaClient
+from casatui.core.navigation import Place
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
 from casatui.ui.drafts import DraftStore
-from casatui.ui.navigation import Place
 from casatui.ui.screens.diff import DiffScreen
 from casatui.ui.screens.pick import PickScreen
 from casatui.ui.screens.request_log import RequestLogScreen, details

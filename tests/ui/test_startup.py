@@ -72,7 +72,7 @@ import sys
 from casatui.api.client import CasaClient
 from casatui.ui import startup_gc
 from casatui.ui.app import CasaApp
-from casatui.ui.navigation import Place
+from casatui.core.navigation import Place
 from casatui.ui.prefetch import FirstPage
 from casatui.ui.session import Session, Settings
 from casatui.ui.widgets.table import ResourceTable
@@ -158,8 +158,8 @@ async def test_switching_profile_hands_the_first_screen_back_to_the_collector(
 ) -> None:
     # Frozen, the first explorer's widgets (reference cycles) would never be freed once a profile switch closes it.
     from casatui.api.client import CasaClient
+    from casatui.core.navigation import Place
     from casatui.ui.app import CasaApp
-    from casatui.ui.navigation import Place
     from casatui.ui.screens.pick import PickScreen
     from casatui.ui.session import Session, Settings
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...api.errors import ApiError, Unexpected
 from ...api.models import Page
-from ..columns import projection
+from ...core.columns import projection
 from ..prefetch import FirstPage
 from ..startup_gc import resume as resume_gc
 

@@ -11,9 +11,9 @@ from textual.app import App
 
 from ...api.errors import ApiError, EtagMismatch, NotFound, ReadOnlyRefused
 from ...api.models import Item
+from ...core.navigation import Place
 from ...core.safe_text import safe_json
 from ..drafts import Draft, item_from_draft
-from ..navigation import Place
 from .confirm import ChoiceScreen
 
 if TYPE_CHECKING:

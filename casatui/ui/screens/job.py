@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from ...api.errors import ApiError
 from ...api.models import Item
-from .. import formatting as fmt
+from ...core import formatting as fmt
 from ..actions import bindings
 from ..safe import plain, safe_text
 from ..session import Session
