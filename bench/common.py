@@ -447,8 +447,8 @@ def make_app(
     startup_gc.pause()
     from casatui.api.client import CasaClient
     from casatui.core.navigation import Place
+    from casatui.core.session import Session, Settings
     from casatui.ui.app import CasaApp
-    from casatui.ui.session import Session, Settings
 
     client = CasaClient(api_root, token)
     session = Session(client, Settings(profile="bench", page_size=page_size, **settings))

@@ -131,7 +131,7 @@ def make_client(resolved: Any, *, demo: bool = False) -> Any:
 
 
 def make_session(client: Any, resolved: Any, state: Path, listeners: list[Any]) -> Any:
-    from .ui.session import Session, Settings
+    from .core.session import Session, Settings
 
     client.listeners.extend(listeners)
     settings = Settings(

@@ -20,8 +20,8 @@ if __name__ == "__main__":
 
 from casatui.api.client import CasaClient
 from casatui.core.navigation import Place
+from casatui.core.session import Session, Settings
 from casatui.ui.prefetch import FirstPage
-from casatui.ui.session import Session, Settings
 
 if __name__ == "__main__":
     # As the `casatui` command does: the first page is fetched while Textual is imported and the app starts.

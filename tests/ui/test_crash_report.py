@@ -6,9 +6,9 @@ from pathlib import Path
 
 from casatui.api.client import CasaClient
 from casatui.core.navigation import Place
+from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
-from casatui.ui.session import Session, Settings
 
 
 def leak(token: str) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from casatui.api.client import CasaClient
 from casatui.core.navigation import Place
+from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
 from casatui.ui.screens.request_log import RequestLogScreen
-from casatui.ui.session import Session, Settings
 
 from .conftest import NOW
 from .test_explorer import settle

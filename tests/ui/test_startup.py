@@ -74,7 +74,7 @@ from casatui.ui import startup_gc
 from casatui.ui.app import CasaApp
 from casatui.core.navigation import Place
 from casatui.ui.prefetch import FirstPage
-from casatui.ui.session import Session, Settings
+from casatui.core.session import Session, Settings
 from casatui.ui.widgets.table import ResourceTable
 
 startup_gc.pause()
@@ -159,9 +159,9 @@ async def test_switching_profile_hands_the_first_screen_back_to_the_collector(
     # Frozen, the first explorer's widgets (reference cycles) would never be freed once a profile switch closes it.
     from casatui.api.client import CasaClient
     from casatui.core.navigation import Place
+    from casatui.core.session import Session, Settings
     from casatui.ui.app import CasaApp
     from casatui.ui.screens.pick import PickScreen
-    from casatui.ui.session import Session, Settings
 
     def connect(name: str) -> Session:
         return Session(CasaClient(ui_demo.api_root, ui_demo.token), Settings(profile=name), state_dir=tmp_path)

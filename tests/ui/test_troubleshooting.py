@@ -14,6 +14,7 @@ from textual.widgets import DataTable, OptionList
 from casatui.api.client import CasaClient
 from casatui.core.navigation import Place
 from casatui.core.schedule import describe, next_run
+from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
 from casatui.ui.screens.backup import BackupScreen
@@ -21,7 +22,6 @@ from casatui.ui.screens.history import HistoryScreen
 from casatui.ui.screens.job import JobScreen
 from casatui.ui.screens.overview import OverviewScreen
 from casatui.ui.screens.pick import PickScreen
-from casatui.ui.session import Session, Settings
 from casatui.ui.troubleshoot import gather_overview, success_rate
 
 from .conftest import NOW, text_of

@@ -19,9 +19,9 @@ from ...api.errors import ApiError
 from ...api.models import Item
 from ...core import formatting as fmt
 from ...core.schedule import CronError, describe, next_run
+from ...core.session import Session
 from ..actions import bindings
 from ..safe import plain, safe_text
-from ..session import Session
 from ..troubleshoot import success_rate
 from ..widgets.footer import CasaFooter
 

@@ -18,9 +18,9 @@ from ...api.query import FilterError, parse_filter
 from ...api.sort import cycle_sort, format_sort, parse_sort
 from ...core.columns import Column, columns_for, default_sort
 from ...core.navigation import Place, Reference, jobs_filter, references
+from ...core.session import Session
 from ..actions import bindings
 from ..safe import plain
-from ..session import Session
 from ..widgets.banner import ProtectedBanner
 from ..widgets.document_view import DocumentView
 from ..widgets.filter_bar import FilterBar

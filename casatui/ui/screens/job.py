@@ -17,9 +17,9 @@ from textual.widgets import Static
 from ...api.errors import ApiError
 from ...api.models import Item
 from ...core import formatting as fmt
+from ...core.session import Session
 from ..actions import bindings
 from ..safe import plain, safe_text
-from ..session import Session
 from ..troubleshoot import bar, copy_progress, snapshot_progress
 from ..widgets.footer import CasaFooter
 

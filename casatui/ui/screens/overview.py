@@ -13,10 +13,10 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core import formatting as fmt
+from ...core.session import Session
 from ..actions import bindings
 from ..cells import fit
 from ..safe import plain, safe_text
-from ..session import Session
 from ..troubleshoot import Overview, bar, copy_progress, gather_overview, snapshot_progress
 from ..widgets.footer import CasaFooter
 
