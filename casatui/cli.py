@@ -194,7 +194,7 @@ def check_themes(config: Any) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .ui import startup_gc
+    from .core import startup_gc
 
     startup_gc.pause()  # until the first rows are painted (see startup_gc.py)
     args = build_parser().parse_args(dash_values_joined(sys.argv[1:] if argv is None else argv))
@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         return make_session(make_client(other), other, state, listeners)
 
     from .core.navigation import Place
-    from .ui.prefetch import FirstPage
+    from .core.prefetch import FirstPage
 
     session = make_session(client, resolved, state, listeners)
     collection = args.resource or "jobs"

@@ -15,6 +15,8 @@ from textual.screen import Screen
 from ..core.drafts import item_from_draft
 from ..core.navigation import Place
 from ..core.session import Session
+from ..core.startup_gc import release as release_startup_objects
+from ..core.startup_gc import resume as resume_gc
 from .actions import bindings
 from .commands import CasaCommands
 from .output_guard import install as install_output_guard
@@ -23,8 +25,6 @@ from .screens.confirm import ChoiceScreen
 from .screens.explorer import ExplorerScreen
 from .screens.help import HelpScreen
 from .screens.pick import PickScreen
-from .startup_gc import release as release_startup_objects
-from .startup_gc import resume as resume_gc
 from .textual_fixes import cache_inner_outer_by_colour, dismiss_only_the_top_screen
 
 cache_inner_outer_by_colour()

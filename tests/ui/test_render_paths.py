@@ -19,6 +19,7 @@ from casatui.api.edits import diff, format_path
 from casatui.api.exchange import Exchange
 from casatui.core import formatting as fmt
 from casatui.core.columns import Column, RenderOptions, render_cell
+from casatui.core.overview import Overview
 from casatui.core.session import WriteRecord
 from casatui.ui.field_hints import hints
 from casatui.ui.output_guard import ControlCharacters, install
@@ -32,7 +33,6 @@ from casatui.ui.screens.job import render_job
 from casatui.ui.screens.overview import overview_options
 from casatui.ui.screens.pick import PickScreen
 from casatui.ui.screens.request_log import details, pretty
-from casatui.ui.troubleshoot import Overview
 from casatui.ui.widgets.document_view import render_document
 from casatui.ui.widgets.filter_bar import HistoryInput
 from casatui.ui.widgets.status_line import StatusLine

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from casatui.core import startup_gc
+from casatui.core.prefetch import FirstPage
 from casatui.demo import DemoServer
-from casatui.ui import startup_gc
-from casatui.ui.prefetch import FirstPage
 
 from ..faults import HTML_502, FaultServer, Respond
 from .conftest import AppFactory
@@ -70,10 +70,10 @@ def test_apps_not_started_by_the_command_leave_the_collector_alone() -> None:
 QUIT_ON_FIRST_ROWS = """
 import sys
 from casatui.api.client import CasaClient
-from casatui.ui import startup_gc
+from casatui.core import startup_gc
 from casatui.ui.app import CasaApp
 from casatui.core.navigation import Place
-from casatui.ui.prefetch import FirstPage
+from casatui.core.prefetch import FirstPage
 from casatui.core.session import Session, Settings
 from casatui.ui.widgets.table import ResourceTable
 

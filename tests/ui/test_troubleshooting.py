@@ -13,6 +13,7 @@ from textual.widgets import DataTable, OptionList
 
 from casatui.api.client import CasaClient
 from casatui.core.navigation import Place
+from casatui.core.overview import gather_overview, success_rate
 from casatui.core.schedule import describe, next_run
 from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
@@ -22,7 +23,6 @@ from casatui.ui.screens.history import HistoryScreen
 from casatui.ui.screens.job import JobScreen
 from casatui.ui.screens.overview import OverviewScreen
 from casatui.ui.screens.pick import PickScreen
-from casatui.ui.troubleshoot import gather_overview, success_rate
 
 from .conftest import NOW, text_of
 from .test_editor import Api

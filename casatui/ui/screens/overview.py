@@ -13,11 +13,11 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core import formatting as fmt
+from ...core.overview import Overview, bar, copy_progress, gather_overview, snapshot_progress
 from ...core.session import Session
 from ..actions import bindings
 from ..cells import fit
 from ..safe import plain, safe_text
-from ..troubleshoot import Overview, bar, copy_progress, gather_overview, snapshot_progress
 from ..widgets.footer import CasaFooter
 
 REFRESH_SECONDS = 15.0

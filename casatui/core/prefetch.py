@@ -22,7 +22,7 @@ from ..api.client import CasaClient
 from ..api.exchange import Exchange
 from ..api.models import Page
 from ..api.query import parse_filter
-from ..core.columns import columns_for, default_sort, projection
+from .columns import columns_for, default_sort, projection
 
 
 class FirstPage:
