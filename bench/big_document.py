@@ -51,7 +51,7 @@ def _create_documents(api_root: str, token: str) -> dict[str, dict[str, Any]]:
     """POST the big and the small kubebackup; return, for each, its id, buffer length and line count."""
     import httpx
 
-    from casatui.ui.edit_flow import buffer_text
+    from casatui.core.editing import buffer_text
 
     with httpx.Client(base_url=api_root, headers={"Authorization": f"Bearer {token}"}, timeout=300) as http:
         cluster = http.get("/kubeclusters", params={"max_results": 1}).json()["_items"][0]["_id"]
@@ -138,7 +138,7 @@ async def _measure(api_root: str, token: str, documents: dict[str, Any], rounds:
     from common import SIZE, make_app, peak_rss_mb, rss_mb, settle
     from textual import events
 
-    from casatui.ui.drafts import DraftStore
+    from casatui.core.drafts import DraftStore
     from casatui.ui.screens import explorer_preview
     from casatui.ui.screens.confirm import ChoiceScreen
     from casatui.ui.screens.explorer import ExplorerScreen

@@ -109,7 +109,7 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
         auto_refresh_seconds=REFRESH_SECONDS,
     )
     app.session.state_dir = Path(state_dir)  # drafts on, as the command line has them
-    from casatui.ui.drafts import DraftStore
+    from casatui.core.drafts import DraftStore
 
     app.session.drafts = DraftStore(Path(state_dir) / "drafts")
     client = app.session.client

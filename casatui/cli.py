@@ -131,7 +131,7 @@ def make_client(resolved: Any, *, demo: bool = False) -> Any:
 
 
 def make_session(client: Any, resolved: Any, state: Path, listeners: list[Any]) -> Any:
-    from .ui.session import Session, Settings
+    from .core.session import Session, Settings
 
     client.listeners.extend(listeners)
     settings = Settings(
@@ -194,7 +194,7 @@ def check_themes(config: Any) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .ui import startup_gc
+    from .core import startup_gc
 
     startup_gc.pause()  # until the first rows are painted (see startup_gc.py)
     args = build_parser().parse_args(dash_values_joined(sys.argv[1:] if argv is None else argv))
@@ -261,8 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         other = resolve(config, Flags(profile=profile, read_only=args.read_only))
         return make_session(make_client(other), other, state, listeners)
 
-    from .ui.navigation import Place
-    from .ui.prefetch import FirstPage
+    from .core.navigation import Place
+    from .core.prefetch import FirstPage
 
     session = make_session(client, resolved, state, listeners)
     collection = args.resource or "jobs"

@@ -76,7 +76,7 @@ RANGES = {
     "auto_refresh_seconds": (1.0, 86400.0, "seconds"),  # a refresh takes a request and a repaint: at most 1/s
     "width": (1, 1000, "cells"),
 }
-# what `casatui.ui.columns.from_config` reads from a column table, and the TOML type of each
+# what `casatui.core.columns.from_config` reads from a column table, and the TOML type of each
 COLUMN_KEYS = {**dict.fromkeys(("key", "title", "kind", "ref", "end"), "string"), "width": "integer", "flex": "boolean"}
 COLUMN_KEYS["sortable"] = "boolean"
 

@@ -13,15 +13,15 @@ import json
 import sys
 import time
 
-from casatui.ui import startup_gc
+from casatui.core import startup_gc
 
 if __name__ == "__main__":
     startup_gc.pause()  # as the `casatui` command does first
 
 from casatui.api.client import CasaClient
-from casatui.ui.navigation import Place
-from casatui.ui.prefetch import FirstPage
-from casatui.ui.session import Session, Settings
+from casatui.core.navigation import Place
+from casatui.core.prefetch import FirstPage
+from casatui.core.session import Session, Settings
 
 if __name__ == "__main__":
     # As the `casatui` command does: the first page is fetched while Textual is imported and the app starts.

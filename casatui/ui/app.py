@@ -12,19 +12,19 @@ from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from ..core.drafts import item_from_draft
+from ..core.navigation import Place
+from ..core.session import Session
+from ..core.startup_gc import release as release_startup_objects
+from ..core.startup_gc import resume as resume_gc
 from .actions import bindings
 from .commands import CasaCommands
-from .drafts import item_from_draft
-from .navigation import Place
 from .output_guard import install as install_output_guard
 from .safe import multiline, plain, safe_text
 from .screens.confirm import ChoiceScreen
 from .screens.explorer import ExplorerScreen
 from .screens.help import HelpScreen
 from .screens.pick import PickScreen
-from .session import Session
-from .startup_gc import release as release_startup_objects
-from .startup_gc import resume as resume_gc
 from .textual_fixes import cache_inner_outer_by_colour, dismiss_only_the_top_screen
 
 cache_inner_outer_by_colour()

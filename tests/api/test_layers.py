@@ -1,8 +1,10 @@
 """The layer rule of DESIGN.md: casatui.api, casatui.config and casatui.core never import Textual (nor core
-Rich), casatui.demo is never imported by the client layers, core never imports the UI."""
+Rich), casatui.demo is never imported by the client layers, core never imports the UI, and the UI holds only
+modules that need Textual or Rich (logic without them belongs in core)."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +68,34 @@ def test_the_ui_imports_neither_the_demo_server_nor_the_command_line() -> None:
     loaded = _imports(", ".join(m for m in [*modules, *screens, *widgets] if not m.endswith("__init__")))
     assert "casatui.ui.app" in loaded
     assert not {m for m in loaded if m.startswith(("casatui.demo", "casatui.cli"))}
+
+
+# Modules of the UI that import neither Textual nor Rich, and why they stay there all the same.
+UI_WITHOUT_TEXTUAL = {
+    "screens/explorer_pages.py": "the explorer screen's paging: runs the screen's workers and fills its table",
+    "widgets/watchers.py": "prunes the callbacks Textual keeps in its reactive's private watcher registry",
+}
+
+
+def _imports_textual_or_rich(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        if any(name.split(".")[0] in ("textual", "rich") for name in names):
+            return True
+    return False
+
+
+def test_every_module_of_the_ui_needs_textual_or_rich() -> None:
+    ui = PACKAGE / "ui"
+    modules = {p.relative_to(ui).as_posix(): p for p in ui.glob("**/*.py") if p.name != "__init__.py"}
+    assert "app.py" in modules
+    without = {name for name, path in modules.items() if not _imports_textual_or_rich(path)}
+    assert without == set(UI_WITHOUT_TEXTUAL), "Textual-free logic belongs in casatui/core"
 
 
 def test_the_package_offers_its_names_from_their_modules() -> None:

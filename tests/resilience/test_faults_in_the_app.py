@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from casatui.api.client import CasaClient
+from casatui.core.drafts import DraftStore
+from casatui.core.navigation import Place
+from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
-from casatui.ui.drafts import DraftStore
-from casatui.ui.navigation import Place
 from casatui.ui.screens.diff import DiffScreen
 from casatui.ui.screens.editor import EditorScreen
 from casatui.ui.screens.explorer import ExplorerScreen
-from casatui.ui.session import Session, Settings
 from casatui.ui.widgets.filter_bar import FilterBar
 from casatui.ui.widgets.status_line import StatusLine
 

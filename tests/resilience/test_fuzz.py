@@ -9,13 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casatui.api.client import CasaClient
+from casatui.core.editing import ParseProblem, locate, parse_buffer
+from casatui.core.navigation import Place
+from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer, SeedOptions
 from casatui.ui.app import CasaApp
-from casatui.ui.edit_flow import ParseProblem, locate, parse_buffer
-from casatui.ui.navigation import Place
 from casatui.ui.screens.diff import DiffScreen
 from casatui.ui.screens.editor import EditorScreen
-from casatui.ui.session import Session, Settings
 
 from ..ui.conftest import NOW
 from ..ui.test_explorer import settle

@@ -11,11 +11,11 @@ from textual.widgets import DataTable
 
 from casatui.api.client import CasaClient
 from casatui.api.limits import MAX_BODY_BYTES
+from casatui.core.navigation import Place
+from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
-from casatui.ui.navigation import Place
 from casatui.ui.screens.request_log import RequestLogScreen
-from casatui.ui.session import Session, Settings
 
 from ..faults import FaultServer, Respond, gzip_bomb, nested
 from ..ui.conftest import NOW

@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from casatui.api.client import CasaClient
+from casatui.core.navigation import Place
+from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer, SeedOptions
 from casatui.ui.app import CasaApp
-from casatui.ui.navigation import Place
-from casatui.ui.session import Session, Settings
 
 NOW = 1_795_900_000  # Sat, 28 Nov 2026 21:06:40 GMT: the seed's "now" and the app's clock in UI tests
 SNAPSHOT_PORT = 48765  # the API root shows in the status line, so snapshots need a fixed port

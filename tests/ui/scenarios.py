@@ -17,11 +17,11 @@ import httpx
 from textual.pilot import Pilot
 
 from casatui.api.client import CasaClient
+from casatui.core.navigation import Place
+from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
-from casatui.ui.navigation import Place
 from casatui.ui.screens.request_log import RequestLogScreen
-from casatui.ui.session import Session, Settings
 from casatui.ui.widgets.status_line import StatusLine
 
 NOW = 1_795_900_000

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from casatui.api.client import CasaClient
+from casatui.core.navigation import Place
+from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
-from casatui.ui.navigation import Place
-from casatui.ui.session import Session, Settings
 
 
 def leak(token: str) -> None:

@@ -6,11 +6,11 @@ import stat
 from pathlib import Path
 
 from casatui.api.client import CasaClient
+from casatui.core.navigation import Place
+from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
-from casatui.ui.navigation import Place
 from casatui.ui.screens.request_log import RequestLogScreen
-from casatui.ui.session import Session, Settings
 
 from .conftest import NOW
 from .test_explorer import settle

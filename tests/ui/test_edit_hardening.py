@@ -14,10 +14,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from casatui.core import editing
+from casatui.core.drafts import Draft, DraftStore
 from casatui.demo import DemoServer
-from casatui.ui import edit_flow
 from casatui.ui.app import CasaApp
-from casatui.ui.drafts import Draft, DraftStore
 from casatui.ui.screens.compare import CompareScreen
 from casatui.ui.screens.confirm import ChoiceScreen
 from casatui.ui.screens.conflict import ConflictScreen, DeletedScreen
@@ -39,15 +39,15 @@ def api(ui_fresh: DemoServer) -> Iterator[Api]:
 
 
 def test_nan_and_infinities_are_refused_with_where_they_are() -> None:
-    problem = edit_flow.parse_buffer('{\n  "name": "NaN and Infinity",\n  "retain": NaN\n}\n')
-    assert isinstance(problem, edit_flow.ParseProblem)
+    problem = editing.parse_buffer('{\n  "name": "NaN and Infinity",\n  "retain": NaN\n}\n')
+    assert isinstance(problem, editing.ParseProblem)
     assert (problem.line, problem.column) == (3, 13) and "NaN" in problem.message
-    problem = edit_flow.parse_buffer('{"a": "-Infinity", "b": [1, -Infinity]}')
-    assert isinstance(problem, edit_flow.ParseProblem)
+    problem = editing.parse_buffer('{"a": "-Infinity", "b": [1, -Infinity]}')
+    assert isinstance(problem, editing.ParseProblem)
     assert (problem.line, problem.column) == (1, 29) and "-Infinity" in problem.message
-    assert edit_flow.parse_buffer('{"a": "NaN"}') == {"a": "NaN"}
-    assert edit_flow.non_finite_path({"a": [1, {"b": float("inf")}]}) == "a.1.b"
-    assert edit_flow.non_finite_path({"a": [1.5, "NaN"]}) is None
+    assert editing.parse_buffer('{"a": "NaN"}') == {"a": "NaN"}
+    assert editing.non_finite_path({"a": [1, {"b": float("inf")}]}) == "a.1.b"
+    assert editing.non_finite_path({"a": [1.5, "NaN"]}) is None
 
 
 async def test_nan_in_the_buffer_is_not_sent(ui_fresh: DemoServer, tmp_path: Path) -> None:

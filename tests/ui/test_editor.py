@@ -20,10 +20,10 @@ from bson import ObjectId
 from textual.pilot import Pilot
 
 from casatui.api.client import CasaClient
+from casatui.core import editing
+from casatui.core.drafts import DraftStore
 from casatui.demo import DemoServer
-from casatui.ui import edit_flow
 from casatui.ui.app import CasaApp
-from casatui.ui.drafts import DraftStore
 from casatui.ui.screens.confirm import ChoiceScreen
 from casatui.ui.screens.conflict import ConflictScreen, DeletedScreen
 from casatui.ui.screens.diff import DiffScreen
@@ -220,16 +220,16 @@ async def test_428_fetches_the_etag_and_saves_when_nothing_changed(ui_fresh: Dem
         base = await client.get("policies", page.items[0]["_id"])
         assert base is not None
         base.etag = ""  # as if the etag had been lost: the server answers 428
-        outcome = await edit_flow.save(client, base, {**base.data, "timezone": "Europe/Rome"}, "PUT")
-        assert isinstance(outcome, edit_flow.Saved)
+        outcome = await editing.save(client, base, {**base.data, "timezone": "Europe/Rome"}, "PUT")
+        assert isinstance(outcome, editing.Saved)
         statuses = [e.status for e in client.exchanges if e.method == "PUT"]
         assert statuses == [428, 200]
         other = await client.get("policies", base.id)
         assert other is not None
         api.patch("policies", api.find("policies", "daily-7d"), {"tags": {"x": "y"}})
         other.etag = ""
-        outcome = await edit_flow.save(client, other, {**other.data, "timezone": "Europe/Oslo"}, "PUT")
-        assert isinstance(outcome, edit_flow.Conflict) and outcome.merge.clean
+        outcome = await editing.save(client, other, {**other.data, "timezone": "Europe/Oslo"}, "PUT")
+        assert isinstance(outcome, editing.Conflict) and outcome.merge.clean
 
 
 async def test_422_lists_the_issues_moves_the_cursor_and_keeps_the_buffer(ui_fresh: DemoServer, tmp_path: Path) -> None:

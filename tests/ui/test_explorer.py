@@ -368,7 +368,7 @@ async def test_a_failing_server_gets_no_request_storm(ui_demo: DemoServer, app_f
 
 
 async def test_the_prefetched_first_page_is_used_once_and_logged(ui_demo: DemoServer, app_for: AppFactory) -> None:
-    from casatui.ui.prefetch import FirstPage
+    from casatui.core.prefetch import FirstPage
 
     with FaultServer(upstream=ui_demo.base_url) as faults:
         from casatui.api.client import CasaClient
@@ -387,7 +387,7 @@ async def test_the_prefetched_first_page_is_used_once_and_logged(ui_demo: DemoSe
 async def test_a_prefetched_page_already_here_is_in_the_first_frame(ui_demo: DemoServer, app_for: AppFactory) -> None:
     # At startup the prefetch has usually arrived before the explorer mounts: it is shown as the explorer opens,
     # not handed to a worker that would only deliver it after a first frame of "Loading…".
-    from casatui.ui.prefetch import FirstPage
+    from casatui.core.prefetch import FirstPage
 
     app = app_for(ui_demo)
     app.session.first_page = FirstPage(app.session.client, "jobs", "", None, app.session.settings.page_size)
@@ -410,7 +410,7 @@ async def test_a_prefetched_page_already_here_is_in_the_first_frame(ui_demo: Dem
 
 
 async def test_a_prefetch_for_another_query_is_not_used(ui_demo: DemoServer, app_for: AppFactory) -> None:
-    from casatui.ui.prefetch import FirstPage
+    from casatui.core.prefetch import FirstPage
 
     app = app_for(ui_demo, "jobs", "state=FAILED")
     app.session.first_page = FirstPage(app.session.client, "jobs", "", None, app.session.settings.page_size)

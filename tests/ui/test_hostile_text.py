@@ -22,10 +22,11 @@ from textual.drivers.headless_driver import HeadlessDriver
 from textual.pilot import Pilot
 
 from casatui.api.client import CasaClient
+from casatui.core.drafts import DraftStore
+from casatui.core.navigation import Place
+from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer, SeedOptions
 from casatui.ui.app import CasaApp
-from casatui.ui.drafts import DraftStore
-from casatui.ui.navigation import Place
 from casatui.ui.screens.backup import BackupScreen
 from casatui.ui.screens.confirm import ChoiceScreen
 from casatui.ui.screens.conflict import ConflictScreen
@@ -37,7 +38,6 @@ from casatui.ui.screens.job import JobScreen
 from casatui.ui.screens.overview import OverviewScreen
 from casatui.ui.screens.pick import PickScreen
 from casatui.ui.screens.request_log import RequestLogScreen
-from casatui.ui.session import Session, Settings
 
 from ..faults import FaultServer, Respond
 from .conftest import NOW

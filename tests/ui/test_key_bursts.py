@@ -17,8 +17,8 @@ from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 from textual.pilot import Pilot
 
 from casatui.api.edits import merge3, strip_server_fields
+from casatui.core import editing
 from casatui.demo import DemoServer
-from casatui.ui import edit_flow
 from casatui.ui.actions import ACTIONS
 from casatui.ui.app import CasaApp
 from casatui.ui.screens.compare import CompareScreen
@@ -82,7 +82,7 @@ async def a_conflict(pilot: Pilot[None], folder: Path) -> None:
     assert base is not None
     theirs = {**base.data, "timezone": "Asia/Tokyo"}
     yours = {**strip_server_fields(base.data), "timezone": "Europe/Paris"}
-    outcome = edit_flow.Conflict(base, merge3(base.data, yours, theirs), yours)
+    outcome = editing.Conflict(base, merge3(base.data, yours, theirs), yours)
     await app.push_screen(ConflictScreen("policies / x", outcome))
     await settle(pilot)
 

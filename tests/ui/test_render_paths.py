@@ -17,8 +17,11 @@ from textual.widgets import Static
 from casatui.api.discovery import Field, ResourceType
 from casatui.api.edits import diff, format_path
 from casatui.api.exchange import Exchange
-from casatui.ui import formatting as fmt
-from casatui.ui.columns import Column, RenderOptions, render_cell
+from casatui.core import formatting as fmt
+from casatui.core.columns import Column, RenderOptions, render_cell
+from casatui.core.overview import Overview
+from casatui.core.session import WriteRecord
+from casatui.ui.field_hints import hints
 from casatui.ui.output_guard import ControlCharacters, install
 from casatui.ui.safe import markup_escaped, plain, safe_text
 from casatui.ui.screens.backup import schedule_lines
@@ -30,9 +33,6 @@ from casatui.ui.screens.job import render_job
 from casatui.ui.screens.overview import overview_options
 from casatui.ui.screens.pick import PickScreen
 from casatui.ui.screens.request_log import details, pretty
-from casatui.ui.session import WriteRecord
-from casatui.ui.templates import hints
-from casatui.ui.troubleshoot import Overview
 from casatui.ui.widgets.document_view import render_document
 from casatui.ui.widgets.filter_bar import HistoryInput
 from casatui.ui.widgets.status_line import StatusLine

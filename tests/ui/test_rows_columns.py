@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casatui.ui import formatting as fmt
-from casatui.ui.columns import CURATED, Column, RenderOptions, fit_widths, render_cell
-from casatui.ui.rows import RowModel
+from casatui.core import formatting as fmt
+from casatui.core.columns import CURATED, Column, RenderOptions, fit_widths, render_cell
+from casatui.core.rows import RowModel
 
 
 def test_pages_are_asked_for_once_and_failed_pages_not_again() -> None:

@@ -11,14 +11,14 @@ from typing import Any
 from rich.console import Console
 
 from casatui.api.client import CasaClient
+from casatui.core.drafts import DraftStore
+from casatui.core.navigation import Place
+from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
-from casatui.ui.drafts import DraftStore
-from casatui.ui.navigation import Place
 from casatui.ui.screens.diff import DiffScreen
 from casatui.ui.screens.pick import PickScreen
 from casatui.ui.screens.request_log import RequestLogScreen, details
-from casatui.ui.session import Session, Settings
 from casatui.ui.widgets.banner import ProtectedBanner
 from casatui.ui.widgets.status_line import StatusLine
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from casatui.core import startup_gc
+from casatui.core.prefetch import FirstPage
 from casatui.demo import DemoServer
-from casatui.ui import startup_gc
-from casatui.ui.prefetch import FirstPage
 
 from ..faults import HTML_502, FaultServer, Respond
 from .conftest import AppFactory
@@ -70,11 +70,11 @@ def test_apps_not_started_by_the_command_leave_the_collector_alone() -> None:
 QUIT_ON_FIRST_ROWS = """
 import sys
 from casatui.api.client import CasaClient
-from casatui.ui import startup_gc
+from casatui.core import startup_gc
 from casatui.ui.app import CasaApp
-from casatui.ui.navigation import Place
-from casatui.ui.prefetch import FirstPage
-from casatui.ui.session import Session, Settings
+from casatui.core.navigation import Place
+from casatui.core.prefetch import FirstPage
+from casatui.core.session import Session, Settings
 from casatui.ui.widgets.table import ResourceTable
 
 startup_gc.pause()
@@ -158,10 +158,10 @@ async def test_switching_profile_hands_the_first_screen_back_to_the_collector(
 ) -> None:
     # Frozen, the first explorer's widgets (reference cycles) would never be freed once a profile switch closes it.
     from casatui.api.client import CasaClient
+    from casatui.core.navigation import Place
+    from casatui.core.session import Session, Settings
     from casatui.ui.app import CasaApp
-    from casatui.ui.navigation import Place
     from casatui.ui.screens.pick import PickScreen
-    from casatui.ui.session import Session, Settings
 
     def connect(name: str) -> Session:
         return Session(CasaClient(ui_demo.api_root, ui_demo.token), Settings(profile=name), state_dir=tmp_path)

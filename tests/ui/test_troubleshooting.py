@@ -12,17 +12,17 @@ import httpx
 from textual.widgets import DataTable, OptionList
 
 from casatui.api.client import CasaClient
+from casatui.core.navigation import Place
+from casatui.core.overview import gather_overview, success_rate
+from casatui.core.schedule import describe, next_run
+from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
-from casatui.ui.navigation import Place
-from casatui.ui.schedule import describe, next_run
 from casatui.ui.screens.backup import BackupScreen
 from casatui.ui.screens.history import HistoryScreen
 from casatui.ui.screens.job import JobScreen
 from casatui.ui.screens.overview import OverviewScreen
 from casatui.ui.screens.pick import PickScreen
-from casatui.ui.session import Session, Settings
-from casatui.ui.troubleshoot import gather_overview, success_rate
 
 from .conftest import NOW, text_of
 from .test_editor import Api
@@ -193,7 +193,7 @@ async def test_history_lists_my_writes_with_their_change(ui_fresh: DemoServer, t
 
 
 def test_odd_schedules_from_the_server_never_break_the_view() -> None:
-    from casatui.ui.schedule import CronError
+    from casatui.core.schedule import CronError
 
     for cron in ("¹ 2 * * *", "0 ٢ * * *", "a b c d e", "", "0 2 */0 * *", "99 2 * * *", "0 2 * * MON-XYZ"):
         describe(cron)  # words or the text itself, never an exception

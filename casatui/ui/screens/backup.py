@@ -17,12 +17,12 @@ from textual.widgets import DataTable, Static
 
 from ...api.errors import ApiError
 from ...api.models import Item
-from .. import formatting as fmt
+from ...core import formatting as fmt
+from ...core.overview import success_rate
+from ...core.schedule import CronError, describe, next_run
+from ...core.session import Session
 from ..actions import bindings
 from ..safe import plain, safe_text
-from ..schedule import CronError, describe, next_run
-from ..session import Session
-from ..troubleshoot import success_rate
 from ..widgets.footer import CasaFooter
 
 RUNS = 25

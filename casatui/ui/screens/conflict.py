@@ -15,9 +15,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...api.edits import MISSING, Change, Conflict, Path, format_path, resolve
+from ...core.editing import Conflict as ConflictOutcome
 from ...core.safe_text import safe_json
 from ..actions import bindings
-from ..edit_flow import Conflict as ConflictOutcome
 from ..safe import plain
 from ..widgets.footer import CasaFooter
 

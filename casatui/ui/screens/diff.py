@@ -14,8 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ...api.edits import format_path, plan_patch
+from ...core.editing import Method, changed_paths, diff_lines, status_changed
 from ..actions import bindings
-from ..edit_flow import Method, changed_paths, diff_lines, status_changed
 from ..safe import plain
 from ..widgets.footer import CasaFooter
 

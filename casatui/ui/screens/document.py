@@ -9,8 +9,8 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from ...api.models import Item
+from ...core.session import Session
 from ..actions import bindings
-from ..session import Session
 from ..widgets.document_view import DocumentView
 from ..widgets.footer import CasaFooter
 

@@ -29,12 +29,12 @@ from textual.widgets.option_list import Option
 
 from ...api.errors import ApiError, NotFound, ValidationFailed
 from ...api.models import Item
-from .. import edit_flow
+from ...core import editing
+from ...core.drafts import Draft, write_new_file
+from ...core.editing import Method, ParseProblem, buffer_text, parse_buffer
+from ...core.session import Session
 from ..actions import bindings
-from ..drafts import Draft, write_new_file
-from ..edit_flow import Method, ParseProblem, buffer_text, parse_buffer
 from ..safe import multiline, plain, safe_text
-from ..session import Session
 from ..widgets.banner import ProtectedBanner
 from ..widgets.footer import CasaFooter
 from ..widgets.json_buffer import HIGHLIGHT_LIMIT, JsonBuffer
@@ -374,7 +374,7 @@ class EditorScreen(Screen[Item | None]):
         if self.base is None:
             await self._create(parsed)
             return
-        if edit_flow.strip_server_fields(parsed) == edit_flow.strip_server_fields(self.base.data):
+        if editing.strip_server_fields(parsed) == editing.strip_server_fields(self.base.data):
             self.say("No changes: nothing was sent.")
             self.notify("No changes: nothing was sent.", timeout=3)
             return
@@ -389,7 +389,7 @@ class EditorScreen(Screen[Item | None]):
         protected = self._protected_name(parsed) if settings.protected else None
         screen = DiffScreen(
             self.base.data,
-            edit_flow.with_identity(self.base.data, parsed),
+            editing.with_identity(self.base.data, parsed),
             self.session.write_method,
             label=self.label,
             protected_name=protected,
@@ -406,31 +406,31 @@ class EditorScreen(Screen[Item | None]):
 
     async def _write(self, parsed: dict[str, Any], method: Method) -> None:
         assert self.base is not None
-        where = edit_flow.non_finite_path(parsed)
+        where = editing.non_finite_path(parsed)
         if where is not None:  # a merge can carry a server's NaN: JSON cannot, so it is never written
             self.say(f"{where} is NaN or an infinity, which JSON cannot carry. Nothing was sent.")
             return
         self.say("Saving…")
         before = dict(self.base.data)
-        outcome = await edit_flow.save(self.session.client, self.base, parsed, method)
-        if isinstance(outcome, edit_flow.Saved):
+        outcome = await editing.save(self.session.client, self.base, parsed, method)
+        if isinstance(outcome, editing.Saved):
             self.session.record_write(method, self.collection, before, outcome.item)
         await self._handle(outcome, parsed)
 
-    async def _handle(self, outcome: edit_flow.Outcome, parsed: dict[str, Any]) -> None:
-        if isinstance(outcome, edit_flow.Saved):
+    async def _handle(self, outcome: editing.Outcome, parsed: dict[str, Any]) -> None:
+        if isinstance(outcome, editing.Saved):
             self._saved(outcome.item, f"Saved with {outcome.method}. New etag {outcome.item.etag[:12]}…")
-        elif isinstance(outcome, edit_flow.NothingChanged):
+        elif isinstance(outcome, editing.NothingChanged):
             self.say("No changes: nothing was sent.")
-        elif isinstance(outcome, edit_flow.Invalid):
+        elif isinstance(outcome, editing.Invalid):
             self._show_issues(outcome.error)
-        elif isinstance(outcome, edit_flow.PatchRefused):
+        elif isinstance(outcome, editing.PatchRefused):
             self.say(str(outcome.error))
-        elif isinstance(outcome, edit_flow.Deleted):
+        elif isinstance(outcome, editing.Deleted):
             await self._deleted(parsed)
-        elif isinstance(outcome, edit_flow.Conflict):
+        elif isinstance(outcome, editing.Conflict):
             await self._conflict(outcome)
-        elif isinstance(outcome, edit_flow.Failed):
+        elif isinstance(outcome, editing.Failed):
             self._failed(outcome.error)
 
     def _failed(self, error: ApiError) -> None:
@@ -447,7 +447,7 @@ class EditorScreen(Screen[Item | None]):
         text = self.buffer.text
 
         def where(path: str) -> tuple[int, int]:
-            return edit_flow.locate(text, path.split(".")) or (1 << 30, 0)
+            return editing.locate(text, path.split(".")) or (1 << 30, 0)
 
         issues = sorted(error.issues, key=lambda issue: where(issue.path))  # top to bottom, as in the buffer
         options = [
@@ -476,12 +476,12 @@ class EditorScreen(Screen[Item | None]):
             self.buffer.focus()
 
     def _goto_issue(self, path: str) -> None:
-        where = edit_flow.locate(self.buffer.text, path.split("."))
+        where = editing.locate(self.buffer.text, path.split("."))
         if where is not None:
             self.buffer.cursor_location = where
             self.buffer.scroll_cursor_visible()
 
-    async def _conflict(self, outcome: edit_flow.Conflict) -> None:
+    async def _conflict(self, outcome: editing.Conflict) -> None:
         self.say("412: the document changed on the server meanwhile. Your edit is kept.")
         resolution: Resolution = await self.app.push_screen_wait(ConflictScreen(self.label, outcome))
         current = outcome.current
@@ -520,7 +520,7 @@ class EditorScreen(Screen[Item | None]):
                 chosen = await self.app.push_screen_wait(
                     DiffScreen(
                         current.data,
-                        edit_flow.with_identity(current.data, resolution.document),
+                        editing.with_identity(current.data, resolution.document),
                         method,
                         label=self.label,
                         protected_name=protected,
@@ -554,7 +554,7 @@ class EditorScreen(Screen[Item | None]):
                     self.say("Not re-created. Still editing; the document no longer exists on the server.")
                     return
             try:
-                item = await edit_flow.recreate(self.session.client, self.collection, parsed)
+                item = await editing.recreate(self.session.client, self.collection, parsed)
             except ValidationFailed as error:
                 self._show_issues(error)
                 return

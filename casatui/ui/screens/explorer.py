@@ -17,11 +17,11 @@ from textual.widgets import Static
 from ...api.errors import ApiError
 from ...api.query import FilterError, parse_filter
 from ...api.sort import cycle_sort, format_sort, parse_sort
+from ...core.columns import Column, columns_for, default_sort
+from ...core.navigation import Place, Reference, jobs_filter, references
+from ...core.session import Session
 from ..actions import bindings
-from ..columns import Column, columns_for, default_sort
-from ..navigation import Place, Reference, jobs_filter, references
 from ..safe import plain
-from ..session import Session
 from ..widgets.banner import ProtectedBanner
 from ..widgets.document_view import DocumentView
 from ..widgets.filter_bar import FilterBar
@@ -159,7 +159,7 @@ class ExplorerScreen(Screen[None]):
 
     @property
     def _curated(self) -> set[str]:
-        from ..columns import CURATED
+        from ...core.columns import CURATED
 
         return set(self.session.settings.columns) | set(CURATED)
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from ...api.errors import ApiError, Unexpected
 from ...api.models import Page
-from ..columns import projection
-from ..prefetch import FirstPage
-from ..startup_gc import resume as resume_gc
+from ...core.columns import projection
+from ...core.prefetch import FirstPage
+from ...core.startup_gc import resume as resume_gc
 
 if TYPE_CHECKING:
     from ..widgets.table import ResourceTable

@@ -11,9 +11,9 @@ from textual.app import App
 
 from ...api.errors import ApiError, EtagMismatch, NotFound, ReadOnlyRefused
 from ...api.models import Item
+from ...core.drafts import Draft, item_from_draft
+from ...core.navigation import Place
 from ...core.safe_text import safe_json
-from ..drafts import Draft, item_from_draft
-from ..navigation import Place
 from .confirm import ChoiceScreen
 
 if TYPE_CHECKING:
@@ -76,10 +76,11 @@ class DocumentWrites:
         if resource is not None and not resource.can("create"):
             self.app.notify(f"The server does not allow creating {self.screen.collection}.", timeout=3, markup=False)
             return
-        from .. import templates  # with the editor's modules, loaded on first use rather than at startup
+        from ...core import templates  # with the editor's modules, loaded on first use rather than at startup
+        from ..field_hints import hints as field_hints
 
         text = safe_json(templates.template(resource), indent=2) + "\n"  # from the server's schema
-        hints = templates.hints(resource)
+        hints = field_hints(resource)
         draft = self._draft_of(None)
         if draft is not None:
             self.screen.run_worker(partial(self._offer, draft, None, text, hints), group="draft", exclusive=True)
@@ -104,7 +105,7 @@ class DocumentWrites:
     async def _offer(self, draft: Draft, item: Item | None, template: str | None, hints: Text | None) -> None:
         """A document with an unsaved draft opens on a question, never on a buffer that would replace the draft:
         the draft against the server's current version (or the template), resumed or explicitly discarded."""
-        from ..edit_flow import buffer_text
+        from ...core.editing import buffer_text
         from .compare import CompareScreen
 
         label = self._label(item) if item is not None else f"a new document in {self.screen.collection}"

@@ -12,9 +12,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from ...core.session import Session, WriteRecord
 from ..actions import bindings
 from ..safe import safe_text
-from ..session import Session, WriteRecord
 from ..widgets.footer import CasaFooter
 from .diff import render_diff
 

@@ -16,11 +16,11 @@ from textual.widgets import Static
 
 from ...api.errors import ApiError
 from ...api.models import Item
-from .. import formatting as fmt
+from ...core import formatting as fmt
+from ...core.overview import bar, copy_progress, snapshot_progress
+from ...core.session import Session
 from ..actions import bindings
 from ..safe import plain, safe_text
-from ..session import Session
-from ..troubleshoot import bar, copy_progress, snapshot_progress
 from ..widgets.footer import CasaFooter
 
 LIVE_SECONDS = 2.0  # how often a running job is checked (If-None-Match: unchanged costs a 304)

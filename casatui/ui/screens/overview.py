@@ -12,11 +12,12 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from .. import formatting as fmt
+from ...core import formatting as fmt
+from ...core.overview import Overview, bar, copy_progress, gather_overview, snapshot_progress
+from ...core.session import Session
 from ..actions import bindings
+from ..cells import fit
 from ..safe import plain, safe_text
-from ..session import Session
-from ..troubleshoot import Overview, bar, copy_progress, gather_overview, snapshot_progress
 from ..widgets.footer import CasaFooter
 
 REFRESH_SECONDS = 15.0
@@ -48,7 +49,7 @@ def overview_options(data: Overview, now: float) -> list[Option]:
             options.append(
                 entry(
                     f"doc|kubeclusters|{cluster['_id']}",
-                    (fmt.fit(plain(cluster.get("name", "")), 22), "bold"),
+                    (fit(plain(cluster.get("name", "")), 22), "bold"),
                     f" {status.get('state', ''):<9} {last:<28} ",
                     (fmt.one_line(str(status.get("message") or "")), "dim"),
                 )
@@ -75,8 +76,8 @@ def overview_options(data: Overview, now: float) -> list[Option]:
                 f"job|{job['_id']}",
                 (f"{fmt.relative(started, now) if started else '':>8}  ", "dim"),
                 (f"{job.get('state', ''):<8}", fmt.state_style(job.get("state"))),
-                (" " + fmt.fit(plain(job.get("display_name") or job.get("name", "")), 24), "bold"),
-                " " + fmt.fit(plain(job.get("cluster_name") or ""), 18) + " ",
+                (" " + fit(plain(job.get("display_name") or job.get("name", "")), 24), "bold"),
+                " " + fit(plain(job.get("cluster_name") or ""), 18) + " ",
                 (fmt.one_line(str(job.get("message") or ""), 90), ""),
             )
         )
@@ -109,7 +110,7 @@ def overview_options(data: Overview, now: float) -> list[Option]:
 
 def running_option(job: dict[str, Any], now: float) -> Option:
     text = Text("  ")
-    text.append(fmt.fit(plain(job.get("display_name") or job.get("name", "")), 24), style="bold")
+    text.append(fit(plain(job.get("display_name") or job.get("name", "")), 24), style="bold")
     text.append(f" {job.get('type', ''):<9} ")
     copying, snapping = copy_progress(job), snapshot_progress(job)
     if copying:

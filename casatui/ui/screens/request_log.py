@@ -20,9 +20,9 @@ from ...api.exchange import Exchange
 from ...api.limits import BodyRefused, parse_json
 from ...core.private_files import open_private
 from ...core.safe_text import safe_json
+from ...core.session import Session
 from ..actions import bindings
 from ..safe import multiline, plain, safe_text
-from ..session import Session
 from ..widgets.footer import CasaFooter
 
 BODY_SHOWN = 20_000  # characters of a body shown in the detail pane

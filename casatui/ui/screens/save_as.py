@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from ..drafts import write_new_file
+from ...core.drafts import write_new_file
 from ..safe import plain
 
 

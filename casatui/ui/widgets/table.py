@@ -22,11 +22,12 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from ...core.columns import Column, RenderOptions, fit_widths, render_cell
+from ...core.formatting import one_line
+from ...core.rows import RowModel
 from ...core.safe_text import is_safe
 from ..actions import bindings
-from ..columns import Column, RenderOptions, fit_widths, render_cell
-from ..formatting import fit, one_line
-from ..rows import RowModel
+from ..cells import fit
 
 CACHE_LINES = 400
 HEADER = (-1, False)  # the header line's key in the line cache

@@ -26,7 +26,7 @@ from ..api.errors import (
     ValidationFailed,
 )
 from ..api.models import Item
-from ..core.safe_text import safe_json
+from .safe_text import safe_json
 
 SERVER_MANAGED = ("_id", "_etag", "_created", "_updated", "_links")
 # Fields CloudCasa fills in itself; a new document must not carry them (Eve refuses read-only fields on POST).

@@ -2,7 +2,8 @@
 
 Server strings are data, never markup: everything here returns plain strings and style names, which widgets put
 into `rich.text.Text` objects (which never parse markup). `one_line` cleans a table cell: control characters made
-visible (see `casatui.core.safe_text`).
+visible (see `casatui.core.safe_text`). Cutting to a width in terminal cells needs Rich, so it lives in
+`casatui.ui.cells`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from ..core.safe_text import UNSAFE, visible_form
+from .safe_text import UNSAFE, visible_form
 
 # How each state reads at a glance; the same colours everywhere (table, detail, overview).
 GOOD = ("COMPLETED", "ACTIVE", "READY", "JOB_CREATED", "OK", "ACCEPTED")
@@ -137,15 +138,6 @@ def lookup(document: Any, path: str) -> Any:
         else:
             return None
     return current
-
-
-def fit(text: str, width: int) -> str:
-    """Exactly `width` terminal cells: padded, or cut with an ellipsis (wide characters count as two)."""
-    from rich.cells import cell_len, set_cell_size
-
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, max(0, width - 1)) + "…"
 
 
 def one_line(text: str, limit: int = 500) -> str:

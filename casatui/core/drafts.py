@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..api.models import Item
-from ..core.private_files import create_private
+from .private_files import create_private
 
 
 @dataclass
