@@ -34,10 +34,10 @@ from .errors import (
     AnswerRefused,
     ApiError,
     BadResponse,
-    ClientRefusal,
     Forbidden,
     NetworkError,
     NoChange,
+    NoEtag,
     NotStandardJson,
     PatchNotPossible,
     RateLimited,
@@ -374,7 +374,7 @@ class CasaClient:
         """The write's precondition; a write without one (the server gave no etag for this version) is not sent:
         it could overwrite a change made meanwhile."""
         if not item.etag:
-            raise ClientRefusal(
+            raise NoEtag(
                 f"The server gave no etag for this version of {item.collection}/{item.id}, so {method} cannot be "
                 "sent with If-Match (it could overwrite a change made meanwhile). Reload the document, then try again.",
                 method=method,

@@ -210,6 +210,13 @@ class ReadOnlyRefused(ClientRefusal):
     title = "Read-only"
 
 
+class NoEtag(ClientRefusal):
+    """A write of a version the server gave no etag for: not sent (without If-Match it could overwrite a change made
+    meanwhile). Handled as a 428 is: fetch the current version and its etag, then decide."""
+
+    title = "No etag"
+
+
 class NotStandardJson(ClientRefusal):
     """The body to send holds NaN or an infinity, which standard JSON cannot carry."""
 

@@ -20,6 +20,7 @@ from ..api.errors import (
     ApiError,
     EtagMismatch,
     NoChange,
+    NoEtag,
     NotFound,
     PatchNotPossible,
     PreconditionRequired,
@@ -270,7 +271,7 @@ async def save(client: CasaClient, base: Item, edited: Mapping[str, Any], method
             return Deleted()
         except EtagMismatch:
             return await _conflict(client, base, document)
-        except PreconditionRequired:
+        except (PreconditionRequired, NoEtag):  # the server asked for an etag, or casatui has none to send
             try:
                 current = await client.get(base.collection, base.id)
             except NotFound:
