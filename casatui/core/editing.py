@@ -272,13 +272,9 @@ async def save(client: CasaClient, base: Item, edited: Mapping[str, Any], method
         except EtagMismatch:
             return await _conflict(client, base, document)
         except (PreconditionRequired, NoEtag):  # the server asked for an etag, or casatui has none to send
-            try:
-                current = await client.get(base.collection, base.id)
-            except NotFound:
-                return Deleted()
-            except ApiError as error:
-                return Failed(error)
-            assert current is not None
+            current = await _current(client, base)
+            if not isinstance(current, Item):
+                return current
             if strip_server_fields(current.data) != strip_server_fields(base.data):
                 return _merge(base, document, current)
             attempt.etag = current.etag  # unchanged: write again, with the etag this time
@@ -290,7 +286,8 @@ async def save(client: CasaClient, base: Item, edited: Mapping[str, Any], method
     return Failed(ApiError("The server kept asking for an etag.", method=method, path=base.url_path))
 
 
-async def _conflict(client: CasaClient, base: Item, document: Mapping[str, Any]) -> Outcome:
+async def _current(client: CasaClient, base: Item) -> Item | Outcome:
+    """The server's current version of `base`, or the outcome when it cannot be had (deleted, or a failure)."""
     try:
         current = await client.get(base.collection, base.id)
     except NotFound:
@@ -298,7 +295,12 @@ async def _conflict(client: CasaClient, base: Item, document: Mapping[str, Any])
     except ApiError as error:
         return Failed(error)
     assert current is not None
-    return _merge(base, document, current)
+    return current
+
+
+async def _conflict(client: CasaClient, base: Item, document: Mapping[str, Any]) -> Outcome:
+    current = await _current(client, base)
+    return _merge(base, document, current) if isinstance(current, Item) else current
 
 
 def _merge(base: Item, document: Mapping[str, Any], current: Item) -> Conflict:
