@@ -1,8 +1,9 @@
-"""Workarounds for Textual behaviour that cost casatui memory or crashed it, applied once when the app module is
-imported."""
+"""Workarounds for Textual behaviour that cost casatui memory or crashed it: the patches are applied once when the
+app module is imported; `prune_watchers` is called by the widgets that watch long-lived reactives."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -49,3 +50,14 @@ def dismiss_only_the_top_screen() -> None:
 
     dismiss.only_the_top = True  # type: ignore[attr-defined]
     Screen.dismiss = dismiss  # type: ignore[method-assign]
+
+
+def prune_watchers(watched: object, dead: Callable[[Any], bool]) -> None:
+    """Forget the callbacks on `watched` registered by nodes for which `dead(node)` is true (Textualize/textual#6666).
+
+    `watch()` and `data_bind()` register a callback on the watched object, and Textual prunes the callbacks of closed
+    nodes only when the watched reactive next changes. A reactive that rarely or never changes (the app's theme, a
+    Footer's compact style) keeps every closed watcher, and all it holds, alive."""
+    registry: dict[str, list[tuple[Any, Any]]] = getattr(watched, "__watchers", {})
+    for pairs in registry.values():
+        pairs[:] = [pair for pair in pairs if not dead(pair[0])]

@@ -71,10 +71,7 @@ def test_the_ui_imports_neither_the_demo_server_nor_the_command_line() -> None:
 
 
 # Modules of the UI that import neither Textual nor Rich, and why they stay there all the same.
-UI_WITHOUT_TEXTUAL = {
-    "screens/explorer_pages.py": "the explorer screen's paging: runs the screen's workers and fills its table",
-    "widgets/watchers.py": "prunes the callbacks Textual keeps in its reactive's private watcher registry",
-}
+UI_WITHOUT_TEXTUAL = {}
 
 
 def _imports_textual_or_rich(path: Path) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Footer
 
-from .watchers import prune_watchers
+from ..textual_fixes import prune_watchers
 
 
 class CasaFooter(Footer):

@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.widgets import TextArea
 
-from .watchers import prune_watchers
+from ..textual_fixes import prune_watchers
 
 # Textual re-highlights the whole buffer on every edit: about 0.6 s per key at 1 MB (bench/big_document.py).
 # Above this many characters the buffer is plain text, as large files are in most editors.
