@@ -261,16 +261,14 @@ def main(argv: list[str] | None = None) -> int:
         other = resolve(config, Flags(profile=profile, read_only=args.read_only))
         return make_session(make_client(other), other, state, listeners)
 
+    from .core.cloudcasa import JOBS
     from .core.navigation import Place
     from .core.prefetch import FirstPage
 
     session = make_session(client, resolved, state, listeners)
-    collection = args.resource or "jobs"
-    configured = session.settings.sorts.get(collection)
-    first_sort = sort if sort is not None else (parse_sort(configured) if configured else None)
+    collection = args.resource or JOBS
     # The first page is fetched in a thread while Textual is imported and the screen laid out.
-    session.first_page = FirstPage(client, collection, args.where, first_sort, session.settings.page_size,
-                                   session.settings.columns)  # fmt: skip
+    session.first_page = FirstPage(client, session.profile_of(collection), args.where, sort, session.settings.page_size)
     from .ui.app import CasaApp
 
     problem = check_themes(config)  # here, where Textual is imported anyway, not before the first page is asked for
@@ -279,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
         return fail(problem)
     profiles = [] if args.demo else sorted(config.profiles)
-    start = Place(args.resource or "jobs", args.where, sort)
+    start = Place(collection, args.where, sort)
     app = CasaApp(session, start, profiles=profiles, connect=connect, overview_first=args.resource is None)
     try:
         app.run()

@@ -27,7 +27,7 @@ if __name__ == "__main__":
     # As the `casatui` command does: the first page is fetched while Textual is imported and the app starts.
     client = CasaClient(sys.argv[1], sys.argv[2])
     session = Session(client, Settings(profile="bench"))
-    session.first_page = FirstPage(client, "jobs", "", None, session.settings.page_size)
+    session.first_page = FirstPage(client, session.profile_of("jobs"), "", None, session.settings.page_size)
 
 from casatui.ui.app import CasaApp
 from casatui.ui.widgets.table import ResourceTable

@@ -14,7 +14,8 @@ The language (terms are separated by whitespace and ANDed):
     name~/^prod-.*/i             a regular expression as typed (flags i, m, s, x; '\\/' is a literal slash)
     state:FAILED,PARTIAL         $in;  !state:FAILED,PARTIAL is $nin
     has:end_time                 $exists true;  !has:end_time is $exists false
-    prod   "my backup"           a bare word or a quoted phrase searches `name` (case-insensitive, literal)
+    prod   "my backup"           a bare word or a quoted phrase searches the name field (`name`, or the one
+                                 the caller gives: a job's `display_name`), case-insensitive, literal
 
 Rule for combining terms: when no field appears in two terms, the result is a flat `{field: condition, ...}` in
 the order typed. As soon as any field appears more than once, *every* term goes, in the order typed, into one
@@ -254,7 +255,7 @@ class _Parser:
         if text[start] == '"':
             phrase = self.quoted()
             self.end_after_quote()
-            return "name", _literal_regex(phrase)
+            return _BARE, _literal_regex(phrase)
 
         negate = text[start] == "!" and not text.startswith("!=", start)
         if negate:
@@ -287,7 +288,7 @@ class _Parser:
             raise self.fail(self.pos, "a field name, a word or a quoted phrase")
 
         if self.at_term_end():  # a bare word
-            return "name", _literal_regex(field)
+            return _BARE, _literal_regex(field)
 
         operator_at = self.pos
         operator = self.operator_here()
@@ -504,6 +505,9 @@ def _unshielded(pattern: str) -> str:
     return rest if rest != pattern and _EVE_LOOKALIKE.fullmatch(rest) else pattern
 
 
+_BARE = "\0bare"  # a bare word's or phrase's term, until parse_filter knows which field names a document
+
+
 def _literal_regex(text: str) -> dict[str, Any]:
     return {"$regex": _shielded(re.escape(text)), "$options": "i"}
 
@@ -534,17 +538,24 @@ def _parse_json(text: str) -> dict[str, Any]:
     return value
 
 
-def parse_filter(text: str, field_types: FieldTypes | None = None, now: float | None = None) -> dict[str, Any]:
+def parse_filter(
+    text: str, field_types: FieldTypes | None = None, now: float | None = None, *, name_field: str = "name"
+) -> dict[str, Any]:
     """Filter text -> Mongo where. Empty/blank text -> {}. Raises FilterError.
 
     `field_types` maps dotted field paths to their types (see the module docstring); `now` (epoch seconds,
-    default time.time()) anchors relative times such as `-24h`.
+    default time.time()) anchors relative times such as `-24h`. Bare words search `name_field`, the field that
+    names a document of this collection; so does `name` when the schema (`field_types`) has no `name`.
     """
     if not text.strip():
         return {}
     if text.lstrip().startswith("{"):
         return _parse_json(text)
-    terms = _Parser(text, field_types, now).parse()
+    rename_name = field_types is not None and "name" not in field_types
+    terms = [
+        (name_field if field == _BARE or (field == "name" and rename_name) else field, condition)
+        for field, condition in _Parser(text, field_types, now).parse()
+    ]
     fields = [field for field, _ in terms]
     if len(set(fields)) < len(fields):
         return {"$and": [{field: condition} for field, condition in terms]}

@@ -1,8 +1,10 @@
-"""One column definition per resource: it feeds the table, the list projection and the user's config overrides."""
+"""Columns: what one column shows and how (a cell from a document), how columns share the width, and the
+schema's generic columns for a collection casatui knows nothing of. Which columns a collection has is its
+profile's (`profiles.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -49,131 +51,14 @@ def C(key: str, title: str, kind: str = "text", **options: Any) -> Column:
     return Column(key, title, kind, **options)
 
 
-CURATED: dict[str, list[Column]] = {
-    "jobs": [
-        C("display_name", "Name", width=22, priority=9, min_width=12),
-        C("type", "Type", width=13, priority=3),
-        C("state", "State", "state", width=10, priority=8),
-        C("cluster_name", "Cluster", width=16, priority=4),
-        C("start_time", "Started", "time", width=20, priority=7),
-        C("start_time", "Duration", "duration", end="end_time", width=9, sortable=False, priority=2),
-        C("message", "Message", width=30, flex=True, priority=6, min_width=16),
-    ],
-    "kubeclusters": [
-        C("name", "Name", width=20),
-        C("status.state", "State", "state", width=10),
-        C("status.version", "Kubernetes", width=10),
-        C("status.kubeAgentVersion", "Agent", width=8),
-        C("status.updateTime", "Last update", "time", width=20),
-        C("description", "Description", width=20, flex=True),
-    ],
-    "kubebackups": [
-        C("name", "Name", width=22),
-        C("cluster", "Cluster", "ref", ref="kubeclusters", width=18),
-        C("policy", "Policy", "ref", ref="policies", width=16),
-        C("trigger_type", "Trigger", width=9),
-        C("pause", "Paused", "bool", width=6),
-        C("status.last_job_run_time", "Last run", "time", width=20),
-        C("status.jobs", "Last 3 runs", "states", width=11, sortable=False),
-    ],
-    "kubeoffloads": [
-        C("name", "Name", width=20),
-        C("backupdef", "Backup", "ref", ref="kubebackups", width=18),
-        C("policy", "Policy", "ref", ref="policies", width=16),
-        C("trigger_type", "Trigger", width=9),
-        C("pause", "Paused", "bool", width=6),
-        C("status.state", "State", "state", width=11),
-        C("status.last_job_run_time", "Last run", "time", width=20),
-    ],
-    "kuberestores": [
-        C("name", "Name", width=24),
-        C("cluster", "Target cluster", "ref", ref="kubeclusters", width=18),
-        C("source_cluster", "Source cluster", "ref", ref="kubeclusters", width=18),
-        C("status.state", "State", "state", width=11),
-        C("status.last_job_run_time", "Last run", "time", width=20),
-        C("status.message", "Message", width=20, flex=True),
-    ],
-    "policies": [
-        C("name", "Name", width=22),
-        C("schedules", "Schedules", "schedules", width=30, flex=True, sortable=False),
-        C("timezone", "Timezone", width=18),
-        C("status.suspended", "Suspended", "bool", width=9),
-    ],
-    "backupinstances": [
-        C("name", "Name", width=22),
-        C("type", "Type", width=8),
-        C("state", "State", "state", width=8),
-        C("cluster_name", "Cluster", width=16),
-        C("backupdef_name", "Backup", width=18),
-        C("start_time", "Started", "time", width=20),
-        C("expiry_timestamp", "Expires", "time", width=20),
-    ],
-    "alerts": [
-        C("type", "Type", width=22),
-        C("cluster", "Cluster", "ref", ref="kubeclusters", width=16),
-        C("_created", "Raised", "time", width=20),
-        C("description", "Description", width=30, flex=True),
-    ],
-    "objectstores": [
-        C("name", "Name", width=20),
-        C("provider_type", "Provider", width=8),
-        C("bucket_name", "Bucket", width=16),
-        C("region", "Region", width=12),
-        C("validate_state", "State", "state", width=10),
-        C("s3provider.endpoint", "Endpoint", width=20, flex=True),
-    ],
-    "cloudaccounts": [
-        C("name", "Name", width=22),
-        C("provider_type", "Provider", width=8),
-        C("status.state", "State", "state", width=8),
-        C("status.inventory.lastCompletedTimestamp", "Last inventory", "time", width=20),
-        C("description", "Description", width=20, flex=True),
-    ],
-    "awsaccounts": [
-        C("name", "Name", width=22),
-        C("status.state", "State", "state", width=8),
-        C("status.awsAccountId", "Account", width=14),
-        C("status.region", "Region", width=12),
-    ],
-    "kubehooks": [
-        C("name", "Name", width=18),
-        C("hook_type", "Type", width=12),
-        C("description", "Description", width=30, flex=True),
-    ],
-    "kubenamespaces": [C("name", "Name", width=20), C("cluster_id", "Cluster", "ref", ref="kubeclusters", width=20)],
-    "usergroups": [
-        C("name", "Name", width=20),
-        C("users", "Users", "count", width=6, sortable=False),
-        C("acls", "Access rules", "count", width=12, sortable=False),
-    ],
-    "roles": [C("name", "Name", width=18), C("type", "Type", width=8), C("description", "Description", flex=True)],
-    "orginvites": [
-        C("email", "Email", width=24),
-        C("state", "State", "state", width=9),
-        C("expires_in_days", "Expires in (d)", width=8),
-        C("_created", "Sent", "time", width=20),
-    ],
-    "apikeys": [
-        C("name", "Name", width=18),
-        C("snippet", "Key ends", width=8),
-        C("org_role", "Role", width=6),
-        C("description", "Description", flex=True),
-    ],
-}
-
-# The time field a resource is naturally sorted by, newest first; `_created` otherwise.
-NATURAL_SORT = {"jobs": "start_time", "backupinstances": "start_time"}
-
 _SCALARS = ("string", "integer", "number", "boolean", "datetime")
 
 
-def default_sort(collection: str) -> list[tuple[str, int]]:
-    return [(NATURAL_SORT.get(collection, "_created"), -1)]
-
-
-def generic_columns(resource: ResourceType | None, sample: Sequence[Mapping[str, Any]] = ()) -> list[Column]:
+def generic_columns(
+    resource: ResourceType | None, sample: Sequence[Mapping[str, Any]] = (), name_field: str = "name"
+) -> list[Column]:
     """Name plus the top-level scalar fields (from the schema, or the data when there is none) and status.state."""
-    columns = [C("name", "Name", width=22)]
+    columns = [C(name_field, "Name", width=22)]
     names: list[tuple[str, str]] = []
     if resource is not None and resource.fields:
         names = [(n, f.type) for n, f in resource.fields.items() if f.type in _SCALARS and not n.startswith("_")]
@@ -183,7 +68,7 @@ def generic_columns(resource: ResourceType | None, sample: Sequence[Mapping[str,
                 if not key.startswith("_") and not isinstance(value, (dict, list)) and key not in dict(names):
                     names.append((key, "integer" if isinstance(value, int) else "string"))
     for name, kind in names:
-        if name in ("name", "cc_user_email", "org_id"):
+        if name in (name_field, "cc_user_email", "org_id"):
             continue
         column_kind = "state" if name in ("state", "validate_state") else "bool" if kind == "boolean" else "text"
         if name.endswith(("_time", "Time", "timestamp", "Timestamp")):
@@ -209,20 +94,10 @@ def from_config(specs: Sequence[Mapping[str, Any] | str]) -> list[Column]:
     return columns
 
 
-def columns_for(
-    collection: str,
-    resource: ResourceType | None = None,
-    overrides: Mapping[str, Sequence[Mapping[str, Any] | str]] | None = None,
-    sample: Sequence[Mapping[str, Any]] = (),
-) -> list[Column]:
-    if overrides and collection in overrides:
-        return from_config(overrides[collection])
-    return list(CURATED.get(collection) or generic_columns(resource, sample))
-
-
-def projection(columns: Sequence[Column]) -> dict[str, int]:
+def projection(columns: Sequence[Column], *always: str) -> dict[str, int]:
+    """The top-level fields a list request fetches: the columns', and `always` (the profile's name and state)."""
     fields = {f: 1 for column in columns for f in column.fields}
-    fields.update({"name": 1})
+    fields.update({f.split(".")[0]: 1 for f in always if f})
     return fields
 
 
@@ -241,6 +116,7 @@ class RenderOptions:
     now: float
     raw_times: bool = False
     names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # collection -> id -> name
+    live: Callable[[Mapping[str, Any]], bool] | None = None  # whether a document is still running (its profile's)
 
 
 def render_cell(column: Column, document: Mapping[str, Any], options: RenderOptions) -> Cell:
@@ -255,7 +131,7 @@ def render_cell(column: Column, document: Mapping[str, Any], options: RenderOpti
         if start is None:
             return Cell("")
         if end is None:
-            running = str(document.get("state", "")).upper() == "RUNNING"
+            running = options.live is not None and options.live(document)
             return Cell(fmt.duration(options.now - start) + "…" if running else "", "italic")
         return Cell(fmt.duration(end - start))
     if kind == "bool":

@@ -8,20 +8,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..api.discovery import ResourceType
+    from .profiles import Profile
 
 _OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
-
-# Which jobs belong to a document: the jobs field that points back at it.
-JOB_LINKS = {
-    "kubebackups": "backupdef",
-    "kubeoffloads": "offloaddef",
-    "kuberestores": "restoredef",
-    "kubeclusters": "cluster",
-    "policies": "policy_id",
-    "backupinstances": "backup_inst",
-    "cloudaccounts": "cloudaccount",
-}
 
 
 @dataclass
@@ -71,22 +60,22 @@ class _Found:
 
 def references(
     document: Mapping[str, Any],
-    resource: ResourceType | None,
+    profile: Profile | None,
     names: Mapping[str, Mapping[str, str]],
 ) -> list[Reference]:
-    """Every document this one points at: fields the schema marks as references, and Eve's `_links.related`."""
+    """Every document this one points at: fields its profile knows as references (the schema's, and the overlay's
+    where the schema says nothing), and Eve's `_links.related`."""
     found = _Found()
 
     def named(collection: str, item_id: str) -> str:
         return names.get(collection, {}).get(item_id, "")
 
-    if resource is not None:
-        for name, spec in resource.fields.items():
-            value = document.get(name)
-            if spec.reference and isinstance(value, str) and _OBJECT_ID.match(value):
-                found.add(Reference(name, spec.reference, value, named(spec.reference, value)))
-            elif spec.reference and isinstance(value, dict) and isinstance(value.get("_id"), str):  # embedded
-                found.add(Reference(name, spec.reference, value["_id"], str(value.get("name", ""))))
+    for name, collection in (profile.references if profile is not None else {}).items():
+        value = document.get(name)
+        if isinstance(value, str) and _OBJECT_ID.match(value):
+            found.add(Reference(name, collection, value, named(collection, value)))
+        elif isinstance(value, dict) and isinstance(value.get("_id"), str):  # embedded
+            found.add(Reference(name, collection, value["_id"], str(value.get("name", ""))))
     related = document.get("_links", {}).get("related", {}) if isinstance(document.get("_links"), dict) else {}
     if isinstance(related, Mapping):
         for name, link in related.items():
@@ -98,7 +87,7 @@ def references(
     return list(found.items.values())
 
 
-def jobs_filter(collection: str, item_id: str) -> str | None:
+def jobs_filter(profile: Profile, item_id: str) -> str | None:
     """The jobs-view filter for a document's jobs, or None when jobs do not point at this kind of document."""
-    link = JOB_LINKS.get(collection)
+    link = profile.jobs_link
     return f"{link}={item_id}" if link else None

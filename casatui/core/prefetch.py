@@ -15,33 +15,32 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from ..api.client import CasaClient
 from ..api.exchange import Exchange
 from ..api.models import Page
 from ..api.query import parse_filter
-from .columns import columns_for, default_sort, projection
+from .listing import list_query
+from .profiles import Profile
 
 
 class FirstPage:
     def __init__(
         self,
         client: CasaClient,
-        collection: str,
+        profile: Profile,
         filter_text: str,
         sort: Sequence[tuple[str, int]] | None,
         page_size: int,
-        overrides: Mapping[str, Sequence[Any]] | None = None,
     ) -> None:
-        self.sort = list(sort) if sort is not None else default_sort(collection)
+        collection = profile.collection
+        self.sort = list(sort) if sort is not None else list(profile.default_sort)
         self.key = (collection, filter_text, tuple(self.sort), page_size)
         self.exchanges: list[Exchange] = []
-        columns = columns_for(collection, None, overrides)
-        where = parse_filter(filter_text) if filter_text else None
-        query = {"where": where or None, "sort": self.sort or None, "page": 1, "max_results": page_size,
-                 "projection": projection(columns)}  # fmt: skip
+        where = parse_filter(filter_text, name_field=profile.name_field) if filter_text else None
+        query = list_query(profile, where, self.sort, 1, page_size)
         self.future: concurrent.futures.Future[Page] = concurrent.futures.Future()
         thread = threading.Thread(
             target=self._fetch, args=(client, collection, query), name="casatui-prefetch", daemon=True

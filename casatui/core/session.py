@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..api.client import CasaClient
 from ..api.errors import ApiError
 from ..api.models import Item
+from ..api.query import FilterError
+from ..api.sort import parse_sort
 from .drafts import DraftStore
+from .profiles import Profile, Profiles
 
 if TYPE_CHECKING:
     from ..api.discovery import Catalog, ResourceType
@@ -54,7 +57,8 @@ class Session:
     def __init__(self, client: CasaClient, settings: Settings | None = None, *, state_dir: Path | None = None) -> None:
         self.client = client
         self.settings = settings or Settings(read_only=client.read_only)
-        self.catalog: Catalog | None = None
+        self.profiles = Profiles(None, self.settings.columns, _sorts(self.settings.sorts))
+        self.clock: Callable[[], float] = time.time  # one clock for every screen (tests set a fixed one)
         self.names: dict[str, dict[str, str]] = {}  # collection -> id -> name
         self.state_dir = state_dir
         self.drafts = DraftStore(state_dir / "drafts") if state_dir is not None else None
@@ -83,10 +87,27 @@ class Session:
 
     @property
     def profile(self) -> str:
+        """The name of the config profile this session connects with."""
         return self.settings.profile
 
+    @property
+    def catalog(self) -> Catalog | None:
+        """What discovery found (the server's document, or the built-in list); None until it has run."""
+        return self.profiles.catalog
+
+    @catalog.setter
+    def catalog(self, catalog: Catalog) -> None:
+        self.profiles.use(catalog)
+
+    def profile_of(self, collection: str) -> Profile:
+        """What casatui shows of a collection and may do with it (see profiles.py)."""
+        return self.profiles[collection]
+
+    def now(self) -> float:
+        return float(self.clock())
+
     def resource(self, collection: str) -> ResourceType | None:
-        return self.catalog.resources.get(collection) if self.catalog else None
+        return self.profiles.resource(collection)
 
     def known_name(self, collection: str, item_id: str) -> str | None:
         return self.names.get(collection, {}).get(item_id)
@@ -120,3 +141,14 @@ class Session:
                 table[missing] = f"(deleted {missing[-6:]})"
             learned = True
         return learned
+
+
+def _sorts(configured: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]:
+    """The config's sorts, parsed (the config was checked when read: one that does not parse is left out)."""
+    sorts = {}
+    for collection, text in configured.items():
+        try:
+            sorts[collection] = parse_sort(text)
+        except FilterError:
+            continue
+    return sorts

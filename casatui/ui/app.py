@@ -7,11 +7,13 @@ from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import App
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from ..core.cloudcasa import JOBS
 from ..core.drafts import item_from_draft
 from ..core.navigation import Place
 from ..core.session import Session
@@ -19,6 +21,7 @@ from ..core.startup_gc import release as release_startup_objects
 from ..core.startup_gc import resume as resume_gc
 from .actions import bindings
 from .commands import CasaCommands
+from .messages import OpenCollection, OpenJob
 from .output_guard import install as install_output_guard
 from .safe import multiline, plain, safe_text
 from .screens.confirm import ChoiceScreen
@@ -50,7 +53,7 @@ class CasaApp(App[None]):
         super().__init__()
         self.session = session
         self.start = start
-        self.clock = clock
+        session.clock = clock
         self.profiles = list(profiles)  # of the config file, to switch between
         self.connect = connect  # builds the session of a profile (its own client, read-only and protected state)
         self.sessions: dict[str, Session] = {session.profile: session}
@@ -174,15 +177,16 @@ class CasaApp(App[None]):
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen(self.session))
 
-    def open_job(self, job_id: str) -> None:
-        self.run_worker(self._open_job(job_id), group="open", exclusive=True)
+    @on(OpenJob)
+    def open_job(self, message: OpenJob) -> None:
+        self.run_worker(self._open_job(message.job_id), group="open", exclusive=True)
 
     async def _open_job(self, job_id: str) -> None:
         from ..api.errors import ApiError
         from .screens.job import JobScreen
 
         try:
-            item = await self.session.client.get("jobs", job_id)
+            item = await self.session.client.get(JOBS, job_id)
         except ApiError as error:
             self.notify(str(error), title=error.title, severity="error", timeout=8, markup=False)
             return
@@ -213,6 +217,7 @@ class CasaApp(App[None]):
             except ValueError as error:  # ConfigError: a missing token, a bad URL…
                 self.notify(str(error), title=f"Profile {name}", severity="error", timeout=10, markup=False)
                 return
+            session.clock = self.session.clock
             self.sessions[name] = session
         if self.unsaved_edit_above(self.screen_stack[0]):
             return
@@ -246,12 +251,13 @@ class CasaApp(App[None]):
 
         self.push_screen(PickScreen("Go to resource type", choices), chosen)
 
-    def open_collection(self, name: str, filter_text: str = "") -> None:
+    @on(OpenCollection)
+    def open_collection(self, message: OpenCollection) -> None:
         explorer = self.explorer
         if explorer is not None and not self.unsaved_edit_above(explorer):
             while self.screen is not explorer:
                 self.pop_screen()
-            explorer.open(Place(name, filter_text))
+            explorer.open(Place(message.collection, message.filter_text))
 
     def unsaved_edit_above(self, screen: Screen[object]) -> bool:
         """Going back to `screen` would close an editor with unsaved changes (from the palette, a picker or a

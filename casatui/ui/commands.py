@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.command import Hit, Hits, Provider
 
 from .actions import ACTIONS
+from .messages import OpenCollection
 from .safe import markup_escaped
 
 if TYPE_CHECKING:
@@ -27,7 +28,9 @@ class CasaCommands(Provider):
                 score = matcher.match(label)
                 if score > 0:
                     help_text = markup_escaped(resource.description) if resource.description else None
-                    yield Hit(score, matcher.highlight(label), partial(app.open_collection, name), help=help_text)
+                    yield Hit(
+                        score, matcher.highlight(label), partial(app.post_message, OpenCollection(name)), help=help_text
+                    )
         for name in app.profiles:
             if name != app.session.profile:
                 label = f"Switch to profile {markup_escaped(name)}"
@@ -38,6 +41,9 @@ class CasaCommands(Provider):
         for spec in ACTIONS:
             if not spec.palette or spec.scope not in ("app", here):
                 continue
+            target = app if spec.scope == "app" else app.screen
+            if target.check_action(spec.action.split("(")[0], ()) is False:
+                continue  # not offered here: the collection's profile does not allow it
             label = f"{spec.description}  [{spec.shown_keys}]"
             score = matcher.match(label)
             if score > 0:

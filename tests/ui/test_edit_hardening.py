@@ -18,6 +18,7 @@ from casatui.core import editing
 from casatui.core.drafts import Draft, DraftStore
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
+from casatui.ui.messages import OpenCollection
 from casatui.ui.screens.compare import CompareScreen
 from casatui.ui.screens.confirm import ChoiceScreen
 from casatui.ui.screens.conflict import ConflictScreen, DeletedScreen
@@ -483,7 +484,7 @@ async def test_going_to_another_collection_never_closes_an_unsaved_edit(ui_fresh
         await settle(pilot)
         assert editor in app.screen_stack and editor.buffer.text == typed
         assert any("unsaved changes" in str(n.message) for n in app._notifications)
-        app.open_collection("jobs")  # as the palette, the overview and the job view do
+        app.post_message(OpenCollection("jobs"))  # as the palette, the overview and the job view do
         await settle(pilot)
         assert editor in app.screen_stack
 

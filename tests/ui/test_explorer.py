@@ -375,7 +375,9 @@ async def test_the_prefetched_first_page_is_used_once_and_logged(ui_demo: DemoSe
 
         app = app_for(ui_demo)
         app.session.client = CasaClient(f"{faults.base_url}/api/v1", ui_demo.token)
-        app.session.first_page = FirstPage(app.session.client, "jobs", "", None, app.session.settings.page_size)
+        app.session.first_page = FirstPage(
+            app.session.client, app.session.profile_of("jobs"), "", None, app.session.settings.page_size
+        )
         async with app.run_test(size=(120, 35)) as pilot:
             await settle(pilot)
             assert explorer(app).table.model.count == 300
@@ -390,7 +392,9 @@ async def test_a_prefetched_page_already_here_is_in_the_first_frame(ui_demo: Dem
     from casatui.core.prefetch import FirstPage
 
     app = app_for(ui_demo)
-    app.session.first_page = FirstPage(app.session.client, "jobs", "", None, app.session.settings.page_size)
+    app.session.first_page = FirstPage(
+        app.session.client, app.session.profile_of("jobs"), "", None, app.session.settings.page_size
+    )
     app.session.first_page.future.result(timeout=10)
     painted: list[int] = []
     render_lines = ResourceTable.render_lines
@@ -413,7 +417,9 @@ async def test_a_prefetch_for_another_query_is_not_used(ui_demo: DemoServer, app
     from casatui.core.prefetch import FirstPage
 
     app = app_for(ui_demo, "jobs", "state=FAILED")
-    app.session.first_page = FirstPage(app.session.client, "jobs", "", None, app.session.settings.page_size)
+    app.session.first_page = FirstPage(
+        app.session.client, app.session.profile_of("jobs"), "", None, app.session.settings.page_size
+    )
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
         assert all(row["state"] == "FAILED" for _, row in explorer(app).table.model.rows())

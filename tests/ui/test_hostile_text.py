@@ -27,6 +27,7 @@ from casatui.core.navigation import Place
 from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer, SeedOptions
 from casatui.ui.app import CasaApp
+from casatui.ui.messages import OpenJob
 from casatui.ui.screens.backup import BackupScreen
 from casatui.ui.screens.confirm import ChoiceScreen
 from casatui.ui.screens.conflict import ConflictScreen
@@ -267,7 +268,7 @@ async def test_no_server_string_reaches_the_terminal_raw_on_any_screen(
             await sweep.look("history", expect=("␛]52;c;",))
             await sweep.press("escape")
 
-            app.open_job(ids["job"])
+            app.post_message(OpenJob(ids["job"]))
             await settle(pilot)
             assert isinstance(app.screen, JobScreen)
             await sweep.look("job view", expect=(*SEEN, "lone ⟨U+D800⟩ surrogate"))

@@ -19,7 +19,7 @@ from casatui.api.edits import diff, format_path
 from casatui.api.exchange import Exchange
 from casatui.core import formatting as fmt
 from casatui.core.columns import Column, RenderOptions, render_cell
-from casatui.core.overview import Overview
+from casatui.core.overview import Overview, StateCounts
 from casatui.core.session import WriteRecord
 from casatui.ui.field_hints import hints
 from casatui.ui.output_guard import ControlCharacters, install
@@ -103,9 +103,9 @@ def test_every_render_path_shows_server_strings_as_text(value: str, document: di
     assert_clean(pretty(value), "request log body")
     assert_clean(pretty(f'{{"v": {__import__("json").dumps(value)}}}'), "request log JSON body")
     overview = Overview(
-        clusters={value: 1},
+        clusters=StateCounts("status.state", 3, {value: 1}, 1),
         silent_clusters=[{"_id": value, "name": value, "status": {"state": value, "message": value}}],
-        jobs_today={value: 2},
+        jobs_today=StateCounts("state", 4, {value: 2}, 1),
         running=[job],
         failed=[job],
         storage=[{"_id": value, "name": value, "validate_state": value, "validate_message": value}],

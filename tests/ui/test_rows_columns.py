@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casatui.core import formatting as fmt
-from casatui.core.columns import CURATED, Column, RenderOptions, fit_widths, render_cell
+from casatui.core.cloudcasa import OVERLAY
+from casatui.core.columns import Column, RenderOptions, fit_widths, render_cell
 from casatui.core.rows import RowModel
 
 
@@ -43,7 +44,7 @@ def test_replace_updates_a_loaded_row() -> None:
 
 @given(st.integers(min_value=10, max_value=400))
 def test_fitted_widths_fill_the_room_or_hide_columns(available: int) -> None:
-    columns = CURATED["jobs"]
+    columns = list(OVERLAY["jobs"].columns)
     widths = fit_widths(columns, available)
     shown = [w for w in widths if w]
     assert sum(shown) + len(shown) - 1 == available or (len(shown) == 1 and shown[0] >= available)

@@ -80,7 +80,7 @@ from casatui.ui.widgets.table import ResourceTable
 startup_gc.pause()
 client = CasaClient(sys.argv[1], sys.argv[2])
 session = Session(client, Settings(profile="t"))
-session.first_page = FirstPage(client, "jobs", "", None, session.settings.page_size)
+session.first_page = FirstPage(client, session.profile_of("jobs"), "", None, session.settings.page_size)
 render_line = ResourceTable.render_line
 loaded = []
 
@@ -129,7 +129,7 @@ async def test_a_prefetch_failing_outside_the_request_is_asked_again(ui_demo: De
 
     app = app_for(ui_demo)
     broken = Broken(ui_demo.api_root, ui_demo.token)
-    first = FirstPage(broken, "jobs", "", None, app.session.settings.page_size)
+    first = FirstPage(broken, app.session.profile_of("jobs"), "", None, app.session.settings.page_size)
     assert isinstance(first.future.exception(timeout=10), RuntimeError)  # never left waiting
     app.session.first_page = first
     async with app.run_test(size=(120, 35)) as pilot:
@@ -143,7 +143,9 @@ async def test_a_refused_prefetch_is_shown(ui_demo: DemoServer, app_for: AppFact
 
     app = app_for(ui_demo)
     stranger = CasaClient(ui_demo.api_root, "not-the-token")
-    app.session.first_page = FirstPage(stranger, "jobs", "", None, app.session.settings.page_size)
+    app.session.first_page = FirstPage(
+        stranger, app.session.profile_of("jobs"), "", None, app.session.settings.page_size
+    )
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
         table = explorer(app).table

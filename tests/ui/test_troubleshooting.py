@@ -12,8 +12,10 @@ import httpx
 from textual.widgets import DataTable, OptionList
 
 from casatui.api.client import CasaClient
+from casatui.api.discovery import discover
 from casatui.core.navigation import Place
 from casatui.core.overview import gather_overview, success_rate
+from casatui.core.profiles import Profiles
 from casatui.core.schedule import describe, next_run
 from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
@@ -37,17 +39,21 @@ def counted(server: DemoServer, collection: str, where: dict[str, object]) -> in
 
 async def test_overview_counts_match_the_servers_data(ui_demo: DemoServer) -> None:
     async with CasaClient(ui_demo.api_root, ui_demo.token) as client:
-        overview = await gather_overview(client, NOW)
+        profiles = Profiles(await discover(client))
+        overview = await gather_overview(client, profiles, NOW)
     since = NOW - 86_400
-    for state, number in overview.jobs_today.items():
+    assert overview.jobs_today is not None and overview.clusters is not None
+    for state, number in overview.jobs_today.states.items():
         assert number == counted(ui_demo, "jobs", {"state": state, "start_time": {"$gt": since}})
-    assert sum(overview.jobs_today.values()) == counted(ui_demo, "jobs", {"start_time": {"$gt": since}})
-    assert overview.clusters == {"ACTIVE": 6, "PENDING": 1, "REGISTERED": 1}
+    total = counted(ui_demo, "jobs", {"start_time": {"$gt": since}})
+    assert overview.jobs_today.total == total
+    assert sum(overview.jobs_today.states.values()) + overview.jobs_today.other + overview.jobs_today.no_state == total
+    assert overview.clusters.states == {"ACTIVE": 6, "PENDING": 1, "REGISTERED": 1}
     assert {c["name"] for c in overview.silent_clusters} == {"dr-gke-west", "payments-rke2"}
     assert len(overview.running) == 3 == counted(ui_demo, "jobs", {"state": "RUNNING"})
     states = [job["state"] for job in overview.failed]
     assert set(states) <= {"FAILED", "PARTIAL"} and len(states) == min(25, sum(
-        overview.jobs_today.get(s, 0) for s in ("FAILED", "PARTIAL")))  # fmt: skip
+        overview.jobs_today.states.get(s, 0) for s in ("FAILED", "PARTIAL")))  # fmt: skip
     starts = [job["start_time"] for job in overview.failed]
     assert starts == sorted(starts, reverse=True)
     assert {s["name"] for s in overview.storage} == {"minio-onprem", "wasabi-archive"}
@@ -139,7 +145,7 @@ async def test_a_definitions_runs_success_rate_and_next_run(ui_demo: DemoServer)
         assert isinstance(view, BackupScreen)
         runs = view.runs
         assert runs and all(run.get("backupdef") == view.item.id for run in runs)
-        good, finished = success_rate(runs)
+        good, finished = success_rate(runs, app.session.profile_of("jobs"))
         info = text_of(view.query_one("#backup-info"))
         assert f"{good} of {finished} finished runs succeeded" in info
         assert "at 00:30 on Monday, Wednesday and Friday" in info and "every day at 22:00" in info

@@ -18,15 +18,17 @@ from textual.widgets import DataTable, Static
 from ...api.errors import ApiError
 from ...api.models import Item
 from ...core import formatting as fmt
+from ...core.cloudcasa import JOBS, POLICIES
 from ...core.overview import success_rate
+from ...core.profiles import Profile
 from ...core.schedule import CronError, describe, next_run
 from ...core.session import Session
 from ..actions import bindings
+from ..messages import OpenCollection, OpenJob
 from ..safe import plain, safe_text
 from ..widgets.footer import CasaFooter
 
 RUNS = 25
-LINKS = {"kubebackups": "backupdef", "kubeoffloads": "offloaddef"}
 
 
 def schedule_lines(policy: dict[str, Any] | None, paused: bool, now: float) -> list[Text]:
@@ -81,8 +83,15 @@ class BackupScreen(Screen[None]):
 
     @property
     def now(self) -> float:
-        clock = getattr(self.app, "clock", None)
-        return float(clock()) if callable(clock) else 0.0
+        return self.session.now()
+
+    @property
+    def profile(self) -> Profile:
+        return self.session.profile_of(self.collection)
+
+    @property
+    def jobs(self) -> Profile:
+        return self.session.profile_of(JOBS)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -95,18 +104,17 @@ class BackupScreen(Screen[None]):
 
     @work(group="backup", exclusive=True, exit_on_error=False)
     async def load(self) -> None:
-        client, data = self.session.client, self.item.data
-        policy_id = data.get("policy") or data.get("copy_policy")
+        client, data, profile = self.session.client, self.item.data, self.profile
+        policy_ref = next(((f, c) for f, c in profile.references.items() if c == POLICIES and data.get(f)), None)
+        link = profile.jobs_link
         try:
-            if isinstance(policy_id, str) and policy_id:
-                policy = await client.get("policies", policy_id)
+            if policy_ref is not None and isinstance(data.get(policy_ref[0]), str):
+                policy = await client.get(POLICIES, str(data[policy_ref[0]]))
                 self.policy = policy.data if policy else None
-            page = await client.list(
-                "jobs",
-                where={LINKS.get(self.collection, "backupdef"): self.item.id},
-                sort="-start_time",
-                max_results=RUNS,
-            )
+            if link is None:
+                return  # jobs do not point at this collection: no runs to show
+            jobs = self.jobs
+            page = await client.list(JOBS, where={link: self.item.id}, sort=list(jobs.default_sort), max_results=RUNS)
         except ApiError as error:
             self.notify(str(error), title=error.title, severity="error", timeout=8, markup=False)
             return
@@ -115,16 +123,20 @@ class BackupScreen(Screen[None]):
 
     def draw(self) -> None:
         now, data = self.now, self.item.data
-        good, finished = success_rate(self.runs)
+        jobs = self.jobs
+        good, finished = success_rate(self.runs, jobs)
         head = Table.grid(padding=(0, 2))
         head.add_column(style="dim")
         head.add_column()
-        head.add_row("Definition", safe_text(f"{data.get('name', '')}  ({self.collection})", style="bold"))
-        cluster = self.session.known_name("kubeclusters", str(data.get("cluster", ""))) or data.get("cluster", "")
-        head.add_row("Cluster", safe_text(str(cluster)))
-        head.add_row(
-            "Trigger", safe_text(f"{data.get('trigger_type', '')}   paused: {'yes' if data.get('pause') else 'no'}")
-        )
+        profile = self.profile
+        head.add_row("Definition", safe_text(f"{profile.name_of(data)}  ({self.collection})", style="bold"))
+        for field, target in profile.references.items():
+            if isinstance(data.get(field), str) and data.get(field) and target != POLICIES:
+                named = self.session.known_name(target, str(data[field])) or data[field]
+                head.add_row(field.replace("_", " ").capitalize(), safe_text(str(named)))
+        paused = bool(data.get(profile.pause_field)) if profile.pause_field else False
+        trigger = f"{data.get('trigger_type', '')}   " if data.get("trigger_type") else ""
+        head.add_row("Trigger", safe_text(trigger + f"paused: {'yes' if paused else 'no'}"))
         rate = (
             f"{good} of {finished} finished runs succeeded ({good / finished:.0%})" if finished else "no finished runs"
         )
@@ -138,13 +150,13 @@ class BackupScreen(Screen[None]):
         last = [entry.get("state") for entry in (data.get("status") or {}).get("jobs") or []][:3]
         if last:
             head.add_row("Last runs", safe_text(" ".join(f"{fmt.STATE_GLYPH.get(str(s), '?')} {s}" for s in last)))
-        lines = schedule_lines(self.policy, bool(data.get("pause")), now)
+        lines = schedule_lines(self.policy, paused, now)
         self.query_one("#backup-info", Static).update(Group(head, Text(""), *lines))
         table = self.query_one(DataTable)
         table.clear()
         for run in self.runs:
-            start, end = fmt.as_epoch(run.get("start_time")), fmt.as_epoch(run.get("end_time"))
-            state = str(run.get("state", ""))
+            start, end = (fmt.as_epoch(value) for value in jobs.times_of(run))
+            state = jobs.state_of(run)
             table.add_row(
                 safe_text(state, style=fmt.state_style(state)),
                 Text(fmt.when(start, now) if start else ""),
@@ -156,14 +168,15 @@ class BackupScreen(Screen[None]):
 
     @on(DataTable.RowSelected)
     def _open_run(self, event: DataTable.RowSelected) -> None:
-        app: Any = self.app
         if event.row_key.value:
-            app.open_job(str(event.row_key.value))
+            self.post_message(OpenJob(str(event.row_key.value)))
 
     def action_jobs(self) -> None:
-        app: Any = self.app
-        self.dismiss(None)
-        app.open_collection("jobs", f"{LINKS.get(self.collection, 'backupdef')}={self.item.id}")
+        link = self.profile.jobs_link
+        if link is None:
+            self.notify(f"Jobs do not point at {self.collection}.", timeout=3, markup=False)
+            return
+        self.post_message(OpenCollection(JOBS, f"{link}={self.item.id}"))
 
     def action_close(self) -> None:
         self.dismiss(None)

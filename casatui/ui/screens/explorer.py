@@ -17,11 +17,14 @@ from textual.widgets import Static
 
 from ...api.errors import ApiError, Unexpected
 from ...api.models import Page
-from ...api.query import FilterError, parse_filter
-from ...api.sort import cycle_sort, format_sort, parse_sort
-from ...core.columns import Column, columns_for, default_sort, projection
+from ...api.query import FilterError
+from ...api.sort import cycle_sort, format_sort
+from ...core import listing
+from ...core.cloudcasa import JOBS
+from ...core.columns import Column
 from ...core.navigation import Place, Reference, jobs_filter, references
 from ...core.prefetch import FirstPage
+from ...core.profiles import Profile
 from ...core.session import Session
 from ...core.startup_gc import resume as resume_gc
 from ..actions import bindings
@@ -122,14 +125,9 @@ class PageLoader:
 
     async def _list(self, number: int) -> Page:
         screen = self.screen
-        return await self.session.client.list(
-            screen.collection,
-            where=screen.where or None,
-            sort=screen.sort or None,
-            page=number,
-            max_results=self.table.model.page_size,
-            projection=projection(screen.columns),
-        )
+        query = listing.list_query(screen.profile, screen.where, screen.sort, number, self.table.model.page_size,
+                                   screen.columns)  # fmt: skip
+        return await self.session.client.list(screen.collection, **query)
 
     def _show(self, generation: int, number: int, page: Page) -> None:
         screen, table = self.screen, self.table
@@ -137,7 +135,7 @@ class PageLoader:
         if not table.model.accept(generation, number, items, page.total, page.has_more):
             return  # an answer to an older query: newer results are on screen
         self.session.remember(screen.collection, items, page.total)
-        if number == 1 and not screen.columns_fit_data:
+        if number == 1:
             screen.set_columns(page.items)
         table.empty_message = "No documents match." if screen.where else "No documents."
         table.options.now = screen.now()
@@ -269,6 +267,7 @@ class ExplorerScreen(Screen[None]):
         self.selected = SelectedDocument(self)
         self.watching = False
         self._discovering = False
+        self._sent_anyway = ""  # a filter naming unknown fields that the user chose to send as it is
 
     # -- layout -----------------------------------------------------------------------------------------
 
@@ -317,8 +316,11 @@ class ExplorerScreen(Screen[None]):
             self.set_timer(1.0, self.discover_once)
 
     def now(self) -> float:
-        clock = getattr(self.app, "clock", None)
-        return float(clock()) if callable(clock) else 0.0
+        return self.session.now()
+
+    @property
+    def profile(self) -> Profile:
+        return self.session.profile_of(self.collection)
 
     def _tick(self) -> None:
         self.table.options.now = self.now()
@@ -363,15 +365,10 @@ class ExplorerScreen(Screen[None]):
             self.app.notify(
                 f"{self.collection} is not a collection this server describes.", severity="warning", markup=False
             )
-        if self.collection not in self._curated and self.columns:
-            self.set_columns()  # the schema gives better generic columns than the first page did
-            self.table.redraw()
-
-    @property
-    def _curated(self) -> set[str]:
-        from ...core.columns import CURATED
-
-        return set(self.session.settings.columns) | set(CURATED)
+        # The profile now knows the server's schema: its columns (usually the ones shown), its name field, and
+        # what the server allows (e, n, ctrl+d, R and P are offered only where it does).
+        self.set_columns([row for _, row in self.table.model.rows()][:20])
+        self.refresh_bindings()
 
     # -- opening a collection ---------------------------------------------------------------------------
 
@@ -391,38 +388,41 @@ class ExplorerScreen(Screen[None]):
             del self.back_stack[:-50]
         self.collection = place.collection
         self.filter_text = place.filter_text
-        self.sort = list(place.sort) if place.sort is not None else self._default_sort()
+        self.sort = list(place.sort) if place.sort is not None else list(self.profile.default_sort)
+        self.columns = []
         self.set_columns()
         self.query_one(FilterBar).set_text(place.filter_text)
         self.query_one(Sidebar).select(place.collection)
         self.selected.forget()
         self.preview.show(None, place.collection, "")
         self.sub_title = place.collection
+        self.refresh_bindings()  # what this collection allows
         if self._parse_filter(place.filter_text):
             self.reload(cursor_id=place.cursor_id, cursor_index=place.cursor_index)
 
-    def _default_sort(self) -> list[tuple[str, int]]:
-        configured = self.session.settings.sorts.get(self.collection)
-        if configured:
-            try:
-                return parse_sort(configured)
-            except FilterError:
-                pass
-        return default_sort(self.collection)
-
     def set_columns(self, sample: list[dict[str, Any]] | None = None) -> None:
-        resource = self.session.resource(self.collection)
-        self.columns = columns_for(self.collection, resource, self.session.settings.columns, sample or [])
-        self.table.set_columns(self.columns, self.sort)
+        """The profile's columns for these rows; the table is only told when they change (no second flash)."""
+        profile = self.profile
+        columns = list(profile.columns_for(sample or []))
         self.table.options.names = self.session.names
+        self.table.options.live = lambda document: profile.is_live(profile.state_of(document))
+        if columns != self.columns or not self.table.columns:
+            self.columns = columns
+            self.table.set_columns(self.columns, self.sort)
 
     def _parse_filter(self, text: str) -> bool:
-        resource = self.session.resource(self.collection)
+        profile = self.profile
         try:
-            self.where = parse_filter(text, resource.field_types() if resource else None, now=self.now() or None)
+            where = listing.parse(profile, text, now=self.now() or None)
         except FilterError as error:
             self.query_one(FilterBar).show_error(error)
             return False
+        unknown = listing.unknown_fields(profile, where)
+        if unknown is not None and text != self._sent_anyway:
+            self._sent_anyway = text  # Enter again on the same text sends it
+            self.query_one(FilterBar).show_unknown_fields(unknown)
+            return False
+        self.where = where
         self.filter_text = text
         self.query_one(FilterBar).show_sent(self.where, format_sort(self.sort))
         return True
@@ -432,10 +432,6 @@ class ExplorerScreen(Screen[None]):
     def reload(self, *, cursor_id: str | None = None, cursor_index: int = 0) -> None:
         """A new query: forget the rows, fetch the first page (and the cursor's), put the cursor back."""
         self.pages.reload(cursor_id=cursor_id, cursor_index=cursor_index)
-
-    @property
-    def columns_fit_data(self) -> bool:
-        return self.collection in self._curated or self.session.resource(self.collection) is not None
 
     @on(ResourceTable.PagesNeeded)
     def _pages_needed(self, message: ResourceTable.PagesNeeded) -> None:
@@ -522,14 +518,30 @@ class ExplorerScreen(Screen[None]):
         item = await self.selected.current()
         if item is None:
             return
-        if self.collection == "jobs":
+        view = self.profile.view
+        if view == "job":
             await self.app.push_screen(JobScreen(self.session, item))
-        elif self.collection in ("kubebackups", "kubeoffloads"):
+        elif view == "definition":
             await self.app.push_screen(BackupScreen(self.session, self.collection, item))
         else:
             await self.app.push_screen(DocumentScreen(self.session, item, self.selected.title_of(item.data)))
 
     # -- actions ----------------------------------------------------------------------------------------
+
+    # Actions offered only where the collection's profile allows them (footer, help and palette ask here too).
+    OFFERED_IF: ClassVar[dict[str, str]] = {
+        "edit": "edit",
+        "create": "create",
+        "delete": "delete",
+        "run_now": "run",
+        "toggle_pause": "pause",
+    }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "related_jobs":
+            return self.collection == "" or self.profile.jobs_link is not None
+        need = self.OFFERED_IF.get(action)
+        return need is None or self.collection == "" or self.profile.can(need)
 
     def action_focus_filter(self) -> None:
         self.query_one(FilterBar).input.focus()
@@ -561,14 +573,15 @@ class ExplorerScreen(Screen[None]):
 
     def mark_changes(self, before: dict[str, dict[str, Any]]) -> None:
         marked: set[str] = set()
+        profile = self.profile
         for _, row in self.table.model.rows():
             row_id = str(row.get("_id"))
             old = before.get(row_id)
             if old is None or old.get("_etag") != row.get("_etag"):
                 marked.add(row_id)
-            was, now = str((old or {}).get("state", "")), str(row.get("state", ""))
-            if self.collection == "jobs" and was in ("RUNNING", "PENDING") and now not in ("RUNNING", "PENDING", ""):
-                name = row.get("display_name") or row.get("name") or row_id
+            was, now = profile.state_of(old or {}), profile.state_of(row)
+            if profile.view == "job" and profile.is_live(was) and now and not profile.is_live(now):
+                name = profile.name_of(row)
                 severity: Literal["information", "warning"] = "information" if now == "COMPLETED" else "warning"
                 self.app.notify(f"{name}: {now}", title="Job finished", severity=severity, timeout=10, markup=False)
         self.table.marked = marked
@@ -658,7 +671,7 @@ class ExplorerScreen(Screen[None]):
         item = await self.selected.current()
         if item is None:
             return
-        found = references(item.data, self.session.resource(self.collection), self.session.names)
+        found = references(item.data, self.profile, self.session.names)
         if not found:
             self.app.notify("This document points at nothing casatui can follow.", timeout=3)
             return
@@ -677,11 +690,11 @@ class ExplorerScreen(Screen[None]):
         row = self.table.current
         if row is None or "_id" not in row:
             return
-        text = jobs_filter(self.collection, str(row["_id"]))
+        text = jobs_filter(self.profile, str(row["_id"]))
         if text is None:
-            self.app.notify(f"Jobs do not point at {self.collection}.", timeout=3)
+            self.app.notify(f"Jobs do not point at {self.collection}.", timeout=3, markup=False)
             return
-        self.open(Place("jobs", text))
+        self.open(Place(JOBS, text))
 
     # -- writes (see explorer_writes.py) ------------------------------------------------------------------
 

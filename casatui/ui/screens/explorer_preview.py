@@ -76,8 +76,7 @@ class SelectedDocument:
             self.load(cursor_id)
 
     def title_of(self, document: dict[str, Any]) -> str:
-        name = document.get("name") or document.get("display_name") or document.get("_id", "")
-        return f"{self.screen.collection} / {name}"
+        return f"{self.screen.collection} / {self.screen.profile.name_of(document)}"
 
     async def current(self) -> Item | None:
         """The full document under the cursor (the one already fetched when it is the same)."""

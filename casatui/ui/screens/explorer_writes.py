@@ -11,6 +11,7 @@ from textual.app import App
 
 from ...api.errors import ApiError, EtagMismatch, NotFound, ReadOnlyRefused
 from ...api.models import Item
+from ...core.cloudcasa import JOBS
 from ...core.drafts import Draft, item_from_draft
 from ...core.navigation import Place
 from ...core.safe_text import safe_json
@@ -18,8 +19,6 @@ from .confirm import ChoiceScreen
 
 if TYPE_CHECKING:
     from .explorer import ExplorerScreen
-
-RUNNABLE = {"kubebackups": "backupdef", "kubeoffloads": "offloaddef"}
 
 
 class DocumentWrites:
@@ -44,7 +43,21 @@ class DocumentWrites:
         return False
 
     def _label(self, item: Item) -> str:
-        return f"{self.screen.collection} / {item.data.get('name') or item.data.get('display_name') or item.id}"
+        return f"{self.screen.collection} / {self.screen.profile.name_of(item.data)}"
+
+    def _refuse_if_not_allowed(self, operation: str, doing: str) -> bool:
+        """The key is not offered where the profile does not allow it; typed anyway (a palette entry, a keymap),
+        it says why instead of sending what the server's document does not offer."""
+        if self.screen.profile.can(operation):
+            return False
+        self.app.notify(
+            f"{doing.capitalize()} is not offered for {self.screen.collection}: the server's API document does not "
+            "allow it.",
+            severity="warning",
+            timeout=5,
+            markup=False,
+        )
+        return True
 
     # -- edit and create --------------------------------------------------------------------------------
 
@@ -53,7 +66,7 @@ class DocumentWrites:
 
     async def _edit(self) -> None:
         row = self.screen.table.current
-        if row is None or "_id" not in row:
+        if row is None or "_id" not in row or self._refuse_if_not_allowed("edit", "editing"):
             return
         try:  # always a fresh GET: the etag of the version the user will edit
             item = await self.session.client.get(self.screen.collection, str(row["_id"]))
@@ -72,10 +85,9 @@ class DocumentWrites:
         await self.app.push_screen(editor, callback=self.after_write)
 
     def create(self) -> None:
-        resource = self.session.resource(self.screen.collection)
-        if resource is not None and not resource.can("create"):
-            self.app.notify(f"The server does not allow creating {self.screen.collection}.", timeout=3, markup=False)
+        if self._refuse_if_not_allowed("create", "creating a document"):
             return
+        resource = self.session.resource(self.screen.collection)
         from ...core import templates  # with the editor's modules, loaded on first use rather than at startup
         from ..field_hints import hints as field_hints
 
@@ -176,9 +188,7 @@ class DocumentWrites:
         self.screen.run_worker(self._delete, group="write", exclusive=True)
 
     async def _delete(self) -> None:
-        resource = self.session.resource(self.screen.collection)
-        if resource is not None and not resource.can("delete"):
-            self.app.notify(f"The server does not allow deleting {self.screen.collection}.", timeout=3, markup=False)
+        if self._refuse_if_not_allowed("delete", "deleting"):
             return
         if self._refuse_if_read_only():
             return
@@ -230,23 +240,27 @@ class DocumentWrites:
         self.screen.run_worker(self._toggle_pause, group="write", exclusive=True)
 
     async def _toggle_pause(self) -> None:
-        if self.screen.collection not in ("kubebackups", "kubeoffloads"):
-            self.app.notify("Pause and resume are for backup definitions.", timeout=3)
+        profile = self.screen.profile
+        if profile.pause_field is None:
+            self.app.notify(f"Pause and resume are not offered for {self.screen.collection}.", timeout=3, markup=False)
             return
+        if self._refuse_if_not_allowed("pause", "pause and resume"):
+            return
+        pause_field = profile.pause_field
         if self._refuse_if_read_only():
             return
         item = await self.screen.selected.current()
         if item is None:
             return
-        paused = bool(item.data.get("pause"))
+        paused = bool(item.data.get(pause_field))
         verb = "Resume" if paused else "Pause"
         if self.session.settings.protected:
             answer = await self.app.push_screen_wait(
                 ChoiceScreen(
                     f"{verb} {self._label(item)}?",
-                    Text(f"PATCH pause={str(not paused).lower()} with If-Match."),
+                    Text(f"PATCH {pause_field}={str(not paused).lower()} with If-Match."),
                     [("p", verb)],
-                    type_to_confirm=str(item.data.get("name") or item.id),
+                    type_to_confirm=profile.name_of(item.data),
                     danger=True,
                 )
             )
@@ -254,7 +268,7 @@ class DocumentWrites:
                 return
         before = dict(item.data)
         try:
-            await self.session.client.patch(item, {**item.data, "pause": not paused})
+            await self.session.client.patch(item, {**item.data, pause_field: not paused})
         except EtagMismatch:
             self.app.notify(
                 "It changed on the server meanwhile; nothing was written. Try again on the current version.",
@@ -274,10 +288,12 @@ class DocumentWrites:
         self.screen.run_worker(self._run_now, group="write", exclusive=True)
 
     async def _run_now(self) -> None:
-        link = RUNNABLE.get(self.screen.collection)
-        if link is None:
-            self.app.notify("Run now is for backup and copy definitions.", timeout=3)
+        profile = self.screen.profile
+        action = profile.run_action
+        if action is None:
+            self.app.notify(f"Run now is not offered for {self.screen.collection}.", timeout=3, markup=False)
             return
+        link = profile.jobs_link
         if self._refuse_if_read_only():
             return
         item = await self.screen.selected.current()
@@ -288,7 +304,7 @@ class DocumentWrites:
                 f"Run {self._label(item)} now?",
                 Text("Starts a job now (POST …/action/run, keeping the recovery point 7 days), then shows the job."),
                 [("r", "Run now")],
-                type_to_confirm=str(item.data.get("name") or item.id) if self.session.settings.protected else None,
+                type_to_confirm=profile.name_of(item.data) if self.session.settings.protected else None,
             )
         )
         if answer != "r":
@@ -296,7 +312,7 @@ class DocumentWrites:
         started = int(time.time()) - 5
         try:
             answer_body: Any = await self.session.client.action(
-                self.screen.collection, item.id, "run", {"retention": {"retainDays": 7}, "runBackup": True}
+                self.screen.collection, item.id, action, dict(profile.run_body or {})
             )
         except ReadOnlyRefused:
             return
@@ -307,20 +323,27 @@ class DocumentWrites:
         marker = started
         if isinstance(answer_body, dict):
             marker = int((answer_body.get("status") or {}).get("last_job_run_time") or started)
+        if link is None:  # jobs do not point at this collection: nothing to show but that it started
+            self.app.notify(f"Started {self._label(item)}.", timeout=4, markup=False)
+            return
         job = await self._find_job(link, item.id, marker)
         if job is None:
             self.app.notify("Started. The job does not show yet: press r in a moment.", timeout=5)
-            self.screen.open(Place("jobs", f"{link}={item.id}"))
+            self.screen.open(Place(JOBS, f"{link}={item.id}"))
             return
-        self.app.notify(f"Started {job.get('name', 'a job')}.", timeout=4, markup=False)
-        self.screen.open(Place("jobs", f"_id={job['_id']}", cursor_id=str(job["_id"])))
+        jobs = self.session.profile_of(JOBS)
+        self.app.notify(f"Started {jobs.name_of(job)}.", timeout=4, markup=False)
+        self.screen.open(Place(JOBS, f"_id={job['_id']}", cursor_id=str(job["_id"])))
 
     async def _find_job(self, link: str, item_id: str, since: int) -> dict[str, Any] | None:
         """The job a run started, found the way CloudCasa's own clients do: by definition and start time."""
+        jobs = self.session.profile_of(JOBS)
+        time_field = next((key for key, _ in jobs.default_sort if key != "_created"), None)
+        where: dict[str, Any] = {link: item_id}
+        if time_field:
+            where[time_field] = {"$gte": since}
         try:
-            page = await self.session.client.list(
-                "jobs", where={link: item_id, "start_time": {"$gte": since}}, sort="-start_time", max_results=1
-            )
+            page = await self.session.client.list(JOBS, where=where, sort=list(jobs.default_sort), max_results=1)
         except ApiError:
             return None
         return page.items[0] if page.items else None

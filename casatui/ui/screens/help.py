@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..actions import SCOPE_TITLES, in_scope
@@ -31,7 +31,21 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "Close", show=False),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._under: Screen[object] | None = None
+        self._why = "the server's API document does not allow it"
+
+    def _offered(self, scope: str, action: str) -> bool:
+        """As the footer and palette: an action the screen below would refuse is shown, dimmed, saying why."""
+        under = self._under
+        if under is None or getattr(under, "SCOPE", "") != scope:
+            return True
+        return under.check_action(action.split("(")[0], ()) is not False
+
     def compose(self) -> ComposeResult:
+        stack = self.app.screen_stack
+        self._under = stack[-1] if stack and stack[-1] is not self else (stack[-2] if len(stack) > 1 else None)
         with VerticalScroll():
             yield Static(Text("casatui keys", style="bold"))
             for scope, title in SCOPE_TITLES.items():
@@ -42,7 +56,13 @@ class HelpScreen(ModalScreen[None]):
                 table.add_column(style="bold cyan", min_width=16)
                 table.add_column()
                 for spec in specs:
-                    table.add_row(Text(spec.shown_keys), Text(spec.description))
+                    if self._offered(scope, spec.action):
+                        table.add_row(Text(spec.shown_keys), Text(spec.description))
+                    else:
+                        table.add_row(
+                            Text(spec.shown_keys, style="dim"),
+                            Text(f"{spec.description} (not offered here: {self._why})", style="dim"),
+                        )
                 yield Static(Text(f"\n{title}", style="bold underline"))
                 yield Static(table)
             yield Static(Text("\n" + FILTER_HELP))

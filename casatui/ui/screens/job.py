@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from rich.console import Group
@@ -17,9 +18,12 @@ from textual.widgets import Static
 from ...api.errors import ApiError
 from ...api.models import Item
 from ...core import formatting as fmt
+from ...core.cloudcasa import JOBS
 from ...core.overview import bar, copy_progress, snapshot_progress
+from ...core.profiles import Profile, Profiles
 from ...core.session import Session
 from ..actions import bindings
+from ..messages import OpenCollection
 from ..safe import plain, safe_text
 from ..widgets.footer import CasaFooter
 
@@ -33,15 +37,21 @@ COUNTERS = (
     ("num_errors", "errors"),
     ("num_warnings", "warnings"),
 )
-DEFINITIONS = (("backupdef", "kubebackups"), ("offloaddef", "kubeoffloads"), ("restoredef", "kuberestores"))
 
 
-def render_job(job: dict[str, Any], now: float) -> Group:
-    """The job as a Rich Group; every server string in it goes through `safe_text` (`_clean`)."""
-    state = str(job.get("state", ""))
+def render_job(
+    job: dict[str, Any],
+    now: float,
+    profile: Profile | None = None,
+    names: Mapping[str, Mapping[str, str]] | None = None,
+) -> Group:
+    """The job as a Rich Group; every server string in it goes through `safe_text` (`_clean`). `names` are the
+    names casatui knows of referenced documents (collection -> id -> name)."""
+    profile = profile or Profiles()[JOBS]
+    state = profile.state_of(job)
     title = _clean(
         Text.assemble(
-            (str(job.get("display_name") or job.get("name", "")), "bold"),
+            (profile.name_of(job), "bold"),
             "  ",
             (f" {state} ", f"reverse {fmt.state_style(state)}"),
             f"  {job.get('type', '')}",
@@ -51,11 +61,12 @@ def render_job(job: dict[str, Any], now: float) -> Group:
     facts.add_column(style="dim")
     facts.add_column()
     facts.add_row("Job", _clean(f"{job.get('name', '')}  ({job.get('_id', '')})"))
-    facts.add_row("Cluster", _clean(f"{job.get('cluster_name') or ''}  (f follows)"))
-    for key, collection in DEFINITIONS:
-        if job.get(key):
-            facts.add_row("Definition", _clean(f"{job.get(key + '_name') or ''}  in {collection}  (f follows)"))
-    start, end = fmt.as_epoch(job.get("start_time")), fmt.as_epoch(job.get("end_time"))
+    for key, collection in profile.references.items():
+        if isinstance(job.get(key), str) and job.get(key):
+            # CloudCasa writes the name beside the id (`cluster_name` beside `cluster`); else a name casatui knows.
+            named = job.get(f"{key}_name") or (names or {}).get(collection, {}).get(job[key]) or job[key]
+            facts.add_row(key.replace("_", " ").capitalize(), _clean(f"{named}  in {collection}  (f follows)"))
+    start, end = (fmt.as_epoch(value) for value in profile.times_of(job))
     facts.add_row("Started", Text(fmt.when(start, now) if start else ""))
     if end:
         facts.add_row("Ended", Text(fmt.when(end, now)))
@@ -121,18 +132,37 @@ class JobScreen(Screen[None]):
 
     @property
     def now(self) -> float:
-        clock = getattr(self.app, "clock", None)
-        return float(clock()) if callable(clock) else 0.0
+        return self.session.now()
+
+    @property
+    def profile(self) -> Profile:
+        return self.session.profile_of(JOBS)
 
     def on_mount(self) -> None:
         self.draw()
         self.set_interval(LIVE_SECONDS, self.poll)
+        self.name_references()
+
+    @work(group="names", exit_on_error=False)
+    async def name_references(self) -> None:
+        """Names of what the job points at, where the job does not carry them (`policy_id`)."""
+        learned = False
+        for key, collection in self.profile.references.items():
+            value = self.item.data.get(key)
+            if isinstance(value, str) and value and not self.item.data.get(f"{key}_name"):
+                learned |= await self.session.resolve_names(collection, [value])
+        if learned:
+            self.draw()
 
     def draw(self) -> None:
-        self.query_one("#job-body", Static).update(render_job(self.item.data, self.now))
+        self.query_one("#job-body", Static).update(
+            render_job(self.item.data, self.now, self.profile, self.session.names)
+        )
 
     def poll(self) -> None:
-        if str(self.item.data.get("state", "")).upper() in ("RUNNING", "PENDING", "CANCELLING", "UNKNOWN"):
+        profile = self.profile
+        state = profile.state_of(self.item.data)
+        if profile.is_live(state) or (state and not profile.is_final(state)):  # a state casatui does not know
             self.check()
 
     def action_refresh(self) -> None:
@@ -141,21 +171,22 @@ class JobScreen(Screen[None]):
     @work(group="job", exclusive=True, exit_on_error=False)
     async def check(self) -> None:
         try:
-            fresh = await self.session.client.get("jobs", self.item.id, if_none_match=self.item.etag)
+            fresh = await self.session.client.get(JOBS, self.item.id, if_none_match=self.item.etag)
         except ApiError as error:
             self.notify(str(error), title=error.title, severity="error", timeout=6, markup=False)
             return
         if fresh is None:
             return  # 304: unchanged
-        was = str(self.item.data.get("state", ""))
+        profile = self.profile
+        was = profile.state_of(self.item.data)
         self.item = fresh
         self.updates += 1
         self.draw()
-        state = str(fresh.data.get("state", ""))
-        if state != was and state in ("COMPLETED", "FAILED", "PARTIAL", "SKIPPED", "CANCELED"):
+        state = profile.state_of(fresh.data)
+        if state != was and profile.is_final(state):
             severity: Literal["information", "warning"] = "information" if state == "COMPLETED" else "warning"
             self.notify(
-                f"{fresh.data.get('display_name') or fresh.data.get('name')}: {state}",
+                f"{profile.name_of(fresh.data)}: {state}",
                 title="Job finished",
                 severity=severity,
                 timeout=8,
@@ -163,8 +194,7 @@ class JobScreen(Screen[None]):
             )
 
     def action_follow(self) -> None:
-        targets = [("kubeclusters", self.item.data.get("cluster"))]
-        targets += [(collection, self.item.data.get(key)) for key, collection in DEFINITIONS]
+        targets = [(collection, self.item.data.get(key)) for key, collection in self.profile.references.items()]
         found = [(c, i) for c, i in targets if isinstance(i, str) and i]
         if not found:
             return
@@ -175,8 +205,7 @@ class JobScreen(Screen[None]):
         def go(choice: str | None) -> None:
             if choice:
                 collection, _, item_id = choice.partition("|")
-                app: Any = self.app
-                app.open_collection(collection, f"_id={item_id}")
+                self.post_message(OpenCollection(collection, f"_id={item_id}"))
 
         choices = [(f"{c}|{i}", RichText(f"{c}  {plain(i)}")) for c, i in found]
         self.app.push_screen(PickScreen("Follow", choices, narrow=False), go)

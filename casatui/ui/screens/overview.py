@@ -13,10 +13,13 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core import formatting as fmt
-from ...core.overview import Overview, bar, copy_progress, gather_overview, snapshot_progress
+from ...core.cloudcasa import JOBS
+from ...core.overview import CLUSTERS, Overview, StateCounts, bar, copy_progress, gather_overview, snapshot_progress
+from ...core.profiles import Profile, Profiles
 from ...core.session import Session
 from ..actions import bindings
 from ..cells import fit
+from ..messages import OpenCollection, OpenJob
 from ..safe import plain, safe_text
 from ..widgets.footer import CasaFooter
 
@@ -32,14 +35,34 @@ def entry(target: str, *parts: tuple[str, str] | str) -> Option:
     return Option(safe_text(Text.assemble("  ", *parts)), id=target)
 
 
-def overview_options(data: Overview, now: float) -> list[Option]:
+def state_lines(counts: StateCounts, collection: str, extra: str = "") -> list[Option]:
+    """One line per state, then "other" and "no state": lines that add up to the heading's total."""
+    options = [
+        entry(f"table|{collection}|{counts.field}={state}{extra}", (f"{state:<12}", fmt.state_style(state)), f"{n:>5}")
+        for state, n in counts.states.items()
+    ]
+    if counts.other:
+        options.append(entry(f"table|{collection}|{counts.other_filter(extra)}", (f"{'other':<12}", "italic"),
+                             f"{counts.other:>5}"))  # fmt: skip
+    if counts.no_state:
+        options.append(entry(f"table|{collection}|!has:{counts.field}{extra}", (f"{'no state':<12}", "italic"),
+                             f"{counts.no_state:>5}"))  # fmt: skip
+    return options
+
+
+def could_not_load() -> Option:
+    return Option(Text("  could not load (see below)", style="red"), disabled=True)
+
+
+def overview_options(data: Overview, now: float, jobs: Profile | None = None) -> list[Option]:
     """The overview's lines (what `show` lists), each quoting server names and messages through the boundary."""
+    jobs = jobs or Profiles()[JOBS]
     options: list[Option] = []
-    options.append(heading(f"Clusters ({sum(data.clusters.values())})"))
-    for state, number in data.clusters.items():
-        options.append(
-            entry(f"table|kubeclusters|status.state={state}", (f"{state:<12}", fmt.state_style(state)), f"{number:>5}")
-        )
+    if data.clusters is not None:
+        options.append(heading(f"Clusters ({data.clusters.total})"))
+        options += state_lines(data.clusters, CLUSTERS)
+    elif CLUSTERS in data.failed_parts:
+        options += [heading("Clusters"), could_not_load()]
     if data.silent_clusters:
         options.append(heading("Agents not reporting"))
         for cluster in data.silent_clusters:
@@ -48,36 +71,37 @@ def overview_options(data: Overview, now: float) -> list[Option]:
             last = f"last heartbeat {fmt.relative(seen, now)}" if seen else "no heartbeat yet"
             options.append(
                 entry(
-                    f"doc|kubeclusters|{cluster['_id']}",
+                    f"doc|{CLUSTERS}|{cluster['_id']}",
                     (fit(plain(cluster.get("name", "")), 22), "bold"),
                     f" {status.get('state', ''):<9} {last:<28} ",
                     (fmt.one_line(str(status.get("message") or "")), "dim"),
                 )
             )
-    options.append(heading(f"Jobs of the last 24 hours ({sum(data.jobs_today.values())})"))
-    for state, number in data.jobs_today.items():
-        options.append(
-            entry(
-                f"table|jobs|state={state} start_time>-24h",
-                (f"{state:<12}", fmt.state_style(state)),
-                f"{number:>5}",
-            )
-        )
+    recent = f" {data.jobs_time_field}>-24h"
+    if data.jobs_today is not None:
+        options.append(heading(f"Jobs of the last 24 hours ({data.jobs_today.total})"))
+        options += state_lines(data.jobs_today, JOBS, recent)
+    elif JOBS in data.failed_parts:
+        options += [heading("Jobs of the last 24 hours"), could_not_load()]
     if data.running:
         options.append(heading(f"Running now ({len(data.running)})"))
-        options += [running_option(job, now) for job in data.running]
-    options.append(heading(f"Failed and partial, last 24 hours, newest first ({len(data.failed)})"))
-    if not data.failed:
-        options.append(Option(Text("  none", style="green"), disabled=True))
+        options += [running_option(job, now, jobs) for job in data.running]
+    if JOBS in data.failed_parts:
+        options += [heading("Failed and partial, last 24 hours"), could_not_load()]
+    elif data.jobs_today is not None:
+        options.append(heading(f"Failed and partial, last 24 hours, newest first ({len(data.failed)})"))
+        if not data.failed:
+            options.append(Option(Text("  none", style="green"), disabled=True))
     for job in data.failed:
-        started = fmt.as_epoch(job.get("start_time"))
+        started = fmt.as_epoch(jobs.times_of(job)[0])
+        state = jobs.state_of(job)
         options.append(
             entry(
                 f"job|{job['_id']}",
                 (f"{fmt.relative(started, now) if started else '':>8}  ", "dim"),
-                (f"{job.get('state', ''):<8}", fmt.state_style(job.get("state"))),
-                (" " + fit(plain(job.get("display_name") or job.get("name", "")), 24), "bold"),
-                " " + fit(plain(job.get("cluster_name") or ""), 18) + " ",
+                (f"{state:<8}", fmt.state_style(state)),
+                (" " + fit(plain(jobs.name_of(job)), 24), "bold"),
+                " " + fit(plain(jobs.context_of(job)), 18) + " ",
                 (fmt.one_line(str(job.get("message") or ""), 90), ""),
             )
         )
@@ -108,9 +132,9 @@ def overview_options(data: Overview, now: float) -> list[Option]:
     return options
 
 
-def running_option(job: dict[str, Any], now: float) -> Option:
+def running_option(job: dict[str, Any], now: float, jobs: Profile) -> Option:
     text = Text("  ")
-    text.append(fit(plain(job.get("display_name") or job.get("name", "")), 24), style="bold")
+    text.append(fit(plain(jobs.name_of(job)), 24), style="bold")
     text.append(f" {job.get('type', ''):<9} ")
     copying, snapping = copy_progress(job), snapshot_progress(job)
     if copying:
@@ -121,7 +145,7 @@ def running_option(job: dict[str, Any], now: float) -> Option:
         done, total, failed = snapping
         text.append(bar(done, total), style="cyan")
         text.append(f" {done}/{total} volumes" + (f", {failed} failed" if failed else ""))
-    started = fmt.as_epoch(job.get("start_time"))
+    started = fmt.as_epoch(jobs.times_of(job)[0])
     if started:
         text.append(f"  running {fmt.duration(now - started)}", style="dim")
     return Option(safe_text(text), id=f"job|{job['_id']}")
@@ -154,15 +178,14 @@ class OverviewScreen(Screen[None]):
 
     @property
     def now(self) -> float:
-        clock = getattr(self.app, "clock", None)
-        return float(clock()) if callable(clock) else 0.0
+        return self.session.now()
 
     def action_refresh(self) -> None:
         self.load()
 
     @work(group="overview", exclusive=True, exit_on_error=False)
     async def load(self) -> None:
-        data = await gather_overview(self.session.client, self.now)
+        data = await gather_overview(self.session.client, self.session.profiles, self.now)
         self.data = data
         self.show(data)
 
@@ -171,7 +194,7 @@ class OverviewScreen(Screen[None]):
         title = Text(f"Overview · {plain(self.session.profile)} · {plain(self.session.client.root)}")
         title.append(f"   as of {fmt.local_time(now, now)} (r refreshes; every {REFRESH_SECONDS:g} s)", style="dim")
         self.query_one("#overview-title", Static).update(title)
-        options = overview_options(data, now)
+        options = overview_options(data, now, self.session.profile_of(JOBS))
         listing = self.query_one(OptionList)
         highlighted = listing.highlighted_option.id if listing.highlighted_option else None
         listing.clear_options()
@@ -187,17 +210,14 @@ class OverviewScreen(Screen[None]):
     def _open(self, event: OptionList.OptionSelected) -> None:
         target = event.option.id or ""
         kind, _, rest = target.partition("|")
-        app: Any = self.app
         if kind == "table":
             collection, _, filter_text = rest.partition("|")
-            self.dismiss(None)
-            app.open_collection(collection, filter_text)
+            self.post_message(OpenCollection(collection, filter_text))
         elif kind == "doc":
             collection, _, item_id = rest.partition("|")
-            self.dismiss(None)
-            app.open_collection(collection, f"_id={item_id}")
+            self.post_message(OpenCollection(collection, f"_id={item_id}"))
         elif kind == "job":
-            app.open_job(rest)
+            self.post_message(OpenJob(rest))
 
     def action_close(self) -> None:
         self.dismiss(None)

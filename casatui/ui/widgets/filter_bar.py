@@ -108,6 +108,14 @@ class FilterBar(Vertical):
         self.input.cursor_position = error.position
         self.input.focus()
 
+    def show_unknown_fields(self, problem: object) -> None:
+        """A filter on fields the schema lacks: said, nothing sent, Enter again sends it as typed."""
+        self.add_class("-error")
+        hint = Text(plain(problem))
+        hint.append("  (nothing was sent: Enter again to send it as it is)", style="dim")
+        self.query_one("#filter-hint", Static).update(hint)
+        self.input.focus()
+
     @on(Input.Submitted, "#filter-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
