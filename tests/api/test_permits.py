@@ -189,9 +189,10 @@ async def test_override_sends_what_the_document_does_not_offer(
         saved = await client.replace(alert, {**alert.data, "description": "the document is wrong"})
         assert saved.data["description"] == "the document is wrong"
         group = await first(client, "usergroups")
-        with pytest.raises(ActionMissing):  # sent: the server itself says it has no such action
-            await client.action("usergroups", group.id, "run")
-        assert cloudcasa_faced.count("PUT") == 1 and cloudcasa_faced.count("POST", "/action/run") == 1
+        for _ in range(2):  # sent each time: the server's own "no such action" is not followed either
+            with pytest.raises(ActionMissing):
+                await client.action("usergroups", group.id, "run")
+        assert cloudcasa_faced.count("PUT") == 1 and cloudcasa_faced.count("POST", "/action/run") == 2
         client.trust_api_docs = True
         assert not client.allows("alerts", "replace")
 
