@@ -6,7 +6,13 @@
         await client.replace(item, {**item.data, "policy": policy_id})   # PUT with If-Match: item.etag
 
 Writes are never retried and never sent when they would change nothing; in read-only mode they are refused
-before a byte leaves. After each write the item holds the etag the server returned, so the next write uses it.
+before a byte leaves, and so are writes the server's API document does not offer, once the client knows it:
+
+    client.use_catalog(await discover(client))   # then e.g. PUT on alerts raises NotAllowed, nothing sent
+    client.allows("alerts", "replace")           # False: what a UI asks before offering the key
+
+(the rule is in `permits.py`; `trust_api_docs=False` turns it off). After each write the item holds the etag the
+server returned, so the next write uses it.
 
 httpx is imported when the first request is sent, not with this module: the first page at startup is fetched
 without it (`list_plain`), so that its ~70 ms of imports come after the first rows are painted.
@@ -30,14 +36,18 @@ from .. import __version__
 from .edits import SERVER_FIELDS, format_path, is_unchanged, plan_patch, strip_server_fields
 from .errors import (
     MAX_BODY_KEPT,
+    ActionMissing,
     Answer,
     AnswerRefused,
     ApiError,
     BadResponse,
     Forbidden,
+    MethodNotAllowed,
     NetworkError,
     NoChange,
     NoEtag,
+    NotAllowed,
+    NotFound,
     NotStandardJson,
     PatchNotPossible,
     RateLimited,
@@ -53,6 +63,7 @@ from .exchange import MASKED, MAX_BODY_LOGGED, Exchange, clip
 from .limits import ACCEPT_ENCODING, BodyRefused, LimitExceeded, parse_json
 from .listing import json_param, list_params, page_of
 from .models import Item, Page, RetryPolicy, Timeouts
+from .permits import Permits
 from .stdlib_http import PLAIN_ACCEPT, PlainAnswer, SharedTls, proxy_configured
 from .stdlib_http import get as plain_get
 from .urls import UnsafePath, host_of, item_path, normalize_root, resource_path
@@ -60,6 +71,7 @@ from .urls import UnsafePath, host_of, item_path, normalize_root, resource_path
 if TYPE_CHECKING:
     import httpx
 
+    from .discovery import Catalog
     from .transport import Reply
 
 USER_AGENT = f"casatui/{__version__} (terminal client for the CloudCasa API)"
@@ -148,6 +160,7 @@ class CasaClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         blocking: bool = False,
         tls: SharedTls | None = None,
+        trust_api_docs: bool = True,
     ) -> None:
         self.root = normalize_root(url, allow_http=allow_http)
         # Plain http (the embedded server, loopback) needs no certificates; for https the CA bundle is loaded on
@@ -156,9 +169,12 @@ class CasaClient:
         self._settings: dict[str, Any] = {
             "verify": verify, "timeouts": timeouts, "read_only": read_only, "retry": retry,
             "allow_http": allow_http, "auth_hint": auth_hint, "log_size": log_size, "tls": tls,
+            "trust_api_docs": trust_api_docs,
         }  # fmt: skip
         self._token = token or ""
         self.read_only = read_only
+        # Shared with siblings, so one made before discovery follows the catalog learned after it.
+        self.permits = Permits(trusted=trust_api_docs)
         self.retry = retry or RetryPolicy()
         self.auth_hint = auth_hint
         self.scrub = Scrubber(self._token)
@@ -200,7 +216,40 @@ class CasaClient:
     def sibling(self, *, blocking: bool = False) -> CasaClient:
         """A new client with the same settings and token, e.g. for another thread's event loop. A `blocking` one
         waits for each answer without yielding to its event loop: for a thread that has nothing else to run."""
-        return CasaClient(self.root, self._token, **self._settings, blocking=blocking)
+        client = CasaClient(self.root, self._token, **self._settings, blocking=blocking)
+        client.permits = self.permits
+        return client
+
+    # -- what the server's document allows ----------------------------------------------------------------
+
+    def use_catalog(self, catalog: Catalog | None) -> None:
+        """Follow `catalog` from now on (this client and its siblings): writes the server's document does not offer
+        are refused with NotAllowed before anything is sent. A built-in catalog, or None, refuses nothing."""
+        self.permits.catalog = catalog
+
+    @property
+    def catalog(self) -> Catalog | None:
+        return self.permits.catalog
+
+    @property
+    def trust_api_docs(self) -> bool:
+        """False: nothing is refused for the document's sake (the override for a document that is wrong)."""
+        return self.permits.trusted
+
+    @trust_api_docs.setter
+    def trust_api_docs(self, trusted: bool) -> None:
+        self.permits.trusted = trusted
+
+    def allows(self, collection: str, operation: str, action: str = "") -> bool:
+        """Whether a write would be sent rather than refused with NotAllowed. `operation` is one of create, replace
+        (PUT), update (PATCH), delete, action (`action` names it); list and get are always allowed."""
+        return self.permits.allows(collection, operation, action)
+
+    def _permit(self, collection: str, operation: str, method: str, path: str, action: str = "") -> None:
+        reason = self.permits.why_not(collection, operation, action)
+        if reason is not None:
+            raise NotAllowed(reason, collection=collection, operation=operation, action=action, method=method,
+                             path=path)  # fmt: skip
 
     def record(self, exchange: Exchange) -> None:
         """Add a request made elsewhere (by a sibling) to this client's log, numbered in this log's sequence."""
@@ -311,6 +360,7 @@ class CasaClient:
 
     async def create(self, collection: str, document: Mapping[str, Any]) -> Item:
         """POST a new document; `_id` and `status` are never sent (the server owns them)."""
+        self._permit(collection, "create", "POST", collection)
         body = strip_server_fields(document)
         body.pop("status", None)
         response, answer = await self._request("POST", resource_path(collection), json_body=body)
@@ -319,6 +369,7 @@ class CasaClient:
     async def replace(self, item: Item, document: Mapping[str, Any]) -> Item:
         """PUT the whole document with If-Match; refuses (NoChange) when it equals the held version."""
         path = item_path(item.collection, item.id)
+        self._permit(item.collection, "replace", "PUT", path)
         if is_unchanged(item.data, document):
             raise NoChange("Nothing changed, so nothing was sent.", method="PUT", path=path)
         body = strip_server_fields(document)
@@ -330,6 +381,7 @@ class CasaClient:
     async def patch(self, item: Item, document: Mapping[str, Any]) -> Item:
         """PATCH only the fields that changed, with If-Match."""
         path = item_path(item.collection, item.id)
+        self._permit(item.collection, "update", "PATCH", path)
         plan = plan_patch(item.data, document)
         if plan.unsupported:
             paths = [format_path(change.path) for change in plan.unsupported]
@@ -351,6 +403,7 @@ class CasaClient:
     async def delete(self, item: Item) -> None:
         """DELETE with If-Match; a 2xx answer (Eve's is 204, no body) to the document's own URL is success."""
         path = item_path(item.collection, item.id)
+        self._permit(item.collection, "delete", "DELETE", path)
         await self._request("DELETE", path, headers=self._if_match(item, "DELETE"), item=item)
 
     async def action(
@@ -362,11 +415,38 @@ class CasaClient:
         *,
         etag: str | None = None,
     ) -> Any:
-        """POST .../{id}/action/{name} (run now, update-acls, ...); answers with whatever the server returns."""
+        """POST .../{id}/action/{name} (run now, update-acls, ...); answers with whatever the server returns.
+
+        A 404 or 405 is ActionMissing when the document is there (one GET tells), and is remembered: the action is
+        refused from then on. NotFound when the document is gone."""
         headers = {"If-Match": etag} if etag else {}
         path = item_path(collection, item_id, "action", name)
-        _, answer = await self._request("POST", path, json_body=dict(body or {}), headers=headers)
+        self._permit(collection, "action", "POST", path, name)
+        try:
+            _, answer = await self._request("POST", path, json_body=dict(body or {}), headers=headers)
+        except (NotFound, MethodNotAllowed) as error:
+            raise await self._action_missing(collection, item_id, name, error) from None
         return answer
+
+    async def _action_missing(self, collection: str, item_id: str, name: str, error: ApiError) -> ApiError:
+        """What a 404 or 405 to an action means: the document is gone (NotFound), or the action is (ActionMissing)."""
+        said = f"{error.method} {error.path}"
+        common: dict[str, Any] = {"status": error.status, "method": error.method, "path": error.path,
+                                  "server_message": error.server_message, "body": error.body}  # fmt: skip
+        doubt = ""
+        if isinstance(error, NotFound):
+            try:
+                await self.get(collection, item_id)
+            except NotFound as gone:
+                return gone
+            except ApiError:
+                doubt = ", or the document is gone (checking it failed)"
+        if not doubt:
+            self.permits.missing_actions.add((collection, name))
+        return ActionMissing(
+            f"The server has no action `{name}` on {collection}{doubt}: it answered {said} with {error.status}.",
+            collection=collection, item_id=item_id, action=name, **common,
+        )  # fmt: skip
 
     # -- plumbing -----------------------------------------------------------------------------------------
 

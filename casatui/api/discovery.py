@@ -53,7 +53,13 @@ class Field:
 
 @dataclass(frozen=True)
 class ResourceType:
-    """One collection the server offers: what can be done with it, its actions and fields."""
+    """One collection the server offers: what can be done with it, its actions and fields.
+
+    `actions` are those the document lists (`/{id}/action/<x>` paths) or, where it lists none for the collection,
+    `run` when it has a `run<title>` sibling collection (CloudCasa's document has `runkubebackup` while its clients
+    `POST kubebackups/{id}/action/run`). `unlisted_actions` is True when there is such a sibling: a document of that
+    convention does not describe the collection's actions, so one it does not name may still exist.
+    """
 
     name: str  # the collection's path under the API root: "kubeclusters", "rbac/permissions"
     title: str
@@ -61,9 +67,14 @@ class ResourceType:
     actions: tuple[str, ...] = ()
     fields: Mapping[str, Field] = field(default_factory=dict)
     description: str = ""
+    unlisted_actions: bool = False
 
     def can(self, operation: str) -> bool:
         return operation in self.operations
+
+    def offers_action(self, name: str) -> bool:
+        """Whether the document offers action `name`: it lists it, or does not describe this collection's actions."""
+        return name in self.actions or self.unlisted_actions
 
     def field(self, path: str) -> Field | None:
         """A field by dotted path (`status.state`); array items are looked through."""
@@ -362,6 +373,8 @@ def parse_openapi(document: Any) -> Catalog:
         reader.title_to_collection.setdefault(title, name)
     resources: dict[str, ResourceType] = {}
     for name in names:
+        listed = tuple(actions.get(name, ()))
+        runs = _has_run_sibling(name, titles[name], collections)
         ops = {verb for verb in ("get", "post") if verb in collections[name]}
         operations = {"list" if verb == "get" else "create" for verb in ops}
         operations |= {OPERATIONS[verb] for verb in items.get(name, {}) if verb in OPERATIONS}
@@ -379,14 +392,24 @@ def parse_openapi(document: Any) -> Catalog:
             name=name,
             title=titles[name],
             operations=frozenset(operations),
-            actions=tuple(actions.get(name, ())),
+            actions=listed or (("run",) if runs else ()),
             fields=fields,
             description=description,
+            unlisted_actions=runs,
         )
     notice = None
     if problems:
         notice = f"The server's API description has {len(problems)} part(s) casatui could not use; the rest is used."
     return Catalog(resources, "server", notice, problems)
+
+
+def _has_run_sibling(name: str, title: str, collections: Mapping[str, Any]) -> bool:
+    """CloudCasa's convention for running a definition: a `run<title>` collection (`runkubebackup` beside
+    `kubebackups`, titled `Kubebackup`); Eve's default title of `awsrdscopies` is `Awsrdscopie`, its run collection
+    `runawsrdscopy`, so the singular of the name counts too."""
+    stem = name.rsplit("/", 1)[-1]
+    singular = stem[:-3] + "y" if stem.endswith("ies") else stem.removesuffix("s")
+    return any(f"run{candidate}" in collections for candidate in {title.lower(), singular})
 
 
 def _tag(operations: Mapping[str, Any]) -> str | None:

@@ -109,6 +109,20 @@ class EtagMismatch(ApiError):
         self.sent_etag = sent_etag
 
 
+class ActionMissing(ApiError):
+    """A 404 or 405 to `POST <collection>/<id>/action/<name>` while the document itself is there: this server has
+    no such action. Not a NotFound, which callers read as "the document is gone" (and which `CasaClient.action`
+    raises when it is)."""
+
+    title = "No such action"
+
+    def __init__(self, message: str, *, collection: str = "", item_id: str = "", action: str = "", **kw: Any):
+        super().__init__(message, **kw)
+        self.collection = collection
+        self.item_id = item_id
+        self.action = action
+
+
 class PreconditionRequired(ApiError):
     """428: the write carried no If-Match header."""
 
@@ -208,6 +222,19 @@ class ClientRefusal(ApiError):
 
 class ReadOnlyRefused(ClientRefusal):
     title = "Read-only"
+
+
+class NotAllowed(ClientRefusal):
+    """A write the server's API document does not offer (see `permits.py` for the rule), or an action the server
+    said it lacks: not sent. `operation` is one of create, replace, update, delete, action (`action` names it)."""
+
+    title = "Not offered by the server"
+
+    def __init__(self, message: str, *, collection: str, operation: str, action: str = "", **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.collection = collection
+        self.operation = operation
+        self.action = action
 
 
 class NoEtag(ClientRefusal):

@@ -64,6 +64,26 @@ def test_cloudcasa_like_spec_every_collection_mapped_under_the_root() -> None:
     assert catalog.resources["jobs"].fields["restoredef"].reference == "kuberestores"
 
 
+def test_run_collections_give_their_definitions_the_run_action() -> None:
+    """CloudCasa's document has `runkubebackup` where its clients POST `kubebackups/{id}/action/run`."""
+    resources = parse_openapi(cloudcasa_like_spec(padding=0)).resources
+    for name in ("kubebackups", "kubeoffloads", "awsrdsbackups", "awsrdscopies"):  # runawsrdscopy: Awsrdscopie
+        assert resources[name].actions == ("run",) and resources[name].unlisted_actions, name
+        assert resources[name].offers_action("run") and resources[name].offers_action("cancel")
+    assert resources["kubeclusters"].actions == () and not resources["kubeclusters"].offers_action("run")
+    usergroups = resources["usergroups"]  # its actions are listed: the listing is the word
+    assert usergroups.actions == ("update-acls",) and not usergroups.unlisted_actions
+    assert not usergroups.offers_action("run")
+
+
+def test_listed_actions_are_kept_beside_a_run_collection() -> None:
+    spec = cloudcasa_like_spec(padding=0)
+    spec["paths"]["/v1/kubebackups/{kubebackupId}/action/restart"] = {"post": {"responses": {}}}
+    backups = parse_openapi(spec).resources["kubebackups"]
+    assert backups.actions == ("restart",)  # what the document lists, nothing inferred
+    assert backups.unlisted_actions and backups.offers_action("run")  # the run collection still says: not all
+
+
 def test_cloudcasa_like_spec_broken_parts_are_reported_not_fatal() -> None:
     catalog = parse_openapi(cloudcasa_like_spec())
     assert "tawkio" in catalog.resources and catalog.resources["tawkio"].fields == {}
