@@ -54,6 +54,7 @@ class Profile:
     run_body: Mapping[str, Any] | None = None
     allows: frozenset[str] = frozenset()  # operations, and "action:<name>" for each action
     described: bool = False  # the operations come from the server's document (else nothing is refused)
+    configured: bool = False  # the user's config lists the columns: they are shown as listed
 
     # -- what may be done -------------------------------------------------------------------------------
 
@@ -144,9 +145,7 @@ class Profile:
         if not rows:
             return self.columns
         if self.resource is None or not self.resource.fields:
-            if not cloudcasa.overlay(self.collection).columns:
-                return tuple(generic_columns(None, rows, self.name_field))
-            return self.columns
+            return _columns_from_rows(self, rows)
         return _columns(self, rows)
 
     @property
@@ -235,7 +234,8 @@ class Profiles:
         )
         configured = self.configured_columns.get(collection)
         columns = tuple(from_config(configured)) if configured else _curated_columns(profile, extra)
-        return replace(profile, columns=columns, default_sort=self._default_sort(profile, extra))
+        default_sort = self._default_sort(profile, extra)
+        return replace(profile, columns=columns, default_sort=default_sort, configured=bool(configured))
 
     def _default_sort(self, profile: Profile, extra: cloudcasa.Overlay) -> tuple[tuple[str, int], ...]:
         configured = self.configured_sorts.get(profile.collection)
@@ -317,7 +317,7 @@ def _curated_columns(profile: Profile, extra: cloudcasa.Overlay) -> tuple[Column
 def _columns(profile: Profile, rows: Sequence[Mapping[str, Any]]) -> tuple[Column, ...]:
     """Curated columns dropped for want of a schema field come back when the rows hold the field."""
     extra = cloudcasa.overlay(profile.collection)
-    if not extra.columns or not profile.described:
+    if not extra.columns or not profile.described or profile.configured:
         return profile.columns
     shown = {c.key for c in profile.columns}
     sample = rows[:20]
@@ -332,3 +332,26 @@ def _columns(profile: Profile, rows: Sequence[Mapping[str, Any]]) -> tuple[Colum
     merged = sorted([*profile.columns, *(replace(c, sortable=False) for c in back)],
                     key=lambda c: order.get(c.title, len(order)))  # fmt: skip
     return tuple(merged)
+
+
+def _columns_from_rows(profile: Profile, rows: Sequence[Mapping[str, Any]]) -> tuple[Column, ...]:
+    """Without a schema (not fetched yet, or none), the rows decide, as the schema would: the Name column shows
+    the first name field the rows have, and a curated column no row has gives way. Rows fetched before the
+    document is known come whole (see listing.list_query), so what they lack, the server does not send."""
+    extra = cloudcasa.overlay(profile.collection)
+    sample = rows[:20]
+
+    def present(key: str) -> bool:
+        return any(lookup(row, key) is not None for row in sample)
+
+    name = next((f for f in (*extra.name_fields, *cloudcasa.NAME_FIELDS) if present(f)), profile.name_field)
+    if profile.configured:
+        return profile.columns
+    if not extra.columns:
+        return tuple(generic_columns(None, rows, name))
+    kept = [
+        replace(c, key=name) if c.title == "Name" and c.key in extra.name_fields else c
+        for c in profile.columns
+        if (c.title == "Name" and c.key in extra.name_fields) or present(c.key)
+    ]
+    return tuple(kept) if len(kept) >= min(FEWEST_COLUMNS, len(profile.columns)) else profile.columns

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..actions import SCOPE_TITLES, in_scope
+from ..safe import plain
 
 FILTER_HELP = """\
 Filter language (Enter sends it to the server as Eve's `where`; a mistake is marked and nothing is sent):
@@ -34,7 +35,6 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._under: Screen[object] | None = None
-        self._why = "the server's API document does not allow it"
 
     def _offered(self, scope: str, action: str) -> bool:
         """As the footer and palette: an action the screen below would refuse is shown, dimmed, saying why."""
@@ -46,6 +46,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         stack = self.app.screen_stack
         self._under = stack[-1] if stack and stack[-1] is not self else (stack[-2] if len(stack) > 1 else None)
+        self._where = plain(str(getattr(self._under, "collection", "") or "this screen"))
         with VerticalScroll():
             yield Static(Text("casatui keys", style="bold"))
             for scope, title in SCOPE_TITLES.items():
@@ -61,7 +62,7 @@ class HelpScreen(ModalScreen[None]):
                     else:
                         table.add_row(
                             Text(spec.shown_keys, style="dim"),
-                            Text(f"{spec.description} (not offered here: {self._why})", style="dim"),
+                            Text(f"{spec.description} (not offered for {self._where})", style="dim"),
                         )
                 yield Static(Text(f"\n{title}", style="bold underline"))
                 yield Static(table)
