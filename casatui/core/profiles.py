@@ -215,6 +215,8 @@ class Profiles:
         references.update({k: v for k, v in extra.refs.items() if k not in references and base.knows(k)})
         allows = frozenset(resource.operations) if resource else frozenset()
         actions = set(resource.actions) if resource else set()
+        if resource is not None and extra.run is not None and resource.offers_action("run"):
+            actions.add("run")  # a `run<x>` collection beside it: CloudCasa runs it with action/run
         allows |= {f"action:{a}" for a in actions}
         pause = extra.pause_field if extra.pause_field and base.knows(extra.pause_field) else None
         profile = replace(

@@ -97,7 +97,10 @@ class Session:
 
     @catalog.setter
     def catalog(self, catalog: Catalog) -> None:
+        """What discovery found: the profiles and the client follow it (the client refuses a write the server's
+        document does not offer, before sending it)."""
         self.profiles.use(catalog)
+        self.client.use_catalog(catalog)
 
     def profile_of(self, collection: str) -> Profile:
         """What casatui shows of a collection and may do with it (see profiles.py)."""
