@@ -28,6 +28,8 @@ class UnsafePath(ClientRefusal):
 _NAME_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 
 
+_VERSIONED = re.compile(r"/v\d+$")  # a root that names its API version itself
+
 def is_loopback(host: str) -> bool:
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
@@ -55,10 +57,11 @@ def _valid_host(host: str, *, bracketed: bool) -> bool:
 
 
 def normalize_root(url: str | None, *, allow_http: bool = False) -> str:
-    """The API root for a URL or bare host, always ending in `/api/v1`.
+    """The API root for a URL or bare host: ending in `/api/v1`, unless it ends in a version of its own.
 
     `cc.example.com`, `https://cc.example.com/`, `https://cc.example.com/api` and `https://cc.example.com/api/v1/`
-    all become `https://cc.example.com/api/v1`. Plain http is accepted for loopback only, unless `allow_http`.
+    all become `https://cc.example.com/api/v1`; `https://cc.example.com/v1` (the root CloudCasa's published document
+    names) stays as it is. Plain http is accepted for loopback only, unless `allow_http`.
     """
     text = (url or "").strip()
     if not text:
@@ -99,8 +102,8 @@ def normalize_root(url: str | None, *, allow_http: bool = False) -> str:
             "Use https://, or allow plain http explicitly (casatui --allow-http) if this is really what you want."
         )
     path = parts.path.rstrip("/")
-    if path.endswith(API_PATH):
-        pass
+    if path.endswith(API_PATH) or _VERSIONED.search(path):
+        pass  # `/api/v1`, or a versioned root such as CloudCasa's document's own `/v1` (no `/api` in front)
     elif path.endswith("/api"):
         path += "/v1"
     else:

@@ -102,3 +102,11 @@ def test_scrubber_masks_the_token_everywhere() -> None:
     scrub = Scrubber("s3cr3t-token", None, "")
     assert scrub("Bearer s3cr3t-token and s3cr3t-token") == "Bearer *** and ***"
     assert Scrubber("ab")("ab ab") == "ab ab"  # too short to be a token; masking it would garble text
+
+
+def test_a_root_that_names_its_version_is_kept() -> None:
+    # CloudCasa's published document serves `/v1/<collection>` under a server URL without `/api`.
+    assert normalize_root("https://api.staging.cloudcasa.io/v1") == "https://api.staging.cloudcasa.io/v1"
+    assert normalize_root("http://127.0.0.1:5000/v1/") == "http://127.0.0.1:5000/v1"
+    assert normalize_root("https://gw.example.com/cloudcasa/v2") == "https://gw.example.com/cloudcasa/v2"
+    assert normalize_root("https://gw.example.com/v1beta") == "https://gw.example.com/v1beta/api/v1"
