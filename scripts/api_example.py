@@ -21,20 +21,23 @@ async def walk_through(url: str, token: str) -> None:
         catalog = await discover(client)
         print(f"{len(catalog.resources)} collections, from the {catalog.source} description")
 
-        # Failed jobs of the last day, newest first: the filter language turns into Eve's `where`.
+        # Failed jobs of the last day, newest first: the filter language turns into Eve's `where`. Which field holds a
+        # job's name is the document's to say: `display_name` on some servers, only `name` on others.
         jobs = catalog.resources["jobs"]
+        name = "display_name" if "display_name" in jobs.fields else "name"
         where = parse_filter("state:FAILED start_time>-24h", jobs.field_types())
         page = await client.list("jobs", where=where, sort="-start_time", max_results=5)
         print(f"{page.total} failed jobs in the last day; where={where}")
         for job in page.items:
-            print(f"  {job['display_name']:<24} {job['message'][:60]}")
+            print(f"  {job.get(name, '')!s:<24} {str(job.get('message') or '')[:60]}")
 
-        # GET a backup definition and change its policy.
-        backup_id = (await client.list("kubebackups", where={"name": "prod-full-daily"})).items[0]["_id"]
+        # GET a backup definition that has a policy, and move it to another policy: both found by listing.
+        with_policy = await client.list("kubebackups", where={"policy": {"$ne": None}}, sort="name", max_results=1)
+        backup_id = with_policy.items[0]["_id"]
         item = await client.get("kubebackups", backup_id)
         assert item is not None
-        weekly = (await client.list("policies", where={"name": "weekly-sun-30d"})).items[0]
-        mine = {**item.data, "policy": weekly["_id"]}
+        others = await client.list("policies", where={"_id": {"$ne": item.data["policy"]}}, sort="name", max_results=1)
+        mine = {**item.data, "policy": others.items[0]["_id"]}
 
         # Meanwhile someone else saves the same document (here: a second client).
         async with CasaClient(url, token) as colleague:

@@ -1,4 +1,5 @@
-"""Shared fixtures: the embedded CloudCasa-compatible server on a loopback port, over real HTTP."""
+"""Shared fixtures: the embedded CloudCasa-compatible server and a CloudCasa-like one, on loopback ports, over real
+HTTP; `any_server` runs a test against each."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import httpx
 import pytest
 
 from casatui.demo import DemoServer, SeedOptions
+
+from .cloudcasa import CloudCasaLikeServer
+from .servers import ServerUnderTest
 
 TEST_TOKEN = "test-token-0123456789abcdef"
 
@@ -26,7 +30,32 @@ def fresh_demo() -> Iterator[DemoServer]:
         yield server
 
 
-def _client(server: DemoServer) -> httpx.Client:
+@pytest.fixture(scope="session")
+def cloudcasa() -> Iterator[CloudCasaLikeServer]:
+    """A server shaped like CloudCasa's published document (not like the demo), for tests that only read."""
+    with CloudCasaLikeServer(token=TEST_TOKEN, seed_value=7) as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_cloudcasa() -> Iterator[CloudCasaLikeServer]:
+    with CloudCasaLikeServer(token=TEST_TOKEN, seed_value=11) as server:
+        yield server
+
+
+@pytest.fixture(params=["demo", "cloudcasa"])
+def any_server(request: pytest.FixtureRequest) -> ServerUnderTest:
+    """Each of the two servers in turn, for tests of behaviour that must hold against both (read-only use)."""
+    return ServerUnderTest.of(request.getfixturevalue(request.param))
+
+
+@pytest.fixture(params=["demo", "cloudcasa"])
+def fresh_any_server(request: pytest.FixtureRequest) -> ServerUnderTest:
+    """Each of the two servers in turn, a fresh one for the test, which may change anything."""
+    return ServerUnderTest.of(request.getfixturevalue(f"fresh_{request.param}"))
+
+
+def _client(server: DemoServer | CloudCasaLikeServer) -> httpx.Client:
     return httpx.Client(
         base_url=server.api_root,
         headers={"Authorization": f"Bearer {server.token}", "Accept": "application/json"},
@@ -43,4 +72,17 @@ def http(demo: DemoServer) -> Iterator[httpx.Client]:
 @pytest.fixture
 def fresh_http(fresh_demo: DemoServer) -> Iterator[httpx.Client]:
     with _client(fresh_demo) as client:
+        yield client
+
+
+@pytest.fixture
+def cloudcasa_http(cloudcasa: CloudCasaLikeServer) -> Iterator[httpx.Client]:
+    """A plain client at the CloudCasa-like server's document root (`/v1`)."""
+    with _client(cloudcasa) as client:
+        yield client
+
+
+@pytest.fixture
+def fresh_cloudcasa_http(fresh_cloudcasa: CloudCasaLikeServer) -> Iterator[httpx.Client]:
+    with _client(fresh_cloudcasa) as client:
         yield client

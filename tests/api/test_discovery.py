@@ -16,8 +16,8 @@ from casatui.api.discovery import DiscoveryError, builtin_catalog, discover, par
 from casatui.api.known import BUILTIN, group_of
 from casatui.demo import DemoServer
 
+from ..cloudcasa.spec import cloudcasa_like_spec
 from ..faults import FaultServer, Respond
-from .cloudcasa_spec import cloudcasa_like_spec
 
 
 async def test_discovers_the_embedded_server(demo: DemoServer) -> None:
@@ -54,13 +54,16 @@ def test_cloudcasa_like_spec_every_collection_mapped_under_the_root() -> None:
     assert "objectstores/provider-info" not in names  # an endpoint of objectstores, not a collection
     assert catalog.resources["policies"].title == "policy"
     assert catalog.resources["usergroups"].actions == ("update-acls",)
-    assert catalog.resources["alerts"].operations == {"list", "create", "get", "delete"}
+    assert catalog.resources["alerts"].operations == {"list", "get", "delete"}
+    assert catalog.resources["kubenamespaces"].operations == {"list", "get"}
     backup = catalog.resources["kubebackups"]
     assert backup.fields["cluster"].reference == "kubeclusters"
     assert backup.fields["policy"].reference == "policies"
     assert backup.fields["_id"].reference is None
-    assert backup.fields["status"].fields["state"].enum == ("PENDING", "ACTIVE")
-    assert "keysrules" not in backup.fields["labels"].fields
+    assert backup.fields["status"].fields["jobs"].items.fields["jobid"].type == "objectid"
+    cluster_state = catalog.resources["kubeclusters"].fields["status"].fields["state"]
+    assert cluster_state.enum == ("PENDING", "INVENTORY", "ACTIVE", "REGISTERED", "DISCOVERED")
+    assert "keysrules" not in catalog.resources["kubeoffloads"].fields["labels"].fields
     assert catalog.resources["jobs"].fields["restoredef"].reference == "kuberestores"
 
 
