@@ -12,9 +12,8 @@ from .cloudcasa import CloudCasaLikeServer
 
 @dataclass(frozen=True)
 class ServerUnderTest:
-    """`api_root` is the root to give casatui's client: the demo's `/api/v1`, and for the CloudCasa-like server the
-    `/api/v1` of CloudCasa's front (casatui's client turns any URL into one ending in `/api/v1`, so it cannot use
-    that server's document root `/v1` today)."""
+    """`api_root` is the root to give casatui's client: the demo's `/api/v1`, and for the CloudCasa-like server its
+    document's own root `/v1` (under a server URL without `/api`)."""
 
     name: str  # "demo" or "cloudcasa"
     api_root: str
@@ -25,5 +24,5 @@ class ServerUnderTest:
     @classmethod
     def of(cls, server: DemoServer | CloudCasaLikeServer) -> ServerUnderTest:
         if isinstance(server, CloudCasaLikeServer):
-            return cls("cloudcasa", server.proxied_root, server.base_url, server.token, server.store)
+            return cls("cloudcasa", server.api_root, server.base_url, server.token, server.store)
         return cls("demo", server.api_root, server.base_url, server.token, server.store)

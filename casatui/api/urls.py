@@ -30,6 +30,7 @@ _NAME_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 
 _VERSIONED = re.compile(r"/v\d+$")  # a root that names its API version itself
 
+
 def is_loopback(host: str) -> bool:
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):

@@ -302,9 +302,10 @@ def _curated_columns(profile: Profile, extra: cloudcasa.Overlay) -> tuple[Column
     if not extra.columns:
         return tuple(generic_columns(profile.resource, (), profile.name_field))
     kept: list[Column] = []
-    for column in extra.columns:
-        if column.title == "Name" and column.key in extra.name_fields:
-            kept.append(replace(column, key=profile.name_field))
+    for index, column in enumerate(extra.columns):
+        if _names(index, column, extra):
+            kept.append(replace(column, key=profile.name_field, title="Name" if column.key != profile.name_field
+                                else column.title))  # fmt: skip
         elif profile.knows(column.key) and (column.end is None or profile.knows(column.end)):
             kept.append(column)
     if len(kept) < min(FEWEST_COLUMNS, len(extra.columns)):
@@ -314,6 +315,11 @@ def _curated_columns(profile: Profile, extra: cloudcasa.Overlay) -> tuple[Column
     if profile.resource is not None and profile.resource.fields:
         kept = [c if profile.knows(c.key) else replace(c, sortable=False) for c in kept]
     return tuple(kept)
+
+
+def _names(index: int, column: Column, extra: cloudcasa.Overlay) -> bool:
+    """Whether a curated column is the one that names a document (the first, showing a name field)."""
+    return index == 0 and column.key in extra.name_fields
 
 
 def _columns(profile: Profile, rows: Sequence[Mapping[str, Any]]) -> tuple[Column, ...]:
@@ -326,7 +332,7 @@ def _columns(profile: Profile, rows: Sequence[Mapping[str, Any]]) -> tuple[Colum
     back = [
         c
         for c in extra.columns
-        if c.key not in shown and c.title != "Name" and any(lookup(r, c.key) is not None for r in sample)
+        if c.key not in shown and c is not extra.columns[0] and any(lookup(r, c.key) is not None for r in sample)
     ]
     if not back:
         return profile.columns
@@ -352,8 +358,8 @@ def _columns_from_rows(profile: Profile, rows: Sequence[Mapping[str, Any]]) -> t
     if not extra.columns:
         return tuple(generic_columns(None, rows, name))
     kept = [
-        replace(c, key=name) if c.title == "Name" and c.key in extra.name_fields else c
-        for c in profile.columns
-        if (c.title == "Name" and c.key in extra.name_fields) or present(c.key)
+        replace(c, key=name) if _names(i, c, extra) else c
+        for i, c in enumerate(profile.columns)
+        if _names(i, c, extra) or present(c.key)
     ]
     return tuple(kept) if len(kept) >= min(FEWEST_COLUMNS, len(profile.columns)) else profile.columns

@@ -15,8 +15,8 @@ from casatui.api.models import Item
 from casatui.api.permits import Permits
 from casatui.demo import DemoServer
 
+from ..cloudcasa.spec import cloudcasa_like_spec
 from ..faults import FaultServer, Respond
-from .cloudcasa_spec import cloudcasa_like_spec
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def test_cloudcasa_document_rule_for_actions() -> None:
     assert not permits.allows("kubeclusters", "action", "run")
     assert permits.allows("kubemigrations", "replace")  # a collection the document does not describe at all
     assert permits.allows("alerts", "list") and permits.allows("alerts", "get")
-    assert not permits.allows("alerts", "replace") and permits.allows("alerts", "create")
+    assert not permits.allows("alerts", "replace") and not permits.allows("alerts", "create")
     with pytest.raises(ValueError):
         permits.allows("alerts", "patch")  # the catalog's word is "update"
     with pytest.raises(ValueError):

@@ -17,7 +17,7 @@ from casatui.core import listing
 from casatui.core.profiles import Profiles
 from casatui.demo import DemoServer
 
-from ..api.cloudcasa_spec import cloudcasa_like_spec
+from ..cloudcasa.spec import cloudcasa_like_spec
 
 
 @pytest.fixture(scope="module")
@@ -60,17 +60,23 @@ def test_no_column_or_sort_names_a_field_the_schema_lacks(cloudcasa: Profiles, d
 def test_curated_columns_the_schema_lacks_give_way_then_come_back_with_the_rows(cloudcasa: Profiles) -> None:
     jobs = cloudcasa["jobs"]
     keys = [c.key for c in jobs.columns]
-    assert "message" not in keys and "cluster_name" not in keys  # neither in this document's Job
-    assert len(keys) >= 3
-    rows = [{"_id": "1", "name": "a", "state": "FAILED", "message": "disk full"}]
-    back = [c.key for c in jobs.columns_for(rows)]
-    assert "message" in back and not cloudcasa["jobs"].columns_for(rows)[back.index("message")].sortable
+    assert keys[0] == "name" and "state" in keys and "message" in keys
+    # A schema without a curated field: the column gives way, and comes back when the rows hold the field.
+    restores = cloudcasa["kuberestores"]
+    keys = [c.key for c in restores.columns]
+    assert "status.message" not in keys and "source_cluster" not in keys and len(keys) >= 3
+    rows = [{"_id": "1", "name": "a", "status": {"message": "restored 12 of 12"}}]
+    back = next(c for c in restores.columns_for(rows) if c.key == "status.message")
+    assert not back.sortable  # the schema does not know it: never sent as a sort
+    invites = cloudcasa["orginvites"]  # curated to show `email`, which this schema lacks: its name field instead
+    assert invites.columns[0].key == invites.name_field == "name" and invites.columns[0].title == "Name"
 
 
 def test_states_come_from_the_schema_and_the_overlay_adds_meaning(cloudcasa: Profiles, demo_profiles: Profiles) -> None:
     jobs = cloudcasa["jobs"]
-    assert jobs.state_field == "state" and jobs.states == ("PENDING", "RUNNING", "COMPLETED", "FAILED")
-    assert jobs.live_states == ("PENDING", "RUNNING")
+    assert jobs.state_field == "state" and jobs.states[:3] == ("PENDING", "WAITING", "RUNNING")
+    assert "DELETING" in jobs.states  # beyond anything casatui lists
+    assert jobs.live_states == ("PENDING", "WAITING", "RUNNING", "RETRYING", "CANCELLING")
     assert "CATALOG" in demo_profiles["jobs"].states  # the demo's enum, not a list written in casatui
     assert not jobs.is_live("WAITING-FOR-GODOT") and not jobs.is_final("WAITING-FOR-GODOT")
 
@@ -120,7 +126,7 @@ def test_a_filter_on_a_field_the_schema_lacks_gets_did_you_mean(cloudcasa: Profi
     unknown = listing.unknown_fields(jobs, listing.parse(jobs, "stat=FAILED start_time>-24h"))
     assert unknown is not None and unknown.fields[0][0] == "stat" and "state" in unknown.fields[0][1]
     assert "did you mean state" in str(unknown)
-    assert listing.unknown_fields(jobs, listing.parse(jobs, "state=FAILED status.state=ACTIVE")) is None
+    assert listing.unknown_fields(jobs, listing.parse(jobs, "state=FAILED cluster_name=prod")) is None
     assert listing.unknown_fields(Profiles()["jobs"], {"anything": 1}) is None  # no schema: nothing to check
 
 
