@@ -266,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     from .core.prefetch import FirstPage
 
     session = make_session(client, resolved, state, listeners)
+    session.restore_catalog()  # the document as read last time: the first request and frame follow it
     collection = args.resource or JOBS
     # The first page is fetched in a thread while Textual is imported and the screen laid out.
     session.first_page = FirstPage(client, session.profile_of(collection), args.where, sort, session.settings.page_size)

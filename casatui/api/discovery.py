@@ -113,6 +113,7 @@ class Catalog:
     source: str  # "server" or "built-in"
     notice: str | None = None  # for the user: why the built-in list is used, or what was skipped
     problems: list[str] = field(default_factory=list)
+    cached_at: float | None = None  # when it was kept, for a catalog read back from the last run (catalog_cache)
 
 
 # -- reading the document -------------------------------------------------------------------------------

@@ -63,10 +63,12 @@ def generic_columns(
     if resource is not None and resource.fields:
         names = [(n, f.type) for n, f in resource.fields.items() if f.type in _SCALARS and not n.startswith("_")]
     else:
-        for document in sample[:20]:
+        # The fullest documents first: their key order is the one the server stores (usually the schema's).
+        for document in sorted(sample[:20], key=len, reverse=True):
             for key, value in document.items():
                 if not key.startswith("_") and not isinstance(value, (dict, list)) and key not in dict(names):
-                    names.append((key, "integer" if isinstance(value, int) else "string"))
+                    kind = "boolean" if isinstance(value, bool) else "integer" if isinstance(value, int) else "string"
+                    names.append((key, kind))
     for name, kind in names:
         if name in (name_field, "cc_user_email", "org_id"):
             continue
@@ -76,7 +78,12 @@ def generic_columns(
         columns.append(C(name, name.replace("_", " ").capitalize(), column_kind, width=14))
         if len(columns) >= 7:
             break
-    if resource is not None and resource.field("status.state") is not None:
+    with_state = (
+        resource.field("status.state") is not None
+        if resource is not None and resource.fields
+        else any(isinstance(document.get("status"), dict) and "state" in document["status"] for document in sample[:20])
+    )
+    if with_state:
         columns.insert(1, C("status.state", "State", "state", width=10))
     columns.append(C("_updated", "Updated", "time", width=20))
     return columns

@@ -15,7 +15,7 @@ Screens, the overview and the palette ask the profile; nothing else in the UI na
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -322,44 +322,47 @@ def _names(index: int, column: Column, extra: cloudcasa.Overlay) -> bool:
     return index == 0 and column.key in extra.name_fields
 
 
-def _columns(profile: Profile, rows: Sequence[Mapping[str, Any]]) -> tuple[Column, ...]:
-    """Curated columns dropped for want of a schema field come back when the rows hold the field."""
-    extra = cloudcasa.overlay(profile.collection)
-    if not extra.columns or not profile.described or profile.configured:
-        return profile.columns
-    shown = {c.key for c in profile.columns}
+def _present(rows: Sequence[Mapping[str, Any]]) -> Callable[[str], bool]:
     sample = rows[:20]
-    back = [
-        c
-        for c in extra.columns
-        if c.key not in shown and c is not extra.columns[0] and any(lookup(r, c.key) is not None for r in sample)
-    ]
-    if not back:
+    return lambda key: any(lookup(row, key) is not None for row in sample)
+
+
+def _columns(profile: Profile, rows: Sequence[Mapping[str, Any]]) -> tuple[Column, ...]:
+    """With the schema: its generic columns that no row fills give way (never a blank column: the projection asked
+    for them, so the server has none to send), and curated columns the schema lacks come back when rows hold them."""
+    extra = cloudcasa.overlay(profile.collection)
+    if profile.configured:
         return profile.columns
-    order = {c.title: i for i, c in enumerate(extra.columns)}
-    merged = sorted([*profile.columns, *(replace(c, sortable=False) for c in back)],
-                    key=lambda c: order.get(c.title, len(order)))  # fmt: skip
-    return tuple(merged)
+    present = _present(rows)
+    curated = {c.key for c in extra.columns}
+    columns = [c for i, c in enumerate(profile.columns) if i == 0 or c.key in curated or present(c.key)]
+    shown = {c.key for c in columns}
+    back = [c for c in extra.columns[1:] if c.key not in shown and present(c.key)]
+    if back:
+        order = {c.title: i for i, c in enumerate(extra.columns)}
+        columns = sorted([*columns, *(replace(c, sortable=False) for c in back)],
+                         key=lambda c: order.get(c.title, len(order)))  # fmt: skip
+    return tuple(columns)
 
 
 def _columns_from_rows(profile: Profile, rows: Sequence[Mapping[str, Any]]) -> tuple[Column, ...]:
-    """Without a schema (not fetched yet, or none), the rows decide, as the schema would: the Name column shows
-    the first name field the rows have, and a curated column no row has gives way. Rows fetched before the
-    document is known come whole (see listing.list_query), so what they lack, the server does not send."""
+    """Without a schema (not fetched yet, or none), the rows decide as the schema would: the Name column shows the
+    first name field the rows have, a curated column no row has gives way, and too few are topped up with the rows'
+    own fields. Rows fetched before the document is known come whole (see listing.list_query)."""
     extra = cloudcasa.overlay(profile.collection)
-    sample = rows[:20]
-
-    def present(key: str) -> bool:
-        return any(lookup(row, key) is not None for row in sample)
-
-    name = next((f for f in (*extra.name_fields, *cloudcasa.NAME_FIELDS) if present(f)), profile.name_field)
     if profile.configured:
         return profile.columns
+    present = _present(rows)
+    name = next((f for f in (*extra.name_fields, *cloudcasa.NAME_FIELDS) if present(f)), profile.name_field)
+    generic = generic_columns(None, rows, name)
     if not extra.columns:
-        return tuple(generic_columns(None, rows, name))
+        return tuple(generic)
     kept = [
         replace(c, key=name) if _names(i, c, extra) else c
         for i, c in enumerate(profile.columns)
         if _names(i, c, extra) or present(c.key)
     ]
-    return tuple(kept) if len(kept) >= min(FEWEST_COLUMNS, len(profile.columns)) else profile.columns
+    if len(kept) < min(FEWEST_COLUMNS, len(extra.columns)):
+        shown = {c.key for c in kept}
+        kept += [c for c in generic[1:] if c.key not in shown][: FEWEST_COLUMNS + 2]
+    return tuple(kept)

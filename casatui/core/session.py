@@ -102,6 +102,31 @@ class Session:
         self.profiles.use(catalog)
         self.client.use_catalog(catalog)
 
+    def restore_catalog(self) -> bool:
+        """Take the catalog kept from the last run against this server, if any (see catalog_cache.py)."""
+        if self.state_dir is None:
+            return False
+        from .catalog_cache import load
+
+        kept = load(self.state_dir, self.client.root)
+        if kept is not None:
+            self.catalog = kept
+        return kept is not None
+
+    def keep_catalog(self, previous: Catalog | None) -> None:
+        """Keep what discovery found for the next run, when it differs from what was kept (in a thread: CloudCasa's
+        document makes a couple of megabytes)."""
+        catalog = self.catalog
+        if (
+            self.state_dir is None
+            or catalog is None
+            or (previous is not None and previous.resources == catalog.resources)
+        ):
+            return
+        from .catalog_cache import save
+
+        save(self.state_dir, self.client.root, catalog)
+
     def profile_of(self, collection: str) -> Profile:
         """What casatui shows of a collection and may do with it (see profiles.py)."""
         return self.profiles[collection]

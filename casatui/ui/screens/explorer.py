@@ -311,7 +311,7 @@ class ExplorerScreen(Screen[None]):
         # CursorMoved, handled a message later, it often took a frame of its own).
         self.watch(self.table, "cursor", self.show_position, init=False)
         self.open(self.start, push=False)
-        if self.session.catalog is None:
+        if self.session.catalog is None or self.session.catalog.cached_at is not None:
             # The first page goes first; discovery (a big document to parse) follows it, or this timer.
             self.set_timer(1.0, self.discover_once)
 
@@ -348,7 +348,8 @@ class ExplorerScreen(Screen[None]):
     def discover_once(self) -> None:
         if not self.app.is_running:
             return  # quitting: queued before the quit, this runs as the screens are taken apart
-        if self.session.catalog is None and not self._discovering:
+        catalog = self.session.catalog
+        if (catalog is None or catalog.cached_at is not None) and not self._discovering:
             self._discovering = True
             self.discover()
 
@@ -356,8 +357,12 @@ class ExplorerScreen(Screen[None]):
     async def discover(self) -> None:
         from ...api.discovery import discover
 
+        kept = self.session.catalog
         catalog = await discover(self.session.client)
+        if kept is not None and kept.cached_at is not None and catalog.source != "server":
+            return  # the document cannot be read now: the one read last time is better than the built-in list
         self.session.catalog = catalog
+        await asyncio.to_thread(self.session.keep_catalog, kept)
         self.query_one(Sidebar).show(catalog, self.collection)
         if catalog.notice:
             self.app.notify(catalog.notice, title="Resource types", severity="warning", timeout=8, markup=False)
