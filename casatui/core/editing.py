@@ -5,14 +5,14 @@ No Textual here: the editor screen shows these outcomes, and tests drive them di
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import difflib
 import json
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..api.client import CasaClient
 from ..api.edits import MergeResult, diff, merge3, strip_server_fields
@@ -28,6 +28,9 @@ from ..api.errors import (
 )
 from ..api.models import Item
 from .safe_text import safe_json
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 SERVER_MANAGED = ("_id", "_etag", "_created", "_updated", "_links")
 # Fields CloudCasa fills in itself; a new document must not carry them (Eve refuses read-only fields on POST).
@@ -130,74 +133,87 @@ def changed_paths(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
 
 # -- where a JSON path sits in the buffer (to put the cursor on a 422 issue) ---------------------------------
 
+Position = tuple[int, int]
+Steps = Sequence[str | int]
+_PLUS_EXPONENT = re.compile(rb"(?<=[0-9][eE])\+(?=[0-9])")
 
-def locate(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:
-    """(line, column), 0-based, of the key or item at `path` in JSON `text`. When the path goes deeper than the
-    text, the deepest part found; None when even its first step is missing. Steps may be list indexes given as
-    digits (`schedules.0.retainDays`, as Eve's `_issues` write them)."""
-    found: dict[tuple[str | int, ...], int] = {}
-    with contextlib.suppress(IndexError, ValueError, RecursionError):  # a broken buffer: use what was found
-        _scan(text, _skip(text, 0), (), found, depth=0)
-    key: tuple[str | int, ...] = ()
-    for step in path:
-        if (*key, step) in found:
-            key = (*key, step)
-        elif isinstance(step, str) and step.isdecimal() and (*key, int(step)) in found:
-            key = (*key, int(step))
-        else:
-            break
-    if not key:
+
+def locate(text: str, path: Steps) -> Position | None:
+    """(line, column), 0-based and counted in characters, of the key or item at `path` in JSON `text`; see
+    `locator`, which parses once for many paths."""
+    return locator(text)(path)
+
+
+def locator(text: str) -> Callable[[Steps], Position | None]:
+    """Where each path sits in `text`: the position of its key (`"name"`) in an object or of its item in a list.
+    When a path goes deeper than the text, the deepest part found; None when even its first step is missing. Steps
+    may be list indexes given as digits (`schedules.0.retainDays`, as Eve's `_issues` write them).
+
+    The text is read with tree-sitter's JSON grammar (the one the editor highlights with), which recovers from a
+    syntax error elsewhere in the buffer: what its recovery keeps is found (a missing or doubled comma, a trailing
+    one, a missing value or closing brace leave the rest as it was; an unclosed string or a misspelt `false` can
+    tear apart what follows, and the deepest part left is given). In a list, items from a broken one on are not
+    counted (their index is uncertain). Of duplicate keys the last is found, as the parsed document (and so the
+    server) keeps the last. Without tree-sitter (an install without casatui's dependencies) nothing is found: the
+    cursor stays where it is."""
+    try:
+        import tree_sitter_json
+        from tree_sitter import Language, Parser
+    except ImportError:
+        return lambda path: None
+    data = text.encode("utf-8", "surrogatepass")
+    # tree-sitter-json up to 0.24.8 reads no "+" in an exponent (1e+16, as Python writes it): an error that breaks
+    # the list around it. The same number with "e0" parses, with every position kept (tree-sitter/tree-sitter-json#64).
+    parsed = _PLUS_EXPONENT.sub(b"0", data)
+    root = Parser(Language(tree_sitter_json.language())).parse(parsed).root_node
+    top = next((node for node in root.named_children if node.type in ("object", "array")), None)
+
+    def find(path: Steps) -> Position | None:
+        node, anchor = top, None
+        for step in path:
+            found = _member(data, node, step) if node is not None else None
+            if found is None:
+                break
+            anchor, node = found
+        if anchor is None:
+            return None
+        offset = anchor.start_byte
+        line_start = data.rfind(b"\n", 0, offset) + 1
+        return data.count(b"\n", 0, offset), len(data[line_start:offset].decode("utf-8", "surrogatepass"))
+
+    return find
+
+
+def _member(data: bytes, container: Node, step: str | int) -> tuple[Node, Node | None] | None:
+    """(where it is shown, its value) of the member `step` of an object or a list node, or None."""
+    if container.type == "object":
+        found = None
+        for child in container.named_children:
+            for pair in child.named_children if child.type == "ERROR" else (child,):
+                key = pair.child_by_field_name("key") if pair.type == "pair" else None
+                if key is not None and key.type == "string" and _key(data, key) == step:
+                    found = key, pair.child_by_field_name("value")  # the last of duplicate keys wins
+        return found
+    if container.type == "array":
+        if isinstance(step, str):
+            if not step.isdecimal():
+                return None
+            step = int(step)
+        items = (child for child in container.named_children if child.type != "comment")
+        for index, child in enumerate(items):
+            if child.type == "ERROR" or child.is_missing:
+                return None  # what follows a broken item has no certain index
+            if index == step:
+                return child, child
+    return None
+
+
+def _key(data: bytes, key: Node) -> str | None:
+    try:
+        value = json.loads(data[key.start_byte : key.end_byte].decode("utf-8", "surrogatepass"))
+    except ValueError:  # an escape JSON does not have, a broken string
         return None
-    offset = found[key]
-    return text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1)
-
-
-def _skip(text: str, i: int) -> int:
-    while i < len(text) and text[i] in " \t\r\n":
-        i += 1
-    return i
-
-
-def _string_end(text: str, i: int) -> int:
-    i += 1
-    while text[i] != '"':
-        i += 2 if text[i] == "\\" else 1
-    return i + 1
-
-
-def _scan(text: str, i: int, path: tuple[str | int, ...], found: dict[tuple[str | int, ...], int], depth: int) -> int:
-    if depth > 200:
-        raise ValueError("too deep")
-    char = text[i]
-    if char == "{":
-        i = _skip(text, i + 1)
-        while text[i] != "}":
-            end = _string_end(text, i)
-            key = json.loads(text[i:end])
-            found.setdefault((*path, key), i)
-            i = _skip(text, end)
-            i = _skip(text, i + 1)  # the colon
-            i = _skip(text, _scan(text, i, (*path, key), found, depth + 1))
-            if text[i] == ",":
-                i = _skip(text, i + 1)
-        return i + 1
-    if char == "[":
-        i = _skip(text, i + 1)
-        index = 0
-        while text[i] != "]":
-            found.setdefault((*path, index), i)
-            start, i = i, _skip(text, _scan(text, i, (*path, index), found, depth + 1))
-            if i == start:  # a "}" where an item should be: stop, or this loop would add items for ever
-                raise ValueError("no item")
-            if text[i] == ",":
-                i = _skip(text, i + 1)
-            index += 1
-        return i + 1
-    if char == '"':
-        return _string_end(text, i)
-    while i < len(text) and text[i] not in ",}] \t\r\n":
-        i += 1
-    return i
+    return value if isinstance(value, str) else None
 
 
 # -- saving ------------------------------------------------------------------------------------------------

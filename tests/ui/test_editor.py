@@ -246,6 +246,15 @@ async def test_422_lists_the_issues_moves_the_cursor_and_keeps_the_buffer(ui_fre
         assert editor.buffer.text == typed
         row, _ = editor.buffer.cursor_location
         assert '"pause"' in typed.splitlines()[row] or '"all_namespaces"' in typed.splitlines()[row]
+        # The buffer broken elsewhere meanwhile (a comma gone): Enter on an issue still finds its field.
+        broken = typed.replace(",\n", "\n", 1)
+        editor.buffer.load_text(broken)
+        issues.focus()
+        issues.highlighted = labels.index("source.all_namespaces")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        row, column = editor.buffer.cursor_location
+        assert broken.splitlines()[row][column:].startswith('"all_namespaces"') and editor.buffer.has_focus
 
 
 async def test_invalid_json_points_at_the_error_and_sends_nothing(ui_fresh: DemoServer, tmp_path: Path) -> None:

@@ -444,12 +444,9 @@ class EditorScreen(Screen[Item | None]):
         self.dismiss(item)
 
     def _show_issues(self, error: ValidationFailed) -> None:
-        text = self.buffer.text
-
-        def where(path: str) -> tuple[int, int]:
-            return editing.locate(text, path.split(".")) or (1 << 30, 0)
-
-        issues = sorted(error.issues, key=lambda issue: where(issue.path))  # top to bottom, as in the buffer
+        locate = editing.locator(self.buffer.text)  # parsed once for all the issues
+        found = {issue.path: locate(issue.path.split(".")) for issue in error.issues}
+        issues = sorted(error.issues, key=lambda issue: found[issue.path] or (1 << 30, 0))  # as in the buffer
         options = [
             Option(safe_text(Text.assemble((issue.path, "bold"), "\n  ", issue.message), newlines=True), id=issue.path)
             for issue in issues
@@ -460,7 +457,7 @@ class EditorScreen(Screen[Item | None]):
             "there). Your edit is kept."
         )
         if issues:
-            self._goto_issue(issues[0].path)
+            self._goto(found[issues[0].path])
 
     def _show_side(self, title: str, options: list[Option]) -> None:
         self.query_one("#edit-side-title", Static).update(Text(plain(title)))
@@ -472,11 +469,10 @@ class EditorScreen(Screen[Item | None]):
     @on(OptionList.OptionSelected, "#issues")
     def _issue_chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self._goto_issue(event.option.id)
+            self._goto(editing.locate(self.buffer.text, event.option.id.split(".")))  # the buffer as it is now
             self.buffer.focus()
 
-    def _goto_issue(self, path: str) -> None:
-        where = editing.locate(self.buffer.text, path.split("."))
+    def _goto(self, where: tuple[int, int] | None) -> None:
         if where is not None:
             self.buffer.cursor_location = where
             self.buffer.scroll_cursor_visible()
