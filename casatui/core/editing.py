@@ -5,17 +5,18 @@ No Textual here: the editor screen shows these outcomes, and tests drive them di
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import difflib
 import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..api.client import CasaClient
-from ..api.edits import MergeResult, diff, merge3, strip_server_fields
+from ..api.edits import MergeResult, Side, diff, merge3, resolve, strip_server_fields
+from ..api.edits import Path as EditPath
 from ..api.errors import (
     ApiError,
     EtagMismatch,
@@ -217,20 +218,22 @@ def _key(data: bytes, key: Node) -> str | None:
 
 
 # -- saving ------------------------------------------------------------------------------------------------
+# `save` and `resolve_conflict` say what came of a write as one of the outcomes below; the editor shows each.
 
 
-@dataclass
+@dataclass(frozen=True)
 class Saved:
-    item: Item
+    item: Item  # the new version
     method: Method
+    replaced: Item  # the version written over (its etag was the If-Match)
 
 
-@dataclass
+@dataclass(frozen=True)
 class NothingChanged:
     pass
 
 
-@dataclass
+@dataclass(frozen=True)
 class Conflict:
     """412: someone else saved first. `current` is their version; `merge` is base/yours/theirs merged."""
 
@@ -238,76 +241,151 @@ class Conflict:
     merge: MergeResult
     yours: dict[str, Any]
 
+    def merged(self, sides: Mapping[EditPath, Side]) -> dict[str, Any]:
+        """The merge with the side chosen at each conflicting path (theirs where none is chosen)."""
+        return resolve(self.merge, sides)
 
-@dataclass
+
+@dataclass(frozen=True)
 class Deleted:
-    """The document is gone from the server (404 on save or on fetching the current version)."""
+    """The document is gone from the server (404 on save or on fetching the current version). `document` is the
+    edit that was being saved: what a re-create would POST."""
+
+    document: dict[str, Any]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Invalid:
     error: ValidationFailed
 
 
-@dataclass
-class PatchRefused:
-    error: PatchNotPossible
+@dataclass(frozen=True)
+class NotSent:
+    """Refused before a byte was sent: PATCH cannot express the edit, or it holds a number JSON cannot carry."""
+
+    reason: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Failed:
     error: ApiError
 
 
-Outcome = Saved | NothingChanged | Conflict | Deleted | Invalid | PatchRefused | Failed
+@dataclass(frozen=True)
+class Rebased:
+    """After a 412, the edit goes on on top of `base` (the server's current version), with `document` in the buffer
+    (None: the buffer as it is; `theirs`: it is their version, yours dropped). `then`: what came of the write tried
+    on top of it (None: nothing was written)."""
+
+    base: Item
+    document: dict[str, Any] | None
+    then: Outcome | None = None
+    theirs: bool = False
+
+
+@dataclass(frozen=True)
+class StillEditing:
+    """After a 412, nothing written and nothing changed: the buffer stays on the version it was edited from (so
+    saving meets the 412 again). `to_file`: the user asked to keep the buffer in a file too."""
+
+    to_file: bool = False
+
+
+Outcome = Saved | NothingChanged | Conflict | Deleted | Invalid | NotSent | Failed | Rebased | StillEditing
+
+ResolutionKind = Literal["apply", "edit", "overwrite", "discard", "keep", "file"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What the user chose after a 412: save the merge on top of theirs (apply), edit the merge first (edit), replace
+    theirs with yours (overwrite), take theirs and drop yours (discard), keep editing (keep), or keep editing with
+    the buffer in a file too (file). `sides`: for apply and edit, the side taken at each conflicting path."""
+
+    kind: ResolutionKind
+    sides: Mapping[EditPath, Side] = field(default_factory=dict)
+
+
+def resolution_write(
+    conflict: Conflict, resolution: Resolution, method: Method
+) -> tuple[dict[str, Any], Method] | None:
+    """What a resolution writes over the current version (the document, and the method: an overwrite is a PUT
+    whatever `method`, the one preferred), or None when it writes nothing."""
+    if resolution.kind == "apply":
+        return conflict.merged(resolution.sides), method
+    if resolution.kind == "overwrite":
+        return dict(conflict.yours), "PUT"
+    return None
 
 
 async def save(client: CasaClient, base: Item, edited: Mapping[str, Any], method: Method) -> Outcome:
-    """Write `edited` over the version `base` holds (If-Match: base.etag) and say what came of it.
+    """Write `edited` over the version `base` (If-Match: base.etag) and say what came of it; `base` is not changed
+    (on success the new version is `Saved.item`).
 
-    On success `base` itself is the new version (new etag). On a 412 the current version is fetched and merged
-    three ways; on a 428 (no etag was sent) the etag is fetched and, if the document did not change, the write
-    is made once more with it.
+    On a 412 the current version is fetched and merged three ways; on a 428 (no etag was sent), or when `base` has
+    no etag to send, the current version is fetched and, if it is `base` unchanged, the write is made once more
+    with its etag (a merge otherwise).
     """
+    where = non_finite_path(edited)
+    if where is not None:  # a merge can carry a server's NaN: JSON cannot, so it is never written
+        return NotSent(f"{where} is NaN or an infinity, which JSON cannot carry. Nothing was sent.")
     document = with_identity(base.data, edited)
-    attempt = copy.copy(base)
+    attempt = base
     for _ in range(2):
         try:
             if method == "PUT":
-                await client.replace(attempt, document)
+                written = await client.replace(attempt, document)
             else:
-                await client.patch(attempt, document)
+                written = await client.patch(attempt, document)
         except NoChange:
             return NothingChanged()
         except PatchNotPossible as error:
-            return PatchRefused(error)
+            return NotSent(str(error))
         except ValidationFailed as error:
             return Invalid(error)
         except NotFound:
-            return Deleted()
+            return Deleted(strip_server_fields(document))
         except EtagMismatch:
             return await _conflict(client, base, document)
         except (PreconditionRequired, NoEtag):  # the server asked for an etag, or casatui has none to send
-            current = await _current(client, base)
+            current = await _current(client, base, document)
             if not isinstance(current, Item):
                 return current
             if strip_server_fields(current.data) != strip_server_fields(base.data):
                 return _merge(base, document, current)
-            attempt.etag = current.etag  # unchanged: write again, with the etag this time
+            attempt = dataclasses.replace(base, etag=current.etag)  # unchanged: write again, with its etag
             continue
         except ApiError as error:
             return Failed(error)
-        base.data, base.etag, base.headers = attempt.data, attempt.etag, attempt.headers
-        return Saved(base, method)
+        return Saved(written, method, attempt)
     return Failed(ApiError("The server kept asking for an etag.", method=method, path=base.url_path))
 
 
-async def _current(client: CasaClient, base: Item) -> Item | Outcome:
+async def resolve_conflict(client: CasaClient, conflict: Conflict, resolution: Resolution, method: Method) -> Outcome:
+    """Do what the user chose after a 412 (asking them to confirm a write is the caller's part). A write goes over
+    the current version with its etag; unless it is saved, the edit goes on on top of the current version, with
+    what was tried in the buffer (another 412 merges again, from there)."""
+    current = conflict.current
+    if resolution.kind == "discard":
+        return Rebased(current, strip_server_fields(current.data), theirs=True)
+    if resolution.kind == "edit":
+        return Rebased(current, conflict.merged(resolution.sides))
+    write = resolution_write(conflict, resolution, method)
+    if write is None:
+        return StillEditing(to_file=resolution.kind == "file")
+    document, method = write
+    outcome = await save(client, current, document, method)
+    if isinstance(outcome, Saved):
+        return outcome
+    return Rebased(current, document if resolution.kind == "apply" else None, then=outcome)
+
+
+async def _current(client: CasaClient, base: Item, document: Mapping[str, Any]) -> Item | Outcome:
     """The server's current version of `base`, or the outcome when it cannot be had (deleted, or a failure)."""
     try:
         current = await client.get(base.collection, base.id)
     except NotFound:
-        return Deleted()
+        return Deleted(strip_server_fields(document))
     except ApiError as error:
         return Failed(error)
     assert current is not None
@@ -315,7 +393,7 @@ async def _current(client: CasaClient, base: Item) -> Item | Outcome:
 
 
 async def _conflict(client: CasaClient, base: Item, document: Mapping[str, Any]) -> Outcome:
-    current = await _current(client, base)
+    current = await _current(client, base, document)
     return _merge(base, document, current) if isinstance(current, Item) else current
 
 

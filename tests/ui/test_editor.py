@@ -5,6 +5,7 @@ network failures, drafts, $EDITOR, create, delete, pause, run now."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import json
 import stat
@@ -219,7 +220,7 @@ async def test_428_fetches_the_etag_and_saves_when_nothing_changed(ui_fresh: Dem
         page = await client.list("policies", where={"name": "daily-7d"})
         base = await client.get("policies", page.items[0]["_id"])
         assert base is not None
-        base.etag = ""  # as if the etag had been lost: fetched first, no PUT goes out without If-Match
+        base = dataclasses.replace(base, etag="")  # the etag lost: fetched first, no PUT goes out without If-Match
         outcome = await editing.save(client, base, {**base.data, "timezone": "Europe/Rome"}, "PUT")
         assert isinstance(outcome, editing.Saved)
         puts = [e for e in client.exchanges if e.method == "PUT"]
@@ -227,7 +228,7 @@ async def test_428_fetches_the_etag_and_saves_when_nothing_changed(ui_fresh: Dem
         other = await client.get("policies", base.id)
         assert other is not None
         api.patch("policies", api.find("policies", "daily-7d"), {"tags": {"x": "y"}})
-        other.etag = ""
+        other = dataclasses.replace(other, etag="")
         outcome = await editing.save(client, other, {**other.data, "timezone": "Europe/Oslo"}, "PUT")
         assert isinstance(outcome, editing.Conflict) and outcome.merge.clean
 
