@@ -390,7 +390,7 @@ class CasaClient:
                 method="PATCH",
                 path=path,
             )
-        if not plan.body:
+        if is_unchanged(item.data, document):  # as for PUT: one function decides that an edit changes nothing
             raise NoChange("Nothing changed, so nothing was sent.", method="PATCH", path=path)
         response, answer = await self._request(
             "PATCH", path, json_body=plan.body, headers=self._if_match(item, "PATCH"), item=item

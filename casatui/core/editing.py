@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..api.client import CasaClient
-from ..api.edits import MergeResult, Side, diff, merge3, resolve, strip_server_fields
+from ..api.edits import MergeResult, Side, diff, is_unchanged, merge3, resolve, strip_server_fields
 from ..api.edits import Path as EditPath
 from ..api.errors import (
     ApiError,
@@ -351,7 +351,7 @@ async def save(client: CasaClient, base: Item, edited: Mapping[str, Any], method
             current = await _current(client, base, document)
             if not isinstance(current, Item):
                 return current
-            if strip_server_fields(current.data) != strip_server_fields(base.data):
+            if not is_unchanged(base.data, current.data):
                 return _merge(base, document, current)
             attempt = dataclasses.replace(base, etag=current.etag)  # unchanged: write again, with its etag
             continue

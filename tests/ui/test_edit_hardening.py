@@ -424,6 +424,21 @@ async def test_a_merge_refused_after_a_412_is_edited_on_top_of_theirs(
         assert stored["timezone"] == "Europe/Paris" and stored["tags"] == {"owner": "colleague"}
 
 
+async def test_a_value_of_another_json_type_is_a_change(ui_fresh: DemoServer, tmp_path: Path) -> None:
+    """false and 0 are equal in Python, not in JSON: the editor and the client decide it the same way."""
+    app = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot)
+        assert json.loads(editor.buffer.text)["schedules"][0]["locked"] is False
+        edit(editor, lambda d: d["schedules"][0].update(locked=0))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DiffScreen) and "schedules" in str(app.screen.query_one("#diff-summary").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert writes(app) == []
+
+
 # -- the server's version changing while the editor is open ------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ from textual.timer import Timer
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from ...api.edits import is_unchanged
 from ...api.errors import ApiError, NotFound, ValidationFailed
 from ...api.models import Item
 from ...core import editing
@@ -374,7 +375,7 @@ class EditorScreen(Screen[Item | None]):
         if self.base is None:
             await self._create(parsed)
             return
-        if editing.strip_server_fields(parsed) == editing.strip_server_fields(self.base.data):
+        if is_unchanged(self.base.data, parsed):
             self.say("No changes: nothing was sent.")
             self.notify("No changes: nothing was sent.", timeout=3)
             return
