@@ -3,7 +3,7 @@
     async with CasaClient("cc.example.com", token) as client:
         page = await client.list("jobs", where={"state": "FAILED"}, sort="-start_time")
         item = await client.get("kubebackups", backup_id)
-        await client.replace(item, {**item.data, "policy": policy_id})   # PUT with If-Match: item.etag
+        item = await client.replace(item, {**item.data, "policy": policy_id})   # PUT with If-Match: item.etag
 
 Writes are never retried and never sent when they would change nothing; in read-only mode they are refused
 before a byte leaves, and so are writes the server's API document does not offer, once the client knows it:
@@ -11,8 +11,8 @@ before a byte leaves, and so are writes the server's API document does not offer
     client.use_catalog(await discover(client))   # then e.g. PUT on alerts raises NotAllowed, nothing sent
     client.allows("alerts", "replace")           # False: what a UI asks before offering the key
 
-(the rule is in `permits.py`; `trust_api_docs=False` turns it off). After each write the item holds the etag the
-server returned, so the next write uses it.
+(the rule is in `permits.py`; `trust_api_docs=False` turns it off). A write returns the new version (with the etag
+the server returned, for the next write) and leaves the item it was given as it was.
 
 httpx is imported when the first request is sent, not with this module: the first page at startup is fetched
 without it (`list_plain`), so that its ~70 ms of imports come after the first rows are painted.
@@ -367,7 +367,7 @@ class CasaClient:
         return self._item(collection, response, answer, "POST")
 
     async def replace(self, item: Item, document: Mapping[str, Any]) -> Item:
-        """PUT the whole document with If-Match; refuses (NoChange) when it equals the held version."""
+        """PUT the whole document with If-Match; the new version. Refuses (NoChange) when it equals `item`."""
         path = item_path(item.collection, item.id)
         self._permit(item.collection, "replace", "PUT", path)
         if is_unchanged(item.data, document):
@@ -375,11 +375,10 @@ class CasaClient:
         body = strip_server_fields(document)
         precondition = self._if_match(item, "PUT")
         response, answer = await self._request("PUT", path, json_body=body, headers=precondition, item=item)
-        self._update(item, response, answer, sent=body, method="PUT", path=path)
-        return item
+        return self._written(item, response, answer, sent=body, method="PUT", path=path)
 
     async def patch(self, item: Item, document: Mapping[str, Any]) -> Item:
-        """PATCH only the fields that changed, with If-Match."""
+        """PATCH only the fields that changed, with If-Match; the new version. Refuses (NoChange) as `replace`."""
         path = item_path(item.collection, item.id)
         self._permit(item.collection, "update", "PATCH", path)
         plan = plan_patch(item.data, document)
@@ -391,14 +390,13 @@ class CasaClient:
                 method="PATCH",
                 path=path,
             )
-        if not plan.body:
+        if is_unchanged(item.data, document):  # as for PUT: one function decides that an edit changes nothing
             raise NoChange("Nothing changed, so nothing was sent.", method="PATCH", path=path)
         response, answer = await self._request(
             "PATCH", path, json_body=plan.body, headers=self._if_match(item, "PATCH"), item=item
         )
         sent = {**strip_server_fields(item.data), **plan.body}
-        self._update(item, response, answer, sent=sent, method="PATCH", path=path)
-        return item
+        return self._written(item, response, answer, sent=sent, method="PATCH", path=path)
 
     async def delete(self, item: Item) -> None:
         """DELETE with If-Match; a 2xx answer (Eve's is 204, no body) to the document's own URL is success."""
@@ -474,12 +472,12 @@ class CasaClient:
         data = {key: value for key, value in body.items() if key != "_status"}
         return Item(collection, data, _etag_of(response, body), self._headers_shown(response))
 
-    def _update(
+    def _written(
         self, item: Item, response: Reply, body: Any, *, sent: Mapping[str, Any], method: str, path: str
-    ) -> None:
-        """Take the new version after a write. CloudCasa may answer with only the meta fields, so keep what was sent
-        for the rest. The write counts only when the answer names the document written (its `_id`, as Eve's does):
-        otherwise WriteUnconfirmed, and the item is left as it was, its id and etag too."""
+    ) -> Item:
+        """The new version after a write of `item`. CloudCasa may answer with only the meta fields, so what was sent
+        gives the rest. The write counts only when the answer names the document written (its `_id`, as Eve's does):
+        otherwise WriteUnconfirmed."""
         said_id = body.get("_id") if isinstance(body, dict) else None
         unconfirmed = _unconfirmed(body, said_id, item.id)
         if unconfirmed:
@@ -493,9 +491,8 @@ class CasaClient:
             )
         meta = {key: value for key, value in body.items() if key in SERVER_FIELDS and key != "_status"}
         full = {key: value for key, value in body.items() if key not in SERVER_FIELDS}
-        item.data = {**(full if full else dict(sent)), **meta, "_id": said_id}
-        item.etag = _etag_of(response, body) or item.etag
-        item.headers = self._headers_shown(response)
+        data = {**(full if full else dict(sent)), **meta, "_id": said_id}
+        return Item(item.collection, data, _etag_of(response, body) or item.etag, self._headers_shown(response))
 
     def _request_headers_shown(self, headers: Iterable[tuple[str, str]]) -> dict[str, str]:
         """Headers sent, as the log shows them: the token masked (copy-as-curl reads it from the environment), and
@@ -696,7 +693,7 @@ class CasaClient:
         try:
             return response.json()
         except ValueError:  # not JSON (limits were checked when the answer came)
-            if raw or method in WRITE_METHODS:  # a write's answer is judged by `_update` and `_item`
+            if raw or method in WRITE_METHODS:  # a write's answer is judged by `_written` and `_item`
                 return response.text(MAX_BODY_KEPT if method in WRITE_METHODS else None)
             text = self.scrub(response.text(MAX_BODY_KEPT))
             raise BadResponse(

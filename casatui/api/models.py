@@ -55,9 +55,10 @@ class Page:
         return (self.page - 1) * self.max_results + len(self.items)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Item:
-    """A document and the etag of the version held; writes through the client keep both current."""
+    """One version of a document and its etag. Never changed once made (its `data` is not changed in place either):
+    a write through the client returns the new version as a new Item."""
 
     collection: str
     data: dict[str, Any]

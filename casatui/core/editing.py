@@ -5,17 +5,18 @@ No Textual here: the editor screen shows these outcomes, and tests drive them di
 
 from __future__ import annotations
 
-import contextlib
-import copy
+import dataclasses
 import difflib
 import json
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..api.client import CasaClient
-from ..api.edits import MergeResult, diff, merge3, strip_server_fields
+from ..api.edits import MergeResult, Side, diff, is_unchanged, merge3, resolve, strip_server_fields
+from ..api.edits import Path as EditPath
 from ..api.errors import (
     ApiError,
     EtagMismatch,
@@ -28,6 +29,9 @@ from ..api.errors import (
 )
 from ..api.models import Item
 from .safe_text import safe_json
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 SERVER_MANAGED = ("_id", "_etag", "_created", "_updated", "_links")
 # Fields CloudCasa fills in itself; a new document must not carry them (Eve refuses read-only fields on POST).
@@ -130,91 +134,106 @@ def changed_paths(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
 
 # -- where a JSON path sits in the buffer (to put the cursor on a 422 issue) ---------------------------------
 
+Position = tuple[int, int]
+Steps = Sequence[str | int]
+_PLUS_EXPONENT = re.compile(rb"(?<=[0-9][eE])\+(?=[0-9])")
 
-def locate(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:
-    """(line, column), 0-based, of the key or item at `path` in JSON `text`. When the path goes deeper than the
-    text, the deepest part found; None when even its first step is missing. Steps may be list indexes given as
-    digits (`schedules.0.retainDays`, as Eve's `_issues` write them)."""
-    found: dict[tuple[str | int, ...], int] = {}
-    with contextlib.suppress(IndexError, ValueError, RecursionError):  # a broken buffer: use what was found
-        _scan(text, _skip(text, 0), (), found, depth=0)
-    key: tuple[str | int, ...] = ()
-    for step in path:
-        if (*key, step) in found:
-            key = (*key, step)
-        elif isinstance(step, str) and step.isdecimal() and (*key, int(step)) in found:
-            key = (*key, int(step))
-        else:
-            break
-    if not key:
+
+def locate(text: str, path: Steps) -> Position | None:
+    """(line, column), 0-based and counted in characters, of the key or item at `path` in JSON `text`; see
+    `locator`, which parses once for many paths."""
+    return locator(text)(path)
+
+
+def locator(text: str) -> Callable[[Steps], Position | None]:
+    """Where each path sits in `text`: the position of its key (`"name"`) in an object or of its item in a list.
+    When a path goes deeper than the text, the deepest part found; None when even its first step is missing. Steps
+    may be list indexes given as digits (`schedules.0.retainDays`, as Eve's `_issues` write them).
+
+    The text is read with tree-sitter's JSON grammar (the one the editor highlights with), which recovers from a
+    syntax error elsewhere in the buffer: what its recovery keeps is found (a missing or doubled comma, a trailing
+    one, a missing value or closing brace leave the rest as it was; an unclosed string or a misspelt `false` can
+    tear apart what follows, and the deepest part left is given). In a list, items from a broken one on are not
+    counted (their index is uncertain). Of duplicate keys the last is found, as the parsed document (and so the
+    server) keeps the last. Without tree-sitter (an install without casatui's dependencies) nothing is found: the
+    cursor stays where it is."""
+    try:
+        import tree_sitter_json
+        from tree_sitter import Language, Parser
+    except ImportError:
+        return lambda path: None
+    data = text.encode("utf-8", "surrogatepass")
+    # tree-sitter-json up to 0.24.8 reads no "+" in an exponent (1e+16, as Python writes it): an error that breaks
+    # the list around it. The same number with "e0" parses, with every position kept (tree-sitter/tree-sitter-json#64).
+    parsed = _PLUS_EXPONENT.sub(b"0", data)
+    root = Parser(Language(tree_sitter_json.language())).parse(parsed).root_node
+    top = next((node for node in root.named_children if node.type in ("object", "array")), None)
+
+    def find(path: Steps) -> Position | None:
+        node, anchor = top, None
+        for step in path:
+            found = _member(data, node, step) if node is not None else None
+            if found is None:
+                break
+            anchor, node = found
+        if anchor is None:
+            return None
+        offset = anchor.start_byte
+        line_start = data.rfind(b"\n", 0, offset) + 1
+        return data.count(b"\n", 0, offset), len(data[line_start:offset].decode("utf-8", "surrogatepass"))
+
+    return find
+
+
+def _member(data: bytes, container: Node, step: str | int) -> tuple[Node, Node | None] | None:
+    """(where it is shown, its value) of the member `step` of an object or a list node, or None."""
+    if container.type == "object":
+        found = None
+        for child in container.named_children:
+            for pair in child.named_children if child.type == "ERROR" else (child,):
+                key = pair.child_by_field_name("key") if pair.type == "pair" else None
+                if key is not None and key.type == "string" and _key(data, key) == step:
+                    found = key, pair.child_by_field_name("value")  # the last of duplicate keys wins
+        return found
+    if container.type == "array":
+        if isinstance(step, str):
+            if not step.isdecimal():
+                return None
+            step = int(step)
+        items = (child for child in container.named_children if child.type != "comment")
+        for index, child in enumerate(items):
+            if child.type == "ERROR" or child.is_missing:
+                return None  # what follows a broken item has no certain index
+            if index == step:
+                return child, child
+    return None
+
+
+def _key(data: bytes, key: Node) -> str | None:
+    try:
+        value = json.loads(data[key.start_byte : key.end_byte].decode("utf-8", "surrogatepass"))
+    except ValueError:  # an escape JSON does not have, a broken string
         return None
-    offset = found[key]
-    return text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1)
-
-
-def _skip(text: str, i: int) -> int:
-    while i < len(text) and text[i] in " \t\r\n":
-        i += 1
-    return i
-
-
-def _string_end(text: str, i: int) -> int:
-    i += 1
-    while text[i] != '"':
-        i += 2 if text[i] == "\\" else 1
-    return i + 1
-
-
-def _scan(text: str, i: int, path: tuple[str | int, ...], found: dict[tuple[str | int, ...], int], depth: int) -> int:
-    if depth > 200:
-        raise ValueError("too deep")
-    char = text[i]
-    if char == "{":
-        i = _skip(text, i + 1)
-        while text[i] != "}":
-            end = _string_end(text, i)
-            key = json.loads(text[i:end])
-            found.setdefault((*path, key), i)
-            i = _skip(text, end)
-            i = _skip(text, i + 1)  # the colon
-            i = _skip(text, _scan(text, i, (*path, key), found, depth + 1))
-            if text[i] == ",":
-                i = _skip(text, i + 1)
-        return i + 1
-    if char == "[":
-        i = _skip(text, i + 1)
-        index = 0
-        while text[i] != "]":
-            found.setdefault((*path, index), i)
-            start, i = i, _skip(text, _scan(text, i, (*path, index), found, depth + 1))
-            if i == start:  # a "}" where an item should be: stop, or this loop would add items for ever
-                raise ValueError("no item")
-            if text[i] == ",":
-                i = _skip(text, i + 1)
-            index += 1
-        return i + 1
-    if char == '"':
-        return _string_end(text, i)
-    while i < len(text) and text[i] not in ",}] \t\r\n":
-        i += 1
-    return i
+    return value if isinstance(value, str) else None
 
 
 # -- saving ------------------------------------------------------------------------------------------------
+# `save` and `resolve_conflict` say what came of a write as one of the outcomes below; the editor shows each.
 
 
-@dataclass
+@dataclass(frozen=True)
 class Saved:
-    item: Item
+    item: Item  # the new version
     method: Method
+    replaced: Item  # the version written over (its etag was the If-Match)
 
 
-@dataclass
+@dataclass(frozen=True)
 class NothingChanged:
     pass
 
 
-@dataclass
+@dataclass(frozen=True)
 class Conflict:
     """412: someone else saved first. `current` is their version; `merge` is base/yours/theirs merged."""
 
@@ -222,76 +241,151 @@ class Conflict:
     merge: MergeResult
     yours: dict[str, Any]
 
+    def merged(self, sides: Mapping[EditPath, Side]) -> dict[str, Any]:
+        """The merge with the side chosen at each conflicting path (theirs where none is chosen)."""
+        return resolve(self.merge, sides)
 
-@dataclass
+
+@dataclass(frozen=True)
 class Deleted:
-    """The document is gone from the server (404 on save or on fetching the current version)."""
+    """The document is gone from the server (404 on save or on fetching the current version). `document` is the
+    edit that was being saved: what a re-create would POST."""
+
+    document: dict[str, Any]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Invalid:
     error: ValidationFailed
 
 
-@dataclass
-class PatchRefused:
-    error: PatchNotPossible
+@dataclass(frozen=True)
+class NotSent:
+    """Refused before a byte was sent: PATCH cannot express the edit, or it holds a number JSON cannot carry."""
+
+    reason: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Failed:
     error: ApiError
 
 
-Outcome = Saved | NothingChanged | Conflict | Deleted | Invalid | PatchRefused | Failed
+@dataclass(frozen=True)
+class Rebased:
+    """After a 412, the edit goes on on top of `base` (the server's current version), with `document` in the buffer
+    (None: the buffer as it is; `theirs`: it is their version, yours dropped). `then`: what came of the write tried
+    on top of it (None: nothing was written)."""
+
+    base: Item
+    document: dict[str, Any] | None
+    then: Outcome | None = None
+    theirs: bool = False
+
+
+@dataclass(frozen=True)
+class StillEditing:
+    """After a 412, nothing written and nothing changed: the buffer stays on the version it was edited from (so
+    saving meets the 412 again). `to_file`: the user asked to keep the buffer in a file too."""
+
+    to_file: bool = False
+
+
+Outcome = Saved | NothingChanged | Conflict | Deleted | Invalid | NotSent | Failed | Rebased | StillEditing
+
+ResolutionKind = Literal["apply", "edit", "overwrite", "discard", "keep", "file"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What the user chose after a 412: save the merge on top of theirs (apply), edit the merge first (edit), replace
+    theirs with yours (overwrite), take theirs and drop yours (discard), keep editing (keep), or keep editing with
+    the buffer in a file too (file). `sides`: for apply and edit, the side taken at each conflicting path."""
+
+    kind: ResolutionKind
+    sides: Mapping[EditPath, Side] = field(default_factory=dict)
+
+
+def resolution_write(
+    conflict: Conflict, resolution: Resolution, method: Method
+) -> tuple[dict[str, Any], Method] | None:
+    """What a resolution writes over the current version (the document, and the method: an overwrite is a PUT
+    whatever `method`, the one preferred), or None when it writes nothing."""
+    if resolution.kind == "apply":
+        return conflict.merged(resolution.sides), method
+    if resolution.kind == "overwrite":
+        return dict(conflict.yours), "PUT"
+    return None
 
 
 async def save(client: CasaClient, base: Item, edited: Mapping[str, Any], method: Method) -> Outcome:
-    """Write `edited` over the version `base` holds (If-Match: base.etag) and say what came of it.
+    """Write `edited` over the version `base` (If-Match: base.etag) and say what came of it; `base` is not changed
+    (on success the new version is `Saved.item`).
 
-    On success `base` itself is the new version (new etag). On a 412 the current version is fetched and merged
-    three ways; on a 428 (no etag was sent) the etag is fetched and, if the document did not change, the write
-    is made once more with it.
+    On a 412 the current version is fetched and merged three ways; on a 428 (no etag was sent), or when `base` has
+    no etag to send, the current version is fetched and, if it is `base` unchanged, the write is made once more
+    with its etag (a merge otherwise).
     """
+    where = non_finite_path(edited)
+    if where is not None:  # a merge can carry a server's NaN: JSON cannot, so it is never written
+        return NotSent(f"{where} is NaN or an infinity, which JSON cannot carry. Nothing was sent.")
     document = with_identity(base.data, edited)
-    attempt = copy.copy(base)
+    attempt = base
     for _ in range(2):
         try:
             if method == "PUT":
-                await client.replace(attempt, document)
+                written = await client.replace(attempt, document)
             else:
-                await client.patch(attempt, document)
+                written = await client.patch(attempt, document)
         except NoChange:
             return NothingChanged()
         except PatchNotPossible as error:
-            return PatchRefused(error)
+            return NotSent(str(error))
         except ValidationFailed as error:
             return Invalid(error)
         except NotFound:
-            return Deleted()
+            return Deleted(strip_server_fields(document))
         except EtagMismatch:
             return await _conflict(client, base, document)
         except (PreconditionRequired, NoEtag):  # the server asked for an etag, or casatui has none to send
-            current = await _current(client, base)
+            current = await _current(client, base, document)
             if not isinstance(current, Item):
                 return current
-            if strip_server_fields(current.data) != strip_server_fields(base.data):
+            if not is_unchanged(base.data, current.data):
                 return _merge(base, document, current)
-            attempt.etag = current.etag  # unchanged: write again, with the etag this time
+            attempt = dataclasses.replace(base, etag=current.etag)  # unchanged: write again, with its etag
             continue
         except ApiError as error:
             return Failed(error)
-        base.data, base.etag, base.headers = attempt.data, attempt.etag, attempt.headers
-        return Saved(base, method)
+        return Saved(written, method, attempt)
     return Failed(ApiError("The server kept asking for an etag.", method=method, path=base.url_path))
 
 
-async def _current(client: CasaClient, base: Item) -> Item | Outcome:
+async def resolve_conflict(client: CasaClient, conflict: Conflict, resolution: Resolution, method: Method) -> Outcome:
+    """Do what the user chose after a 412 (asking them to confirm a write is the caller's part). A write goes over
+    the current version with its etag; unless it is saved, the edit goes on on top of the current version, with
+    what was tried in the buffer (another 412 merges again, from there)."""
+    current = conflict.current
+    if resolution.kind == "discard":
+        return Rebased(current, strip_server_fields(current.data), theirs=True)
+    if resolution.kind == "edit":
+        return Rebased(current, conflict.merged(resolution.sides))
+    write = resolution_write(conflict, resolution, method)
+    if write is None:
+        return StillEditing(to_file=resolution.kind == "file")
+    document, method = write
+    outcome = await save(client, current, document, method)
+    if isinstance(outcome, Saved):
+        return outcome
+    return Rebased(current, document if resolution.kind == "apply" else None, then=outcome)
+
+
+async def _current(client: CasaClient, base: Item, document: Mapping[str, Any]) -> Item | Outcome:
     """The server's current version of `base`, or the outcome when it cannot be had (deleted, or a failure)."""
     try:
         current = await client.get(base.collection, base.id)
     except NotFound:
-        return Deleted()
+        return Deleted(strip_server_fields(document))
     except ApiError as error:
         return Failed(error)
     assert current is not None
@@ -299,7 +393,7 @@ async def _current(client: CasaClient, base: Item) -> Item | Outcome:
 
 
 async def _conflict(client: CasaClient, base: Item, document: Mapping[str, Any]) -> Outcome:
-    current = await _current(client, base)
+    current = await _current(client, base, document)
     return _merge(base, document, current) if isinstance(current, Item) else current
 
 

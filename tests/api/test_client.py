@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 from collections.abc import AsyncIterator
 
@@ -98,30 +100,33 @@ async def test_requests_carry_the_headers_cloudcasa_requires(client: CasaClient)
         await client.replace(item, item.data)
 
 
-async def test_replace_puts_with_if_match_and_keeps_the_new_etag(fresh_client: CasaClient) -> None:
+async def test_replace_puts_with_if_match_and_returns_the_new_version(fresh_client: CasaClient) -> None:
     item = await named(fresh_client, "kubebackups", "prod-full-daily")
-    first_etag = item.etag
-    await fresh_client.replace(item, {**item.data, "pause": True})
+    first_etag, first_data = item.etag, copy.deepcopy(item.data)
+    saved = await fresh_client.replace(item, {**item.data, "pause": True})
     sent = fresh_client.exchanges[-1]
     assert sent.method == "PUT" and sent.request_headers["if-match"] == first_etag
     body = json.loads(sent.request_body or "{}")
     assert not {"_id", "_etag", "_created", "_updated", "_links"} & set(body)
-    assert item.etag != first_etag and item.data["pause"] is True
+    assert saved.etag != first_etag and saved.data["pause"] is True and saved.id == item.id
+    assert item.etag == first_etag and item.data == first_data  # the version written over is left as it was
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        item.etag = saved.etag  # type: ignore[misc]
     # The next write uses the etag the server returned.
-    await fresh_client.replace(item, {**item.data, "pause": False})
-    assert fresh_client.exchanges[-1].request_headers["if-match"] != first_etag
+    again = await fresh_client.replace(saved, {**saved.data, "pause": False})
+    assert fresh_client.exchanges[-1].request_headers["if-match"] == saved.etag
     current = await fresh_client.get("kubebackups", item.id)
-    assert current is not None and current.etag == item.etag and current.data["pause"] is False
+    assert current is not None and current.etag == again.etag and current.data["pause"] is False
 
 
 async def test_patch_sends_only_changed_fields(fresh_client: CasaClient) -> None:
     item = await named(fresh_client, "kubebackups", "analytics-daily")
-    await fresh_client.patch(item, {**item.data, "pause": True, "tags": {"owner": "me"}})
+    saved = await fresh_client.patch(item, {**item.data, "pause": True, "tags": {"owner": "me"}})
     sent = json.loads(fresh_client.exchanges[-1].request_body or "{}")
     assert sent == {"pause": True, "tags": {"owner": "me"}}
-    assert item.data["pause"] is True and item.data["status"]
+    assert saved.data["pause"] is True and saved.data["status"] and item.data["pause"] is False
     stored = await fresh_client.get("kubebackups", item.id)
-    assert stored is not None and stored.data["tags"] == {"owner": "me"} and stored.etag == item.etag
+    assert stored is not None and stored.data["tags"] == {"owner": "me"} and stored.etag == saved.etag
 
 
 async def test_patch_refuses_removals_it_cannot_express(fresh_client: CasaClient) -> None:
@@ -159,7 +164,7 @@ async def test_stale_etag_raises_etag_mismatch_carrying_what_resolving_needs(fre
 
 async def test_a_write_without_an_etag_is_refused_before_a_byte_is_sent(fresh_client: CasaClient) -> None:
     item = await named(fresh_client, "kubehooks", "pg-freeze")
-    item.etag = ""  # a server that gave no etag for this version
+    item = dataclasses.replace(item, etag="")  # a server that gave no etag for this version
     sent = len(fresh_client.exchanges)
     for write in (
         fresh_client.replace(item, {**item.data, "description": "x"}),

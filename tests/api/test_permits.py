@@ -146,8 +146,8 @@ async def test_demo_document_allows_what_the_demo_serves(fresh_demo_client: Casa
         for operation in ("create", "replace", "update", "delete"):
             assert client.allows(name, operation) == resource.can(operation), (name, operation)
     hook = await client.create("kubehooks", {"name": "made-under-the-document", "hook": []})
-    await client.patch(hook, {**hook.data, "description": "patched"})
-    await client.replace(hook, {**hook.data, "description": "replaced"})
+    hook = await client.patch(hook, {**hook.data, "description": "patched"})  # each write: the new version
+    hook = await client.replace(hook, {**hook.data, "description": "replaced"})
     await client.delete(hook)
     backup = await first(client, "kubebackups", name="staging-apps-adhoc")
     answer = await client.action("kubebackups", backup.id, "run", {"retention": {"retainDays": 7}})

@@ -68,8 +68,8 @@ async def test_a_write_answered_without_the_document_is_not_saved_and_keeps_the_
     assert "cannot tell" in str(caught.value)
     assert item.id == item_id and item.etag == etag
     # The next writes still address the document, with the etag of the version the user edited.
-    await client.patch(item, {**item.data, "timezone": "Europe/Paris"})
-    assert item.id == item_id and item.data["timezone"] == "Europe/Paris"
+    saved = await client.patch(item, {**item.data, "timezone": "Europe/Paris"})
+    assert saved.id == item_id and saved.data["timezone"] == "Europe/Paris"
     assert [seen.path.endswith(f"/policies/{item_id}") for seen in writes(faults)] == [True, True]
     no_collection_writes(faults)
 

@@ -44,11 +44,11 @@ def test_locating_a_path_in_any_buffer_never_fails(text: str, path: list[str]) -
         assert 0 <= line <= text.count("\n") and column >= 0
 
 
-def test_a_closing_brace_inside_a_list_ends_the_scan() -> None:
-    # Found by the test above (seed 1): the list scan made no progress on "}" and added items until the worker
-    # was killed for memory (24 GB).
-    assert locate("[9💾}-16s3]8", ["1", "x"]) == (0, 3)  # the deepest part found
-    assert locate('{"a": [1, }', ["a", "0"]) == (0, 7)
+def test_a_closing_brace_inside_a_list_ends_the_search() -> None:
+    # Found by the test above (seed 1): a hand-written scan made no progress on "}" and added items until the worker
+    # was killed for memory (24 GB). Read by tree-sitter now: the list is broken from its first item, so no index.
+    assert locate("[9💾}-16s3]8", ["1", "x"]) is None
+    assert locate('{"a": [1, }', ["a", "0"]) is None
 
 
 async def _save_each(texts: list[str]) -> None:

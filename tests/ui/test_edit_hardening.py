@@ -400,6 +400,45 @@ async def test_protected_explorer_writes_need_the_name(
         assert writes(app) == []
 
 
+async def test_a_merge_refused_after_a_412_is_edited_on_top_of_theirs(
+    ui_fresh: DemoServer, api: Api, tmp_path: Path
+) -> None:
+    """The merge that was tried is what the buffer holds after a 422, on their version: fixing it and saving again
+    keeps their change (with yours in the buffer on their etag, it would have been overwritten without a 412)."""
+    app = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
+    async with app.run_test(size=(140, 40)) as pilot:
+        editor = await open_editor(pilot)
+        edit(editor, lambda d: d.update(timezone="Europe/Paris", bogus=1))
+        api.patch("policies", api.find("policies", "daily-7d"), {"tags": {"owner": "colleague"}})
+        await save(pilot)
+        assert isinstance(app.screen, ConflictScreen) and app.screen.conflicts == []
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.screen is editor and editor.has_class("-issues") and writes(app) == ["PUT", "PUT"]
+        assert editor.base is not None and editor.base.etag == api.find("policies", "daily-7d")["_etag"]
+        assert json.loads(editor.buffer.text)["tags"] == {"owner": "colleague"}
+        assert '"bogus"' in editor.buffer.text.splitlines()[editor.buffer.cursor_location[0]]
+        edit(editor, lambda d: d.pop("bogus"))
+        await save(pilot)
+        stored = api.find("policies", "daily-7d")
+        assert stored["timezone"] == "Europe/Paris" and stored["tags"] == {"owner": "colleague"}
+
+
+async def test_a_value_of_another_json_type_is_a_change(ui_fresh: DemoServer, tmp_path: Path) -> None:
+    """false and 0 are equal in Python, not in JSON: the editor and the client decide it the same way."""
+    app = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot)
+        assert json.loads(editor.buffer.text)["schedules"][0]["locked"] is False
+        edit(editor, lambda d: d["schedules"][0].update(locked=0))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DiffScreen) and "schedules" in str(app.screen.query_one("#diff-summary").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert writes(app) == []
+
+
 # -- the server's version changing while the editor is open ------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ network failures, drafts, $EDITOR, create, delete, pause, run now."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import json
 import stat
@@ -219,7 +220,7 @@ async def test_428_fetches_the_etag_and_saves_when_nothing_changed(ui_fresh: Dem
         page = await client.list("policies", where={"name": "daily-7d"})
         base = await client.get("policies", page.items[0]["_id"])
         assert base is not None
-        base.etag = ""  # as if the etag had been lost: fetched first, no PUT goes out without If-Match
+        base = dataclasses.replace(base, etag="")  # the etag lost: fetched first, no PUT goes out without If-Match
         outcome = await editing.save(client, base, {**base.data, "timezone": "Europe/Rome"}, "PUT")
         assert isinstance(outcome, editing.Saved)
         puts = [e for e in client.exchanges if e.method == "PUT"]
@@ -227,7 +228,7 @@ async def test_428_fetches_the_etag_and_saves_when_nothing_changed(ui_fresh: Dem
         other = await client.get("policies", base.id)
         assert other is not None
         api.patch("policies", api.find("policies", "daily-7d"), {"tags": {"x": "y"}})
-        other.etag = ""
+        other = dataclasses.replace(other, etag="")
         outcome = await editing.save(client, other, {**other.data, "timezone": "Europe/Oslo"}, "PUT")
         assert isinstance(outcome, editing.Conflict) and outcome.merge.clean
 
@@ -246,6 +247,15 @@ async def test_422_lists_the_issues_moves_the_cursor_and_keeps_the_buffer(ui_fre
         assert editor.buffer.text == typed
         row, _ = editor.buffer.cursor_location
         assert '"pause"' in typed.splitlines()[row] or '"all_namespaces"' in typed.splitlines()[row]
+        # The buffer broken elsewhere meanwhile (a comma gone): Enter on an issue still finds its field.
+        broken = typed.replace(",\n", "\n", 1)
+        editor.buffer.load_text(broken)
+        issues.focus()
+        issues.highlighted = labels.index("source.all_namespaces")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        row, column = editor.buffer.cursor_location
+        assert broken.splitlines()[row][column:].startswith('"all_namespaces"') and editor.buffer.has_focus
 
 
 async def test_invalid_json_points_at_the_error_and_sends_nothing(ui_fresh: DemoServer, tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
-"""After a 412: what you changed, what they changed, and a way through that never loses your edit."""
+"""After a 412: what you changed, what they changed, and the user's choice of a way through that never loses your
+edit (what each choice does is `core.editing.resolve_conflict`'s)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from rich.text import Text
@@ -14,22 +14,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...api.edits import MISSING, Change, Conflict, Path, format_path, resolve
+from ...api.edits import MISSING, Change, Conflict, Path, format_path
 from ...core.editing import Conflict as ConflictOutcome
+from ...core.editing import Resolution
 from ...core.safe_text import safe_json
 from ..actions import bindings
 from ..safe import plain
 from ..widgets.footer import CasaFooter
 
-Kind = Literal["apply", "keep", "discard", "overwrite", "file", "edit"]
 Side = Literal["yours", "theirs", "base"]
-SIDES: tuple[Side, ...] = ("yours", "theirs", "base")
-
-
-@dataclass
-class Resolution:
-    kind: Kind
-    document: dict[str, Any] | None = None  # the document to save or to edit, for apply / edit
+SIDES: tuple[Side, ...] = ("yours", "theirs", "base")  # the order Enter cycles through
 
 
 def short(value: Any, limit: int = 60) -> str:
@@ -116,9 +110,6 @@ class ConflictScreen(Screen[Resolution]):
             text.append(f"   {marker} {side:<6} {short(value, 70)}\n", style="" if side == chosen else "dim")
         return Option(text, id=format_path(conflict.path))
 
-    def merged(self) -> dict[str, Any]:
-        return resolve(self.outcome.merge, self.choices) if self.conflicts else dict(self.outcome.merge.merged)
-
     def action_choose(self, side: Side) -> None:
         if not self.conflicts:
             return
@@ -135,10 +126,10 @@ class ConflictScreen(Screen[Resolution]):
         self.action_choose(SIDES[(SIDES.index(current) + 1) % len(SIDES)])
 
     def action_apply(self) -> None:
-        self.dismiss(Resolution("apply", self.merged()))
+        self.dismiss(Resolution("apply", dict(self.choices)))
 
     def action_edit_merged(self) -> None:
-        self.dismiss(Resolution("edit", self.merged()))
+        self.dismiss(Resolution("edit", dict(self.choices)))
 
     def action_keep(self) -> None:
         self.dismiss(Resolution("keep"))
@@ -147,7 +138,7 @@ class ConflictScreen(Screen[Resolution]):
         self.dismiss(Resolution("discard"))
 
     def action_overwrite(self) -> None:
-        self.dismiss(Resolution("overwrite", dict(self.outcome.yours)))
+        self.dismiss(Resolution("overwrite"))
 
     def action_file(self) -> None:
         self.dismiss(Resolution("file"))

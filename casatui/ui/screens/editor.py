@@ -27,6 +27,7 @@ from textual.timer import Timer
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from ...api.edits import is_unchanged
 from ...api.errors import ApiError, NotFound, ValidationFailed
 from ...api.models import Item
 from ...core import editing
@@ -40,7 +41,7 @@ from ..widgets.footer import CasaFooter
 from ..widgets.json_buffer import HIGHLIGHT_LIMIT, JsonBuffer
 from .compare import CompareScreen
 from .confirm import ChoiceScreen
-from .conflict import ConflictScreen, DeletedScreen, Resolution
+from .conflict import ConflictScreen, DeletedScreen
 from .diff import DiffScreen
 from .save_as import SaveAsScreen
 
@@ -374,14 +375,15 @@ class EditorScreen(Screen[Item | None]):
         if self.base is None:
             await self._create(parsed)
             return
-        if editing.strip_server_fields(parsed) == editing.strip_server_fields(self.base.data):
+        if is_unchanged(self.base.data, parsed):
             self.say("No changes: nothing was sent.")
             self.notify("No changes: nothing was sent.", timeout=3)
             return
         method = await self._confirm(parsed)
         if method is None:
             return
-        await self._write(parsed, method)
+        self.say("Saving…")
+        await self._handle(await editing.save(self.session.client, self.base, parsed, method))
 
     async def _confirm(self, parsed: dict[str, Any]) -> Method | None:
         assert self.base is not None
@@ -404,34 +406,38 @@ class EditorScreen(Screen[Item | None]):
         base = self.base.data if self.base else {}
         return str(base.get("name") or document.get("name") or (self.base.id if self.base else self.collection))
 
-    async def _write(self, parsed: dict[str, Any], method: Method) -> None:
-        assert self.base is not None
-        where = editing.non_finite_path(parsed)
-        if where is not None:  # a merge can carry a server's NaN: JSON cannot, so it is never written
-            self.say(f"{where} is NaN or an infinity, which JSON cannot carry. Nothing was sent.")
-            return
-        self.say("Saving…")
-        before = dict(self.base.data)
-        outcome = await editing.save(self.session.client, self.base, parsed, method)
+    async def _handle(self, outcome: editing.Outcome) -> None:
+        """Show what came of a save or of a 412's resolution."""
         if isinstance(outcome, editing.Saved):
-            self.session.record_write(method, self.collection, before, outcome.item)
-        await self._handle(outcome, parsed)
-
-    async def _handle(self, outcome: editing.Outcome, parsed: dict[str, Any]) -> None:
-        if isinstance(outcome, editing.Saved):
+            self.session.record_write(outcome.method, self.collection, outcome.replaced.data, outcome.item)
             self._saved(outcome.item, f"Saved with {outcome.method}. New etag {outcome.item.etag[:12]}…")
         elif isinstance(outcome, editing.NothingChanged):
             self.say("No changes: nothing was sent.")
         elif isinstance(outcome, editing.Invalid):
             self._show_issues(outcome.error)
-        elif isinstance(outcome, editing.PatchRefused):
-            self.say(str(outcome.error))
+        elif isinstance(outcome, editing.NotSent):
+            self.say(outcome.reason)
         elif isinstance(outcome, editing.Deleted):
-            await self._deleted(parsed)
+            await self._deleted(outcome.document)
         elif isinstance(outcome, editing.Conflict):
             await self._conflict(outcome)
         elif isinstance(outcome, editing.Failed):
             self._failed(outcome.error)
+        elif isinstance(outcome, editing.Rebased):
+            self._rebase(outcome.base)
+            if outcome.document is not None:
+                self._load(buffer_text(outcome.document))
+            if outcome.then is not None:
+                await self._handle(outcome.then)
+            elif outcome.theirs:
+                self.say("Reloaded the server's version; your edit was discarded.")
+            else:
+                self.say("This is the merge of your edit onto the current version; ctrl+s saves it.")
+        elif isinstance(outcome, editing.StillEditing):
+            if outcome.to_file:
+                self._write_file()
+            else:
+                self.say("Still editing. The server's version is newer than yours: saving will conflict again.")
 
     def _failed(self, error: ApiError) -> None:
         self.say(f"{error.title}: {error}  Your edit is kept; ctrl+s tries again.")
@@ -444,12 +450,9 @@ class EditorScreen(Screen[Item | None]):
         self.dismiss(item)
 
     def _show_issues(self, error: ValidationFailed) -> None:
-        text = self.buffer.text
-
-        def where(path: str) -> tuple[int, int]:
-            return editing.locate(text, path.split(".")) or (1 << 30, 0)
-
-        issues = sorted(error.issues, key=lambda issue: where(issue.path))  # top to bottom, as in the buffer
+        locate = editing.locator(self.buffer.text)  # parsed once for all the issues
+        found = {issue.path: locate(issue.path.split(".")) for issue in error.issues}
+        issues = sorted(error.issues, key=lambda issue: found[issue.path] or (1 << 30, 0))  # as in the buffer
         options = [
             Option(safe_text(Text.assemble((issue.path, "bold"), "\n  ", issue.message), newlines=True), id=issue.path)
             for issue in issues
@@ -460,7 +463,7 @@ class EditorScreen(Screen[Item | None]):
             "there). Your edit is kept."
         )
         if issues:
-            self._goto_issue(issues[0].path)
+            self._goto(found[issues[0].path])
 
     def _show_side(self, title: str, options: list[Option]) -> None:
         self.query_one("#edit-side-title", Static).update(Text(plain(title)))
@@ -472,75 +475,73 @@ class EditorScreen(Screen[Item | None]):
     @on(OptionList.OptionSelected, "#issues")
     def _issue_chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self._goto_issue(event.option.id)
+            self._goto(editing.locate(self.buffer.text, event.option.id.split(".")))  # the buffer as it is now
             self.buffer.focus()
 
-    def _goto_issue(self, path: str) -> None:
-        where = editing.locate(self.buffer.text, path.split("."))
+    def _goto(self, where: tuple[int, int] | None) -> None:
         if where is not None:
             self.buffer.cursor_location = where
             self.buffer.scroll_cursor_visible()
 
-    async def _conflict(self, outcome: editing.Conflict) -> None:
+    async def _conflict(self, conflict: editing.Conflict) -> None:
         self.say("412: the document changed on the server meanwhile. Your edit is kept.")
-        resolution: Resolution = await self.app.push_screen_wait(ConflictScreen(self.label, outcome))
-        current = outcome.current
-        if resolution.kind == "keep":
-            self.say("Still editing. The server's version is newer than yours: saving will conflict again.")
-        elif resolution.kind == "discard":
-            self._rebase(current)
-            self._load(self.saved_text)
-            self.say("Reloaded the server's version; your edit was discarded.")
-        elif resolution.kind == "edit" and resolution.document is not None:
-            self._rebase(current)
-            self._load(buffer_text(resolution.document))
-            self.say("This is the merge of your edit onto the current version; ctrl+s saves it.")
-        elif resolution.kind == "file":
-            self._write_file()
-        elif resolution.kind in ("apply", "overwrite") and resolution.document is not None:
-            protected = self._protected_name(resolution.document) if self.session.settings.protected else None
-            method: Method = "PUT" if resolution.kind == "overwrite" else self.session.write_method
-            if resolution.kind == "overwrite":
-                answer = await self.app.push_screen_wait(
-                    ChoiceScreen(
-                        "Overwrite their changes?",
-                        Text(
-                            "Your version replaces the current one entirely (PUT with its "
-                            "new etag): what they changed is lost."
-                        ),
-                        [("o", "Overwrite")],
-                        danger=True,
-                        type_to_confirm=protected,
-                    )
-                )
-                if answer != "o":
-                    self.say("Not overwritten. Your edit is kept.")
-                    return
-            elif protected is not None:  # on a protected profile every write needs the name, after a 412 too
-                chosen = await self.app.push_screen_wait(
-                    DiffScreen(
-                        current.data,
-                        editing.with_identity(current.data, resolution.document),
-                        method,
-                        label=self.label,
-                        protected_name=protected,
-                        profile=self.session.profile,
-                    )
-                )
-                if chosen is None:
-                    self.say("Not saved. Your edit is kept; ctrl+s saves it (the server's version is newer).")
-                    return
-                method = chosen
-            self._rebase(current)
-            await self._write(resolution.document, method)
+        resolution: editing.Resolution = await self.app.push_screen_wait(ConflictScreen(self.label, conflict))
+        method = self.session.write_method
+        write = editing.resolution_write(conflict, resolution, method)
+        if write is not None:
+            chosen = await self._confirm_resolution(conflict, resolution, *write)
+            if chosen is None:
+                return
+            method = chosen
+            self.say("Saving…")
+        await self._handle(await editing.resolve_conflict(self.session.client, conflict, resolution, method))
 
-    async def _deleted(self, parsed: dict[str, Any]) -> None:
+    async def _confirm_resolution(
+        self, conflict: editing.Conflict, resolution: editing.Resolution, document: dict[str, Any], method: Method
+    ) -> Method | None:
+        """The user's yes to a write after a 412: an overwrite always asks; on a protected profile every write needs
+        the name, after a 412 too. The method to write with, or None (said why)."""
+        protected = self._protected_name(document) if self.session.settings.protected else None
+        if resolution.kind == "overwrite":
+            answer = await self.app.push_screen_wait(
+                ChoiceScreen(
+                    "Overwrite their changes?",
+                    Text(
+                        "Your version replaces the current one entirely (PUT with its new etag): what they changed "
+                        "is lost."
+                    ),
+                    [("o", "Overwrite")],
+                    danger=True,
+                    type_to_confirm=protected,
+                )
+            )
+            if answer != "o":
+                self.say("Not overwritten. Your edit is kept.")
+                return None
+        elif protected is not None:
+            current = conflict.current.data
+            chosen = await self.app.push_screen_wait(
+                DiffScreen(
+                    current,
+                    editing.with_identity(current, document),
+                    method,
+                    label=self.label,
+                    protected_name=protected,
+                    profile=self.session.profile,
+                )
+            )
+            if chosen is None:
+                self.say("Not saved. Your edit is kept; ctrl+s saves it (the server's version is newer).")
+            return chosen
+        return method
+
+    async def _deleted(self, document: dict[str, Any]) -> None:
         choice = await self.app.push_screen_wait(DeletedScreen(self.label))
         if choice == "file":
             self._write_file()
         elif choice == "recreate":
             if self.session.settings.protected:
-                name = str(parsed.get("name") or self.collection)
+                name = str(document.get("name") or self.collection)
                 answer = await self.app.push_screen_wait(
                     ChoiceScreen(
                         f"Re-create {self.label}?",
@@ -554,7 +555,7 @@ class EditorScreen(Screen[Item | None]):
                     self.say("Not re-created. Still editing; the document no longer exists on the server.")
                     return
             try:
-                item = await editing.recreate(self.session.client, self.collection, parsed)
+                item = await editing.recreate(self.session.client, self.collection, document)
             except ValidationFailed as error:
                 self._show_issues(error)
                 return

@@ -268,7 +268,7 @@ class DocumentWrites:
                 return
         before = dict(item.data)
         try:
-            await self.session.client.patch(item, {**item.data, pause_field: not paused})
+            item = await self.session.client.patch(item, {**item.data, pause_field: not paused})
         except EtagMismatch:
             self.app.notify(
                 "It changed on the server meanwhile; nothing was written. Try again on the current version.",
