@@ -211,8 +211,11 @@ class Profiles:
         )
         name_field = _name_field(base, extra)
         state_field = _known(base, extra.state_field)
-        references = _schema_references(resource)  # the schema's, in its order; the overlay's where it is silent
-        references.update({k: v for k, v in extra.refs.items() if k not in references and base.knows(k)})
+        schema_references = _schema_references(resource)
+        # The overlay's first, in its order (a job's cluster before its definition), pointing where the schema
+        # says when it says; then the rest of the schema's.
+        references = {k: schema_references.get(k, v) for k, v in extra.refs.items() if base.knows(k)}
+        references.update(schema_references)
         allows = frozenset(resource.operations) if resource else frozenset()
         actions = set(resource.actions) if resource else set()
         if resource is not None and extra.run is not None and resource.offers_action("run"):

@@ -5,18 +5,22 @@ some jobs have none. What the app shows and offers comes from each server's own 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 import pytest
 
 from casatui.api import CasaClient, discover
+from casatui.core.navigation import Place
 from casatui.core.overview import gather_overview
 from casatui.core.profiles import Profiles
+from casatui.core.session import Session, Settings
+from casatui.ui.app import CasaApp
 from casatui.ui.screens.overview import overview_options
 
 from ..servers import ServerUnderTest
 from .conftest import NOW, AppFactory
-from .test_explorer import explorer, lines
+from .test_explorer import explorer, lines, settle
 from .test_profiles_in_the_app import discovered, footer_keys
 
 
@@ -91,3 +95,28 @@ async def test_a_part_that_cannot_load_says_so_never_zero(any_server: ServerUnde
     assert overview.jobs_today is None and "jobs" in overview.failed_parts
     shown = "\n".join(str(option.prompt) for option in overview_options(overview, NOW))
     assert "could not load" in shown and "(0)" not in shown and "none" not in shown
+
+
+async def test_the_document_read_last_time_shapes_the_first_page(any_server: ServerUnderTest, tmp_path: Path) -> None:
+    def app() -> CasaApp:
+        session = Session(CasaClient(any_server.api_root, any_server.token), Settings(profile="t"), state_dir=tmp_path)
+        session.restore_catalog()
+        return CasaApp(session, Place("jobs"), clock=lambda: NOW)
+
+    first = app()
+    assert first.session.catalog is None  # nothing kept yet
+    async with first.run_test(size=(160, 40)) as pilot:
+        await discovered(pilot)
+        columns = explorer(first).columns
+    second = app()
+    kept = second.session.catalog
+    assert kept is not None and kept.cached_at is not None
+    async with second.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        screen = explorer(second)
+        first_query = next(dict(e.query) for e in second.session.client.exchanges if "max_results" in dict(e.query))
+        assert "projection" in first_query  # asked as the profile says, not whole
+        assert screen.columns == columns  # the first frame's columns are the ones discovery gives
+        await discovered(pilot)
+        assert second.session.catalog is not None and second.session.catalog.cached_at is None  # read again
+        assert screen.columns == columns

@@ -8,6 +8,7 @@ import json
 
 import httpx
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
@@ -274,8 +275,11 @@ async def test_a_backups_jobs_and_a_jobs_definition(ui_demo: DemoServer, app_for
         assert screen.table.model.count == server_count(ui_demo, "jobs", {"backupdef": backup["_id"]}) > 0
         await pilot.press("f")
         await settle(pilot)
-        if isinstance(app.screen, PickScreen):
-            await pilot.press("b", "a", "c", "k", "u", "p", "d", "enter")
+        if isinstance(app.screen, PickScreen):  # the job's cluster, its definition, its policy…: the definition
+            options = app.screen.query_one("#pick-list", OptionList)
+            labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+            await pilot.press(*["down"] * next(i for i, label in enumerate(labels) if label.startswith("backupdef")))
+            await pilot.press("enter")
             await settle(pilot)
         assert screen.collection == "kubebackups" and screen.table.current is not None
         assert screen.table.current["_id"] == backup["_id"]

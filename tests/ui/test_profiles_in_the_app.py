@@ -20,11 +20,11 @@ from .test_explorer import explorer, last_list_query, lines, settle, submit_filt
 
 
 async def discovered(pilot: Pilot[None], timeout: float = 10.0) -> None:
-    """Wait until discovery has given the session the server's document."""
+    """Wait until discovery has given the session the server's document (read now, not the one kept from before)."""
     app = pilot.app
     assert isinstance(app, CasaApp)
     deadline = asyncio.get_running_loop().time() + timeout
-    while app.session.catalog is None:
+    while app.session.catalog is None or app.session.catalog.cached_at is not None:
         assert asyncio.get_running_loop().time() < deadline, "discovery did not finish"
         await pilot.pause(0.05)
     await settle(pilot)
