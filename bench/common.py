@@ -442,9 +442,9 @@ def make_app(
     """The real CasaApp on a real client, as tests/ui/conftest.py builds it (the app's clock fixed at NOW unless
     `clock` is given), and with the garbage collector paused until its first rows are painted, as the `casatui`
     command runs it. Extra keyword arguments are `Settings` fields (e.g. `auto_refresh_seconds=1.0`)."""
-    from casatui.core import startup_gc
+    from casatui.core import startup
 
-    startup_gc.pause()
+    startup.pause()
     from casatui.api.client import CasaClient
     from casatui.core.navigation import Place
     from casatui.core.session import Session, Settings

@@ -194,9 +194,9 @@ def check_themes(config: Any) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .core import startup_gc
+    from .core import startup
 
-    startup_gc.pause()  # until the first rows are painted (see startup_gc.py)
+    startup.pause()  # until the first rows are painted (see core/startup.py)
     args = build_parser().parse_args(dash_values_joined(sys.argv[1:] if argv is None else argv))
     from .api.query import FilterError, parse_filter
     from .api.sort import parse_sort
@@ -263,13 +263,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from .core.cloudcasa import JOBS
     from .core.navigation import Place
-    from .core.prefetch import FirstPage
 
     session = make_session(client, resolved, state, listeners)
     session.restore_catalog()  # the document as read last time: the first request and frame follow it
     collection = args.resource or JOBS
     # The first page is fetched in a thread while Textual is imported and the screen laid out.
-    session.first_page = FirstPage(client, session.profile_of(collection), args.where, sort, session.settings.page_size)
+    session.startup.prefetch(client, session.profile_of(collection), args.where, sort, session.settings.page_size)
     from .ui.app import CasaApp
 
     problem = check_themes(config)  # here, where Textual is imported anyway, not before the first page is asked for

@@ -13,21 +13,21 @@ import json
 import sys
 import time
 
-from casatui.core import startup_gc
+from casatui.core import startup
 
 if __name__ == "__main__":
-    startup_gc.pause()  # as the `casatui` command does first
+    startup.pause()  # as the `casatui` command does first
 
 from casatui.api.client import CasaClient
 from casatui.core.navigation import Place
-from casatui.core.prefetch import FirstPage
 from casatui.core.session import Session, Settings
+from casatui.core.startup import FirstPage
 
 if __name__ == "__main__":
     # As the `casatui` command does: the first page is fetched while Textual is imported and the app starts.
     client = CasaClient(sys.argv[1], sys.argv[2])
     session = Session(client, Settings(profile="bench"))
-    session.first_page = FirstPage(client, session.profile_of("jobs"), "", None, session.settings.page_size)
+    session.startup.first_page = FirstPage(client, session.profile_of("jobs"), "", None, session.settings.page_size)
 
 from casatui.ui.app import CasaApp
 from casatui.ui.widgets.table import ResourceTable

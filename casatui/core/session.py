@@ -15,6 +15,7 @@ from ..api.query import FilterError
 from ..api.sort import parse_sort
 from .drafts import DraftStore
 from .profiles import Profile, Profiles
+from .startup import Startup
 
 if TYPE_CHECKING:
     from ..api.discovery import Catalog, ResourceType
@@ -63,7 +64,7 @@ class Session:
         self.state_dir = state_dir
         self.drafts = DraftStore(state_dir / "drafts") if state_dir is not None else None
         self.write_method: Literal["PUT", "PATCH"] = "PUT"  # chosen per save, remembered
-        self.first_page: Any = None  # a prefetch.FirstPage started before the UI (see prefetch.py)
+        self.startup = Startup()  # the first page fetched before the UI, the collector paused (see startup.py)
         self.writes: list[WriteRecord] = []
 
     def record_write(

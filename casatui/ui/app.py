@@ -17,8 +17,6 @@ from ..core.cloudcasa import JOBS
 from ..core.drafts import item_from_draft
 from ..core.navigation import Place
 from ..core.session import Session
-from ..core.startup_gc import release as release_startup_objects
-from ..core.startup_gc import resume as resume_gc
 from .actions import bindings
 from .commands import CasaCommands
 from .messages import OpenCollection, OpenJob
@@ -102,7 +100,7 @@ class CasaApp(App[None]):
         self._close_messages_no_wait()
 
     def on_mount(self) -> None:
-        self.set_timer(self.STARTUP_GC_LIMIT, resume_gc)
+        self.set_timer(self.STARTUP_GC_LIMIT, self.session.startup.over)
         self.push_screen(ExplorerScreen(self.session, self.start))
         if self.overview_first:
             self.action_overview()
@@ -222,7 +220,7 @@ class CasaApp(App[None]):
         if self.unsaved_edit_above(self.screen_stack[0]):
             return
         self.session = session
-        release_startup_objects()  # the first explorer is about to close
+        self.session.startup.release()  # the first explorer is about to close
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(ExplorerScreen(session, Place(self.start.collection)))

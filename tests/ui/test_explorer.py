@@ -372,14 +372,14 @@ async def test_a_failing_server_gets_no_request_storm(ui_demo: DemoServer, app_f
 
 
 async def test_the_prefetched_first_page_is_used_once_and_logged(ui_demo: DemoServer, app_for: AppFactory) -> None:
-    from casatui.core.prefetch import FirstPage
+    from casatui.core.startup import FirstPage
 
     with FaultServer(upstream=ui_demo.base_url) as faults:
         from casatui.api.client import CasaClient
 
         app = app_for(ui_demo)
         app.session.client = CasaClient(f"{faults.base_url}/api/v1", ui_demo.token)
-        app.session.first_page = FirstPage(
+        app.session.startup.first_page = FirstPage(
             app.session.client, app.session.profile_of("jobs"), "", None, app.session.settings.page_size
         )
         async with app.run_test(size=(120, 35)) as pilot:
@@ -387,19 +387,19 @@ async def test_the_prefetched_first_page_is_used_once_and_logged(ui_demo: DemoSe
             assert explorer(app).table.model.count == 300
             assert faults.count("GET", "/jobs?") == 1  # the prefetch, not a second request
             assert [e.path for e in app.session.client.exchanges].count("/api/v1/jobs") == 1
-            assert app.session.first_page is None
+            assert app.session.startup.first_page is None
 
 
 async def test_a_prefetched_page_already_here_is_in_the_first_frame(ui_demo: DemoServer, app_for: AppFactory) -> None:
     # At startup the prefetch has usually arrived before the explorer mounts: it is shown as the explorer opens,
     # not handed to a worker that would only deliver it after a first frame of "Loading…".
-    from casatui.core.prefetch import FirstPage
+    from casatui.core.startup import FirstPage
 
     app = app_for(ui_demo)
-    app.session.first_page = FirstPage(
+    app.session.startup.first_page = FirstPage(
         app.session.client, app.session.profile_of("jobs"), "", None, app.session.settings.page_size
     )
-    app.session.first_page.future.result(timeout=10)
+    app.session.startup.first_page.future.result(timeout=10)
     painted: list[int] = []
     render_lines = ResourceTable.render_lines
 
@@ -418,10 +418,10 @@ async def test_a_prefetched_page_already_here_is_in_the_first_frame(ui_demo: Dem
 
 
 async def test_a_prefetch_for_another_query_is_not_used(ui_demo: DemoServer, app_for: AppFactory) -> None:
-    from casatui.core.prefetch import FirstPage
+    from casatui.core.startup import FirstPage
 
     app = app_for(ui_demo, "jobs", "state=FAILED")
-    app.session.first_page = FirstPage(
+    app.session.startup.first_page = FirstPage(
         app.session.client, app.session.profile_of("jobs"), "", None, app.session.settings.page_size
     )
     async with app.run_test(size=(120, 35)) as pilot:

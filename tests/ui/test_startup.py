@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from casatui.core import startup_gc
-from casatui.core.prefetch import FirstPage
+from casatui.core import startup
+from casatui.core.startup import FirstPage
 from casatui.demo import DemoServer
 
 from ..faults import HTML_502, FaultServer, Respond
@@ -22,12 +22,12 @@ from .test_explorer import explorer, settle
 
 @pytest.fixture
 def paused_collector() -> Iterator[None]:
-    startup_gc.pause()
+    startup.pause()
     assert not gc.isenabled()
     try:
         yield
     finally:  # leave the test process as it was
-        startup_gc.resume()
+        startup.resume()
         gc.unfreeze()
         gc.enable()
 
@@ -39,7 +39,7 @@ async def test_the_collector_resumes_once_the_first_rows_are_painted(ui_demo: De
         await settle(pilot)
         assert explorer(app).table.model.count == 300
         assert gc.isenabled()
-        assert not startup_gc.paused()
+        assert not startup.paused()
         assert gc.get_freeze_count() > 0  # what startup built is out of later collections' way
 
 
@@ -62,7 +62,7 @@ async def test_the_collector_resumes_even_when_no_rows_come(ui_demo: DemoServer,
 
 def test_apps_not_started_by_the_command_leave_the_collector_alone() -> None:
     assert gc.isenabled()
-    startup_gc.resume()  # without a pause: nothing to do
+    startup.resume()  # without a pause: nothing to do
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
 
@@ -70,17 +70,17 @@ def test_apps_not_started_by_the_command_leave_the_collector_alone() -> None:
 QUIT_ON_FIRST_ROWS = """
 import sys
 from casatui.api.client import CasaClient
-from casatui.core import startup_gc
+from casatui.core import startup
 from casatui.ui.app import CasaApp
 from casatui.core.navigation import Place
-from casatui.core.prefetch import FirstPage
+from casatui.core.startup import FirstPage
 from casatui.core.session import Session, Settings
 from casatui.ui.widgets.table import ResourceTable
 
-startup_gc.pause()
+startup.pause()
 client = CasaClient(sys.argv[1], sys.argv[2])
 session = Session(client, Settings(profile="t"))
-session.first_page = FirstPage(client, session.profile_of("jobs"), "", None, session.settings.page_size)
+session.startup.first_page = FirstPage(client, session.profile_of("jobs"), "", None, session.settings.page_size)
 render_line = ResourceTable.render_line
 loaded = []
 
@@ -131,7 +131,7 @@ async def test_a_prefetch_failing_outside_the_request_is_asked_again(ui_demo: De
     broken = Broken(ui_demo.api_root, ui_demo.token)
     first = FirstPage(broken, app.session.profile_of("jobs"), "", None, app.session.settings.page_size)
     assert isinstance(first.future.exception(timeout=10), RuntimeError)  # never left waiting
-    app.session.first_page = first
+    app.session.startup.first_page = first
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
         assert explorer(app).table.model.count == 300  # asked normally
@@ -143,7 +143,7 @@ async def test_a_refused_prefetch_is_shown(ui_demo: DemoServer, app_for: AppFact
 
     app = app_for(ui_demo)
     stranger = CasaClient(ui_demo.api_root, "not-the-token")
-    app.session.first_page = FirstPage(
+    app.session.startup.first_page = FirstPage(
         stranger, app.session.profile_of("jobs"), "", None, app.session.settings.page_size
     )
     async with app.run_test(size=(120, 35)) as pilot:

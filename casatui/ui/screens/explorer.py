@@ -23,10 +23,9 @@ from ...core import listing
 from ...core.cloudcasa import JOBS
 from ...core.columns import Column
 from ...core.navigation import Place, Reference, jobs_filter, references
-from ...core.prefetch import FirstPage
 from ...core.profiles import Profile
 from ...core.session import Session
-from ...core.startup_gc import resume as resume_gc
+from ...core.startup import FirstPage
 from ..actions import bindings
 from ..safe import plain
 from ..widgets.banner import ProtectedBanner
@@ -144,16 +143,14 @@ class PageLoader:
         screen.show_position()
         self._resolve_names(items)
         screen.call_after_refresh(screen.discover_once)
-        screen.call_after_refresh(resume_gc)  # the first rows are painted: startup is over
+        screen.call_after_refresh(self.session.startup.over)  # the first rows are painted: start-up is over
 
     def _prefetched(self) -> FirstPage | None:
         """The first page fetched while the UI started, if this is the query it was fetched for; claimed once."""
         screen = self.screen
-        first, self.session.first_page = self.session.first_page, None
-        query = (screen.collection, screen.filter_text, screen.sort, self.table.model.page_size)
-        if first is None or not first.matches(*query):
-            return None
-        return first
+        return self.session.startup.claim(
+            screen.collection, screen.filter_text, screen.sort, self.table.model.page_size
+        )
 
     async def _take_prefetch(self, first: FirstPage) -> Page | None:
         """The prefetched page once it arrives; None (ask again) if it failed with anything but an API error."""
