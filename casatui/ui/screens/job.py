@@ -65,7 +65,8 @@ def render_job(
         if isinstance(job.get(key), str) and job.get(key):
             # CloudCasa writes the name beside the id (`cluster_name` beside `cluster`); else a name casatui knows.
             named = job.get(f"{key}_name") or (names or {}).get(collection, {}).get(job[key]) or job[key]
-            facts.add_row(key.replace("_", " ").capitalize(), _clean(f"{named}  in {collection}  (f follows)"))
+            label = key.removesuffix("_id").replace("_", " ").capitalize()
+            facts.add_row(label, _clean(f"{named}  in {collection}  (f follows)"))
     start, end = (fmt.as_epoch(value) for value in profile.times_of(job))
     facts.add_row("Started", Text(fmt.when(start, now) if start else ""))
     if end:
