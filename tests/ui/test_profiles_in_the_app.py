@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
+from casatui.ui.screens.diff import DiffScreen
 from casatui.ui.screens.editor import EditorScreen
 from casatui.ui.widgets.filter_bar import FilterBar
 
@@ -76,3 +77,17 @@ async def test_bare_words_search_the_field_the_name_column_shows(ui_demo: DemoSe
         assert screen.columns[0].key == screen.profile.name_field == "display_name"
         assert list(screen.where) == ["display_name"]
         assert all("analytics" in line for line in lines(screen.table)[1:4])
+
+
+async def test_the_diff_offers_only_the_methods_the_document_allows(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    app = app_for(ui_demo, "kubeclusters")
+    async with app.run_test(size=(140, 35)) as pilot:
+        await settle(pilot)
+        base = {"_id": "a" * 24, "_etag": "e", "name": "x", "description": "old"}
+        diff = DiffScreen(base, {**base, "description": "new"}, "PUT", label="x", methods=("PATCH",))
+        app.push_screen(diff)
+        await pilot.pause()
+        assert diff.method == "PATCH"
+        await pilot.press("m")
+        await pilot.pause()
+        assert diff.method == "PATCH"  # PUT is not offered: the toggle says so and stays

@@ -52,11 +52,15 @@ class DiffScreen(ModalScreen[Method | None]):
         label: str,
         protected_name: str | None = None,
         profile: str = "",
+        methods: tuple[Method, ...] = ("PUT", "PATCH"),
     ) -> None:
         super().__init__(classes="-protected" if protected_name is not None else "")
         self.base, self.edited = base, edited
         self.plan = plan_patch(base, edited)
-        self.method: Method = method if method == "PUT" or self.plan.ok else "PUT"
+        self.methods = methods or ("PUT", "PATCH")  # what the server's document offers for this collection
+        if method not in self.methods:
+            method = self.methods[0]
+        self.method: Method = method if method == "PUT" or self.plan.ok or "PUT" not in self.methods else "PUT"
         self.label = label
         self.protected_name = protected_name
         self.profile = profile
@@ -105,6 +109,10 @@ class DiffScreen(ModalScreen[Method | None]):
         return text
 
     def action_toggle_method(self) -> None:
+        other: Method = "PATCH" if self.method == "PUT" else "PUT"
+        if other not in self.methods:
+            self.notify(f"The server's API document offers only {self.method} here.", timeout=3)
+            return
         if not self.plan.ok:
             self.notify("This edit can only be sent with PUT.", timeout=3)
             return

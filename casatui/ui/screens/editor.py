@@ -396,11 +396,23 @@ class EditorScreen(Screen[Item | None]):
             label=self.label,
             protected_name=protected,
             profile=self.session.profile,
+            methods=self._methods,
         )
         method = await self.app.push_screen_wait(screen)
         if method is not None:
             self.session.write_method = method
         return method
+
+    @property
+    def _methods(self) -> tuple[Method, ...]:
+        """PUT and PATCH, as far as the server's document offers them for this collection."""
+        profile = self.session.profile_of(self.collection)
+        offered: list[Method] = []
+        if profile.can("replace"):
+            offered.append("PUT")
+        if profile.can("update"):
+            offered.append("PATCH")
+        return tuple(offered)
 
     def _protected_name(self, document: dict[str, Any]) -> str:
         base = self.base.data if self.base else {}
@@ -528,6 +540,7 @@ class EditorScreen(Screen[Item | None]):
                     label=self.label,
                     protected_name=protected,
                     profile=self.session.profile,
+                    methods=self._methods,
                 )
             )
             if chosen is None:
