@@ -1,9 +1,10 @@
 """Startup of casatui, as a whole process: imports, app, discovery and the first page of jobs, until the explorer
 table has painted its first rows; then exit.
 
-    python bench/drivers/startup_casatui.py API_ROOT TOKEN
+    python bench/drivers/startup_casatui.py API_ROOT TOKEN [STATE_DIR]
 
-Builds the app as `casatui` does (client, session, CasaApp on the jobs collection) and runs it headless. The
+Builds the app as `casatui` does (client, session with the server's document kept in STATE_DIR by an earlier run,
+CasaApp on the jobs collection) and runs it headless. The
 first line rendered holding a real row (not the header, not a "Loading…" placeholder) ends the run. On exit it
 prints one JSON line of epoch timestamps (imports done, painted) and the requests made, so the parent can say where
 the time went.
@@ -12,6 +13,7 @@ the time went.
 import json
 import sys
 import time
+from pathlib import Path
 
 from casatui.core import startup
 
@@ -26,7 +28,9 @@ from casatui.core.startup import FirstPage
 if __name__ == "__main__":
     # As the `casatui` command does: the first page is fetched while Textual is imported and the app starts.
     client = CasaClient(sys.argv[1], sys.argv[2])
-    session = Session(client, Settings(profile="bench"))
+    state = Path(sys.argv[3]) if len(sys.argv) > 3 else None  # where the server's document was kept, if anywhere
+    session = Session(client, Settings(profile="bench"), state_dir=state)
+    session.restore_catalog()
     session.startup.first_page = FirstPage(client, session.profile_of("jobs"), "", None, session.settings.page_size)
 
 from casatui.ui.app import CasaApp

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..api.query import parse_filter
+from .cloudcasa import NAME_FIELDS, overlay
 from .columns import Column, projection
 from .profiles import Profile
 
@@ -44,10 +45,22 @@ def list_query(
     page_size: int,
     columns: Sequence[Column] | None = None,
 ) -> dict[str, Any]:
-    """Keywords for `CasaClient.list`. Before the server's document is known the documents come whole: the
-    columns the document will give are not known yet, and the rows must already hold them when it arrives."""
+    """Keywords for `CasaClient.list`: the fields the columns show, and the name and state. Before the server's
+    document is known, every field the overlay might show or name a document by (the schema decides later which);
+    for a collection the overlay does not know, the documents come whole (their fields are the columns)."""
     query: dict[str, Any] = {"where": where or None, "sort": list(sort) or None, "page": page, "max_results": page_size}
-    if profile.described:
-        query["projection"] = projection(columns if columns is not None else profile.columns,
-                                         *profile.projection_fields)  # fmt: skip
+    fields = fetched_fields(profile, columns)
+    if fields is not None:
+        query["projection"] = fields
     return query
+
+
+def fetched_fields(profile: Profile, columns: Sequence[Column] | None = None) -> dict[str, int] | None:
+    """The projection a list of this collection asks for; None for whole documents."""
+    shown = columns if columns is not None else profile.columns
+    if profile.described:
+        return projection(shown, *profile.projection_fields)
+    extra = overlay(profile.collection)
+    if not extra.columns or profile.configured:
+        return None if not profile.configured else projection(shown, *profile.projection_fields)
+    return projection([*shown, *extra.columns], *extra.name_fields, *NAME_FIELDS, extra.state_field or "")

@@ -130,11 +130,12 @@ def test_a_filter_on_a_field_the_schema_lacks_gets_did_you_mean(cloudcasa: Profi
     assert listing.unknown_fields(Profiles()["jobs"], {"anything": 1}) is None  # no schema: nothing to check
 
 
-def test_the_first_page_is_fetched_whole_until_the_document_is_known(cloudcasa: Profiles) -> None:
-    before = listing.list_query(Profiles()["jobs"], None, [("start_time", -1)], 1, 100)
-    assert "projection" not in before
-    after = listing.list_query(cloudcasa["jobs"], None, [("start_time", -1)], 1, 100)
-    assert after["projection"]["name"] == 1 and after["projection"]["state"] == 1
+def test_before_the_document_the_first_page_asks_for_what_the_overlay_might_show(cloudcasa: Profiles) -> None:
+    before = listing.list_query(Profiles()["jobs"], None, [("start_time", -1)], 1, 100)["projection"]
+    assert before["display_name"] == before["name"] == before["message"] == before["state"] == 1
+    assert "projection" not in listing.list_query(Profiles()["awsrdssnapshots"], None, [], 1, 100)  # whole
+    after = listing.list_query(cloudcasa["jobs"], None, [("start_time", -1)], 1, 100)["projection"]
+    assert after["name"] == 1 and after["state"] == 1 and "display_name" not in after
 
 
 def test_before_the_document_the_rows_decide_the_name_column() -> None:

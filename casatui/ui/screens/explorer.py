@@ -355,6 +355,7 @@ class ExplorerScreen(Screen[None]):
         from ...api.discovery import discover
 
         kept = self.session.catalog
+        kept_profile = self.profile if self.collection else None
         catalog = await discover(self.session.client)
         if kept is not None and kept.cached_at is not None and catalog.source != "server":
             return  # the document cannot be read now: the one read last time is better than the built-in list
@@ -369,8 +370,12 @@ class ExplorerScreen(Screen[None]):
             )
         # The profile now knows the server's schema: its columns (usually the ones shown), its name field, and
         # what the server allows (e, n, ctrl+d, R and P are offered only where it does).
+        fetched = listing.fetched_fields(kept_profile, self.columns) if kept_profile is not None else None
         self.set_columns([row for _, row in self.table.model.rows()][:20])
         self.refresh_bindings()
+        needed = listing.fetched_fields(self.profile, self.columns)
+        if fetched is not None and needed is not None and not needed.keys() <= fetched.keys():
+            self.pages.refresh_in_place()  # a column the rows were not asked for: fetched now, in place
 
     # -- opening a collection ---------------------------------------------------------------------------
 
