@@ -86,6 +86,12 @@ async def test_the_overview_adds_up_to_the_servers_totals(any_server: ServerUnde
         assert jobs.no_state > 0 and set(jobs.states) - {"RUNNING", "PENDING", "COMPLETED", "PARTIAL", "FAILED"}
     clusters = overview.clusters
     assert clusters is not None and clusters.total == server_total(any_server, "kubeclusters", {})
+    async with CasaClient(any_server.api_root, any_server.token) as client:
+        blind = await gather_overview(client, Profiles(), NOW)  # no document: the overlay's states only
+    assert blind.jobs_today is not None and blind.jobs_today.total == jobs.total
+    assert sum(blind.jobs_today.states.values()) + blind.jobs_today.other + blind.jobs_today.no_state == jobs.total
+    if any_server.name == "cloudcasa":
+        assert blind.jobs_today.other > 0  # DELETING, CANCELLING…: counted as "other", never dropped
     assert sum(clusters.states.values()) + clusters.other + clusters.no_state == clusters.total
 
 
