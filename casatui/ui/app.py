@@ -19,7 +19,7 @@ from ..core.startup_gc import release as release_startup_objects
 from ..core.startup_gc import resume as resume_gc
 from .actions import bindings
 from .commands import CasaCommands
-from .output_guard import install as install_output_guard
+from .output_guard import GuardedApp
 from .safe import multiline, plain, safe_text
 from .screens.confirm import ChoiceScreen
 from .screens.explorer import ExplorerScreen
@@ -31,7 +31,7 @@ cache_inner_outer_by_colour()
 dismiss_only_the_top_screen()
 
 
-class CasaApp(App[None]):
+class CasaApp(GuardedApp[None]):
     TITLE = "casatui"
     CSS_PATH = "casatui.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("app")]
@@ -55,7 +55,6 @@ class CasaApp(App[None]):
         self.connect = connect  # builds the session of a profile (its own client, read-only and protected state)
         self.sessions: dict[str, Session] = {session.profile: session}
         self.overview_first = overview_first
-        self.output_guard = install_output_guard(self)  # the last net; the boundary is where text enters widgets
         if session.settings.theme:
             self.theme = session.settings.theme
 
