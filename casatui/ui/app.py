@@ -17,6 +17,7 @@ from ..core.navigation import Place
 from ..core.session import Session
 from ..core.startup_gc import release as release_startup_objects
 from ..core.startup_gc import resume as resume_gc
+from . import textual_patches
 from .actions import bindings
 from .commands import CasaCommands
 from .output_guard import GuardedApp
@@ -25,10 +26,8 @@ from .screens.confirm import ChoiceScreen
 from .screens.explorer import ExplorerScreen
 from .screens.help import HelpScreen
 from .screens.pick import PickScreen
-from .textual_fixes import cache_inner_outer_by_colour, dismiss_only_the_top_screen
 
-cache_inner_outer_by_colour()
-dismiss_only_the_top_screen()
+textual_patches.apply()
 
 
 class CasaApp(GuardedApp[None]):
@@ -74,28 +73,13 @@ class CasaApp(GuardedApp[None]):
     STARTUP_GC_LIMIT = 5.0  # seconds after which the collector resumes even if no rows were painted
 
     def _fatal_error(self) -> None:
-        """Textual's crash report, without the local variables Textual shows (a header dict or a token argument
-        would print the token), and with every session's token scrubbed from the rest (a message may quote it)."""
-        import rich
-        from rich.segment import Segment, Segments
-        from rich.traceback import Traceback
+        """Textual's report of an unhandled exception, without local variables and every session's token scrubbed."""
+        textual_patches.report_crash(self, self._scrub)
 
-        self.bell()
-        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
-        segments = list(self.console.render(traceback, self.console.options))
-        scrubbers = [session.client.scrub for session in self.sessions.values()]
-
-        def scrub(text: str) -> str:
-            for scrubber in scrubbers:
-                text = scrubber(text)
-            return text
-
-        cleaned = [Segment(scrub(segment.text), segment.style, segment.control) for segment in segments]
-        plain = "".join(segment.text for segment in cleaned)
-        if scrub(plain) != plain:  # a token cut across styled segments: the report goes out unstyled
-            cleaned = [Segment(scrub(plain))]
-        self._exit_renderables.append(Segments(cleaned))
-        self._close_messages_no_wait()
+    def _scrub(self, text: str) -> str:
+        for session in self.sessions.values():
+            text = session.client.scrub(text)
+        return text
 
     def on_mount(self) -> None:
         self.set_timer(self.STARTUP_GC_LIMIT, resume_gc)
