@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App
@@ -236,7 +236,7 @@ class CasaApp(GuardedApp[None]):
                 self.pop_screen()
             explorer.open(Place(name, filter_text))
 
-    def unsaved_edit_above(self, screen: Screen[object]) -> bool:
+    def unsaved_edit_above(self, screen: Screen[Any]) -> bool:
         """Going back to `screen` would close an editor with unsaved changes (from the palette, a picker or a
         dialog on top of it): refused, said; the editor's own leave keeps or discards the edit explicitly."""
         from .screens.editor import EditorScreen

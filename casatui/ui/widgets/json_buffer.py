@@ -15,9 +15,10 @@ class JsonBuffer(TextArea):
     @classmethod
     def for_document(cls, text: str, *, dark: bool, id: str | None = None) -> JsonBuffer:
         language = "json" if len(text) <= HIGHLIGHT_LIMIT else None
+        # TextArea.code_editor is annotated to return a TextArea, though it builds a `cls`.
         buffer = cls.code_editor(text, language=language, theme="monokai" if dark else "github_light", id=id)
         buffer.indent_width = 2
-        return buffer
+        return buffer  # type: ignore[return-value]
 
     @property
     def highlighted(self) -> bool:
