@@ -9,7 +9,9 @@ The file is TOML, at `$CASATUI_CONFIG` if set, else `config.toml` in `platformdi
     token_env = "CC_PROD_TOKEN"           # or token_command = ["pass", "show", "cc"], or token = "…" (mode 0600 only)
     read_only = true
 
-`load_config()` reads and checks the file (unknown keys, wrong types, numbers out of `RANGES` or not finite, empty
+Each setting is declared once, as a field of `Config`, `UiDefaults`, `Profile` or `ColumnTable` made by `setting()`:
+its TOML type comes from the field's type, and its description and range from the field. `load_config()` reads and
+checks the file against those declarations (unknown keys, wrong types, numbers out of range or not finite, empty
 strings, control characters, bad URLs, bytes that are not UTF-8, deep nesting and TOML syntax errors are
 `ConfigError`s naming the file, the table and the key); `resolve()` merges it with the command line and the
 environment into a `Resolved`, refusing a token that an HTTP header cannot carry.
@@ -42,9 +44,11 @@ import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import platformdirs
 
@@ -69,17 +73,6 @@ CONFIG_ENV = "CASATUI_CONFIG"
 STATE_ENV = "CASATUI_STATE_DIR"
 MAX_CONFIG_BYTES = 1 << 20  # a config file is a few kilobytes; this bounds what a mistake can cost
 MAX_CONFIG_DEPTH = 8  # tables and arrays: top > profiles > name > columns > resource > [column > {…}]
-# the sensible range of each number, and its unit: a value outside is a mistake, not a preference
-RANGES = {
-    "connect_timeout": (0.1, 300.0, "seconds"),
-    "read_timeout": (0.1, 3600.0, "seconds"),
-    "auto_refresh_seconds": (1.0, 86400.0, "seconds"),  # a refresh takes a request and a repaint: at most 1/s
-    "width": (1, 1000, "cells"),
-}
-# what `casatui.core.columns.from_config` reads from a column table, and the TOML type of each
-COLUMN_KEYS = {**dict.fromkeys(("key", "title", "kind", "ref", "end"), "string"), "width": "integer", "flex": "boolean"}
-COLUMN_KEYS["sortable"] = "boolean"
-
 # a collection as a flag or a column's `ref` may name it: one path segment, never "." or "..", inside the API root
 COLLECTION_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 Columns = dict[str, list[Any]]  # resource -> [dotted path | {key, title, kind, ref, end, width, flex, sortable}]
@@ -119,40 +112,124 @@ class TokenSource:
         return f"the token comes from {self.detail}"
 
 
-@dataclass
-class Profile:
-    name: str
-    url: str | None = None
-    token_env: str | None = None
-    token_command: list[str] | None = None
-    token: str | None = field(default=None, repr=False)
-    read_only: bool | None = None
-    protected: bool | None = None
-    ca_cert: str | None = None
-    insecure: bool | None = None
-    allow_http: bool | None = None
-    connect_timeout: float | None = None
-    read_timeout: float | None = None
-    theme: str | None = None
-    auto_refresh_seconds: float | None = None
-    columns: Columns = field(default_factory=dict)
-    sort: dict[str, str] = field(default_factory=dict)
+# --- the settings, each declared once ------------------------------------------------------------------------------
 
 
-@dataclass
+def setting(
+    doc: str,
+    *,
+    default: Any = None,
+    default_factory: Callable[[], Any] | None = None,
+    range: tuple[float, float, str] | None = None,
+    token_source: bool = False,
+    may_be_empty: bool = False,
+    repr: bool = True,
+) -> Any:
+    """A dataclass field that is a key of the config file. `range` is (lowest, highest, unit): a value outside is a
+    mistake, not a preference (without one a number must be more than 0). A `token_source` is one of the profile's
+    keys of which at most one may be set. A string that `may_be_empty` may be ""."""
+    metadata = {"doc": doc, "range": range, "token_source": token_source, "may_be_empty": may_be_empty}
+    if default_factory is not None:
+        return field(default_factory=default_factory, repr=repr, metadata=metadata)
+    return field(default=default, repr=repr, metadata=metadata)
+
+
+@dataclass(frozen=True)
+class ColumnTable:
+    """A column given as a table in `[ui.columns]` or a profile's columns (a column may also be a dotted path): what
+    `casatui.core.columns.from_config` reads. Only checked here; the config keeps the table as written."""
+
+    key: str = setting("the dotted path of the field shown", default=MISSING)
+    title: str | None = setting("the column's heading (the key if not given)", may_be_empty=True)
+    kind: str | None = setting("how the value is shown: text (if not given), state, time, duration, ref, …")
+    ref: str | None = setting("for kind = ref: the collection the id points into")
+    end: str | None = setting("for kind = duration: the dotted path of the end time")
+    width: int | None = setting("the preferred width; the table fits columns to the screen", range=(1, 1000, "cells"))
+    flex: bool | None = setting("takes the room left over (a message, a description)")
+    sortable: bool | None = setting("whether the table may be sorted by it (true if not given)")
+
+
+@dataclass(kw_only=True)
 class UiDefaults:
-    theme: str | None = None
-    auto_refresh_seconds: float | None = None
-    columns: Columns = field(default_factory=dict)
-    sort: dict[str, str] = field(default_factory=dict)
+    """The `[ui]` table; a profile may set each of these for itself."""
+
+    theme: str | None = setting("one of Textual's themes")
+    auto_refresh_seconds: float | None = setting(
+        "seconds between two refreshes of the table",
+        range=(1.0, 86400.0, "seconds"),  # a refresh takes a request and a repaint: at most 1/s
+    )
+    columns: Columns = setting(
+        "per resource, the columns of its table: dotted paths or column tables", default_factory=dict
+    )
+    sort: dict[str, str] = setting('per resource, its default sort, like "-start_time"', default_factory=dict)
+
+
+@dataclass
+class Profile(UiDefaults):
+    """A `[profiles.<name>]` table, with every setting of `[ui]` as well."""
+
+    name: str
+    url: str | None = setting("the API root, or a host name")
+    token_env: str | None = setting("the environment variable holding the token", token_source=True)
+    token_command: list[str] | None = setting(
+        "a command (an array of words, or a string split like a shell) that prints the token", token_source=True
+    )
+    token: str | None = setting(
+        "the token itself, only if the file is readable by you alone", token_source=True, repr=False
+    )
+    read_only: bool | None = setting("refuse every write inside the client, before a byte is sent")
+    protected: bool | None = setting("a red banner with the profile's name; each write needs the document's name")
+    ca_cert: str | None = setting("a PEM bundle of CA certificates (relative to the config file)")
+    insecure: bool | None = setting("no TLS verification")
+    allow_http: bool | None = setting("plain http to a host that is not loopback")
+    connect_timeout: float | None = setting("seconds to connect", range=(0.1, 300.0, "seconds"))
+    read_timeout: float | None = setting("seconds to wait for an answer", range=(0.1, 3600.0, "seconds"))
 
 
 @dataclass
 class Config:
     path: Path | None = None  # None when no file exists
-    default_profile: str | None = None
-    profiles: dict[str, Profile] = field(default_factory=dict)
-    ui: UiDefaults = field(default_factory=UiDefaults)
+    default_profile: str | None = setting("the profile used when neither --profile nor $CASATUI_PROFILE names one")
+    profiles: dict[str, Profile] = setting("the profiles, by name", default_factory=dict)
+    ui: UiDefaults = setting("settings of the interface, for every profile", default_factory=UiDefaults)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of the config file, as its field declares it."""
+
+    key: str
+    kind: str  # the key of `_EXPECTED`, or "command"
+    doc: str
+    range: tuple[float, float, str] | None
+    token_source: bool
+    may_be_empty: bool
+
+
+# the TOML type of a setting's Python type; a list of strings is a command: an array of words, or a string of them
+_KINDS = {str: "string", bool: "boolean", float: "number", int: "integer", dict: "table", list: "command"}
+
+
+@cache
+def settings(table: type) -> dict[str, Setting]:
+    """The keys of a table of the config file: the fields of its dataclass made by `setting()`, in order."""
+    hints = get_type_hints(table)
+    return {
+        item.name: Setting(item.name, _kind(hints[item.name]), **item.metadata)
+        for item in fields(table)
+        if "doc" in item.metadata
+    }
+
+
+def _kind(hint: Any) -> str:
+    if get_origin(hint) in (Union, UnionType):  # X | None
+        hint = next(arg for arg in get_args(hint) if arg is not type(None))
+    return "table" if is_dataclass(hint) else _KINDS[get_origin(hint) or hint]
+
+
+def token_keys() -> list[str]:
+    """A profile's token sources, of which at most one may be set."""
+    return [key for key, setting in settings(Profile).items() if setting.token_source]
 
 
 # --- reading and checking the file ---------------------------------------------------------------------------------
@@ -165,15 +242,6 @@ _EXPECTED = {
     "integer": ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
     "table": ("a table", lambda v: isinstance(v, dict)),
 }
-_UI_KEYS = {"theme": "string", "auto_refresh_seconds": "number", "columns": "table", "sort": "table"}
-_PROFILE_KEYS = {
-    **dict.fromkeys(("url", "token_env", "token", "ca_cert"), "string"),
-    **dict.fromkeys(("read_only", "protected", "insecure", "allow_http"), "boolean"),
-    **dict.fromkeys(("connect_timeout", "read_timeout"), "number"),
-    "token_command": "command",
-    **_UI_KEYS,
-}
-_TOKEN_KEYS = ("token_env", "token_command", "token")
 
 
 class _File:
@@ -202,37 +270,48 @@ class _File:
                     raise self.error(here, "holds a control character or an invisible one")  # never the value
                 pending.append((item, here, depth + 1))
 
-    def keys(self, table: Mapping[str, Any], allowed: Mapping[str, str] | tuple[str, ...], where: str) -> None:
+    def keys(self, table: Mapping[str, Any], allowed: Mapping[str, Setting], where: str) -> None:
         for key in table:
             if key not in allowed:
                 close = difflib.get_close_matches(key, list(allowed), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(allowed)
                 raise self.error(where, f"unknown key '{key}' ({hint})")
 
-    def value(self, table: Mapping[str, Any], key: str, kind: str, where: str) -> Any:
+    def value(self, table: Mapping[str, Any], setting: Setting, where: str) -> Any:
+        key = setting.key
         if key not in table:
             return None
         value = table[key]
-        expected, check = _EXPECTED[kind]
+        if setting.kind == "command":
+            return self.command(value, where)
+        expected, check = _EXPECTED[setting.kind]
         if not check(value):
             got = _TOML_TYPES.get(type(value), "date/time")  # never the value: it may be a token
             raise self.error(where, f"{key} must be {expected} (found a TOML {got})")
-        if kind == "string" and not value.strip() and key != "title":
+        if setting.kind == "string" and not value.strip() and not setting.may_be_empty:
             raise self.error(where, f"{key} is empty: give a value or remove the line")
-        if kind in ("number", "integer"):
+        if setting.kind in ("number", "integer"):
             if isinstance(value, float) and not math.isfinite(value):  # TOML has nan and inf
                 raise self.error(where, f"{key} must be a finite number (found {value})")
-            low, high, unit = RANGES.get(key, (0, math.inf, ""))
+            low, high, unit = setting.range or (0, math.inf, "")
             if not (value > 0 and low <= value <= high):
                 shown = f"{value:g}" if abs(value) < 1e15 else "a huge number"
-                wanted = f"from {low:g} to {high:g} {unit}" if key in RANGES else "more than 0"
+                wanted = f"from {low:g} to {high:g} {unit}" if setting.range else "more than 0"
                 raise self.error(where, f"{key} must be {wanted} (found {shown})")
-        return float(value) if kind == "number" else value
+        return float(value) if setting.kind == "number" else value
 
-    def command(self, table: Mapping[str, Any], where: str) -> list[str] | None:
-        raw = table.get("token_command")
-        if raw is None:
-            return None
+    def settings_of(self, table_type: type, table: Mapping[str, Any], where: str) -> dict[str, Any]:
+        """The settings `table_type` declares that `table` sets, each checked; any other key is an error."""
+        declared = settings(table_type)
+        self.keys(table, declared, where)
+        found = {key: self.value(table, setting, where) for key, setting in declared.items() if key in table}
+        if "columns" in found:
+            found["columns"] = self.columns(found["columns"], where)
+        if "sort" in found:
+            found["sort"] = self.sorts(found["sort"], where)
+        return found
+
+    def command(self, raw: Any, where: str) -> list[str]:
         if isinstance(raw, str):
             try:
                 argv = shlex.split(raw)
@@ -254,15 +333,16 @@ class _File:
                 raise self.error(where + ".columns", f"{resource} must be an array of columns")
             for spec in specs:
                 if isinstance(spec, dict):
-                    self.keys(spec, COLUMN_KEYS, here)
+                    self.keys(spec, settings(ColumnTable), here)
                     if not isinstance(spec.get("key"), str) or not spec["key"]:
                         raise self.error(here, 'a column table needs key = "a.dotted.path"')
-                    for key, kind in COLUMN_KEYS.items():
-                        self.value(spec, key, kind, here)
+                    for setting in settings(ColumnTable).values():
+                        self.value(spec, setting, here)
                     if "ref" in spec and not COLLECTION_NAME.fullmatch(spec["ref"]):
                         raise self.error(here, f"ref {spec['ref']!r} is not a collection name (letters, digits, _ . -)")
                 elif not isinstance(spec, str) or not spec:
-                    raise self.error(here, "each column is a dotted path or a table {key, title, kind, ref, width}")
+                    keys = ", ".join(settings(ColumnTable))
+                    raise self.error(here, f"each column is a dotted path or a table {{{keys}}}")
             result[resource] = list(specs)
         return result
 
@@ -276,40 +356,17 @@ class _File:
                 raise self.error(where + ".sort", f"{resource}: {error}") from None
         return dict(table)
 
-    def ui(self, table: Mapping[str, Any], where: str, check_keys: bool = False) -> UiDefaults:
-        if check_keys:
-            self.keys(table, _UI_KEYS, where)
-        return UiDefaults(
-            theme=self.value(table, "theme", "string", where),
-            auto_refresh_seconds=self.value(table, "auto_refresh_seconds", "number", where),
-            columns=self.columns(self.value(table, "columns", "table", where) or {}, where),
-            sort=self.sorts(self.value(table, "sort", "table", where) or {}, where),
-        )
-
     def profile(self, name: str, table: Any) -> Profile:
         where = f"[profiles.{name}]"
         if not isinstance(table, dict):
             raise self.error(where, "a profile must be a table")
-        self.keys(table, _PROFILE_KEYS, where)
-        sources = [key for key in _TOKEN_KEYS if key in table]
+        self.keys(table, settings(Profile), where)
+        sources = [key for key in token_keys() if key in table]
         if len(sources) > 1:
             raise self.error(where, f"{' and '.join(sources)} are set: keep exactly one token source")
         if table.get("insecure") is True and "ca_cert" in table:
             raise self.error(where, "ca_cert and insecure = true contradict each other: keep one")
-        ui = self.ui(table, where)
-        profile = Profile(
-            name=name,
-            token_command=self.command(table, where),
-            theme=ui.theme,
-            auto_refresh_seconds=ui.auto_refresh_seconds,
-            columns=ui.columns,
-            sort=ui.sort,
-            **{
-                key: self.value(table, key, kind, where)
-                for key, kind in _PROFILE_KEYS.items()
-                if key not in _UI_KEYS and kind != "command"
-            },
-        )
+        profile = Profile(name=name, **self.settings_of(Profile, table, where))
         if profile.url is not None:
             try:  # the syntax of every profile's URL, now; whether plain http is allowed is decided at `resolve`
                 normalize_root(profile.url, allow_http=True)
@@ -381,13 +438,12 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     data = _parse(path, _read(path))
     checker = _File(path)
     checker.shape(data)
-    checker.keys(data, ("default_profile", "ui", "profiles"), "top level")
-    profiles = checker.value(data, "profiles", "table", "top level") or {}
+    top = checker.settings_of(Config, data, "top level")
     return Config(
         path=path,
-        default_profile=checker.value(data, "default_profile", "string", "top level"),
-        profiles={name: checker.profile(name, table) for name, table in profiles.items()},
-        ui=checker.ui(checker.value(data, "ui", "table", "top level") or {}, "[ui]", check_keys=True),
+        default_profile=top.get("default_profile"),
+        profiles={name: checker.profile(name, table) for name, table in top.get("profiles", {}).items()},
+        ui=UiDefaults(**checker.settings_of(UiDefaults, top.get("ui", {}), "[ui]")),
     )
 
 
@@ -493,7 +549,7 @@ def _token(
 ) -> tuple[str, TokenSource]:
     token, source = "", TokenSource("none", "")
     if env.get(TOKEN_ENV, "").strip():
-        shadowed = next((f", which overrides the profile's {key}" for key in _TOKEN_KEYS if getattr(profile, key)), "")
+        shadowed = next((f", which overrides the profile's {key}" for key in token_keys() if getattr(profile, key)), "")
         token, source = env[TOKEN_ENV].strip(), TokenSource("flag-env", f"${TOKEN_ENV}{shadowed}")
     elif profile.token_env:
         token = env.get(profile.token_env, "").strip()

@@ -1,4 +1,9 @@
-"""The one registry of actions and keys: it feeds the key bindings, the footer, the help screen and the palette."""
+"""The one registry of actions and keys: it feeds the key bindings, the footer, the help screen and the palette.
+
+Each action has a stable id, "<scope>.<name>" ("explorer.edit", "app.quit", "editor.save"), which its bindings carry
+as Textual's `Binding.id`: a keymap (`App.set_keymap({"explorer.edit": "E"})`) rebinds it by that id. The ids are
+listed in tests/ui/test_actions.py, so that none changes unnoticed.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,11 @@ class ActionSpec:
     key_display: str | None = None
     short: str = ""  # the footer's word for it
     priority: bool = False  # before the focused widget sees the key (escape in the code editor)
+    name: str = ""  # the id's second part for an action with arguments; else the action itself
+
+    @property
+    def id(self) -> str:
+        return f"{self.scope}.{self.name or self.action}"
 
     @property
     def label(self) -> str:
@@ -66,10 +76,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("copy_id", "y", "Copy the document id", "explorer"),
     ActionSpec("toggle_server_fields", "z", "Preview: show/hide server fields (_links, _etag…)", "explorer"),
     # The table
-    ActionSpec("cursor(1)", "j", "Down", "table", palette=False),
-    ActionSpec("cursor(-1)", "k", "Up", "table", palette=False),
-    ActionSpec("edge(0)", "g", "First row", "table", palette=False),
-    ActionSpec("edge(1)", "G", "Last row (loads only the last page)", "table", palette=False),
+    ActionSpec("cursor(1)", "j", "Down", "table", palette=False, name="down"),
+    ActionSpec("cursor(-1)", "k", "Up", "table", palette=False, name="up"),
+    ActionSpec("edge(0)", "g", "First row", "table", palette=False, name="first"),
+    ActionSpec("edge(1)", "G", "Last row (loads only the last page)", "table", palette=False, name="last"),
     ActionSpec("open", "enter", "Open the document", "table", palette=False),
     # The editor
     ActionSpec("save", "ctrl+s", "Save (diff, then PUT or PATCH with If-Match)", "editor", footer=True, short="Save"),
@@ -134,9 +144,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
         footer=True,
         short="Apply & save",
     ),
-    ActionSpec("choose('yours')", "y", "This path: take mine", "conflict", footer=True, short="Mine"),
-    ActionSpec("choose('theirs')", "t", "This path: take theirs", "conflict", footer=True, short="Theirs"),
-    ActionSpec("choose('base')", "b", "This path: take the original", "conflict"),
+    ActionSpec("choose('yours')", "y", "This path: take mine", "conflict", footer=True, short="Mine", name="take_mine"),
+    ActionSpec(
+        "choose('theirs')", "t", "This path: take theirs", "conflict", footer=True, short="Theirs", name="take_theirs"
+    ),
+    ActionSpec("choose('base')", "b", "This path: take the original", "conflict", name="take_original"),
     ActionSpec("edit_merged", "e", "Edit the merged document", "conflict", footer=True, short="Edit"),
     ActionSpec("keep", "k,escape", "Keep editing (buffer untouched)", "conflict", footer=True, short="Keep"),
     ActionSpec("discard", "d", "Discard mine and reload the current version", "conflict", footer=True, short="Discard"),
@@ -149,6 +161,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "deleted",
         footer=True,
         short="Mine to a file",
+        name="to_file",
     ),
     ActionSpec(
         "pick('recreate')",
@@ -157,9 +170,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "deleted",
         footer=True,
         short="Re-create",
+        name="recreate",
     ),
     ActionSpec(
-        "pick('keep')", "k,escape", "Deleted meanwhile: keep editing", "deleted", footer=True, short="Keep editing"
+        "pick('keep')",
+        "k,escape",
+        "Deleted meanwhile: keep editing",
+        "deleted",
+        footer=True,
+        short="Keep editing",
+        name="keep_editing",
     ),
     # Your writes
     ActionSpec("close", "escape,q", "Close", "history", footer=True, palette=False),
@@ -193,6 +213,7 @@ def bindings(scope: str) -> list[Binding]:
             key_display=spec.key_display,
             tooltip=spec.description,
             priority=spec.priority,
+            id=spec.id,
         )
         for spec in ACTIONS
         if spec.scope == scope

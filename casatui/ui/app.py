@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -17,22 +17,21 @@ from ..core.cloudcasa import JOBS
 from ..core.drafts import item_from_draft
 from ..core.navigation import Place
 from ..core.session import Session
+from . import textual_patches
 from .actions import bindings
 from .commands import CasaCommands
 from .messages import OpenCollection, OpenJob
-from .output_guard import install as install_output_guard
+from .output_guard import GuardedApp
 from .safe import multiline, plain, safe_text
 from .screens.confirm import ChoiceScreen
 from .screens.explorer import ExplorerScreen
 from .screens.help import HelpScreen
 from .screens.pick import PickScreen
-from .textual_fixes import cache_inner_outer_by_colour, dismiss_only_the_top_screen
 
-cache_inner_outer_by_colour()
-dismiss_only_the_top_screen()
+textual_patches.apply()
 
 
-class CasaApp(App[None]):
+class CasaApp(GuardedApp[None]):
     TITLE = "casatui"
     CSS_PATH = "casatui.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("app")]
@@ -56,7 +55,6 @@ class CasaApp(App[None]):
         self.connect = connect  # builds the session of a profile (its own client, read-only and protected state)
         self.sessions: dict[str, Session] = {session.profile: session}
         self.overview_first = overview_first
-        self.output_guard = install_output_guard(self)  # the last net; the boundary is where text enters widgets
         if session.settings.theme:
             self.theme = session.settings.theme
 
@@ -76,28 +74,13 @@ class CasaApp(App[None]):
     STARTUP_GC_LIMIT = 5.0  # seconds after which the collector resumes even if no rows were painted
 
     def _fatal_error(self) -> None:
-        """Textual's crash report, without the local variables Textual shows (a header dict or a token argument
-        would print the token), and with every session's token scrubbed from the rest (a message may quote it)."""
-        import rich
-        from rich.segment import Segment, Segments
-        from rich.traceback import Traceback
+        """Textual's report of an unhandled exception, without local variables and every session's token scrubbed."""
+        textual_patches.report_crash(self, self._scrub)
 
-        self.bell()
-        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
-        segments = list(self.console.render(traceback, self.console.options))
-        scrubbers = [session.client.scrub for session in self.sessions.values()]
-
-        def scrub(text: str) -> str:
-            for scrubber in scrubbers:
-                text = scrubber(text)
-            return text
-
-        cleaned = [Segment(scrub(segment.text), segment.style, segment.control) for segment in segments]
-        plain = "".join(segment.text for segment in cleaned)
-        if scrub(plain) != plain:  # a token cut across styled segments: the report goes out unstyled
-            cleaned = [Segment(scrub(plain))]
-        self._exit_renderables.append(Segments(cleaned))
-        self._close_messages_no_wait()
+    def _scrub(self, text: str) -> str:
+        for session in self.sessions.values():
+            text = session.client.scrub(text)
+        return text
 
     def on_mount(self) -> None:
         self.set_timer(self.STARTUP_GC_LIMIT, self.session.startup.over)
@@ -257,7 +240,7 @@ class CasaApp(App[None]):
                 self.pop_screen()
             explorer.open(Place(message.collection, message.filter_text))
 
-    def unsaved_edit_above(self, screen: Screen[object]) -> bool:
+    def unsaved_edit_above(self, screen: Screen[Any]) -> bool:
         """Going back to `screen` would close an editor with unsaved changes (from the palette, a picker or a
         dialog on top of it): refused, said; the editor's own leave keeps or discards the edit explicitly."""
         from .screens.editor import EditorScreen

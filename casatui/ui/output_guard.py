@@ -10,8 +10,11 @@ such character, nearly every line, costs one regex search over its text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from rich.segment import Segment
-from textual.app import App
+from textual.app import App, ReturnType
 from textual.color import Color
 from textual.filter import LineFilter
 
@@ -36,8 +39,13 @@ class ControlCharacters(LineFilter):
         return Segment.adjust_line_length(cleaned, before) if Segment.get_line_length(cleaned) != before else cleaned
 
 
-def install(app: App[object]) -> ControlCharacters:
-    """Add the net to `app`'s line filters (after Textual's own colour filters)."""
-    guard = ControlCharacters()
-    app._filters.append(guard)
-    return guard
+class GuardedApp(App[ReturnType]):
+    """An app whose painted lines all pass through the net, after Textual's own colour filters."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.output_guard = ControlCharacters()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        filters = super().get_line_filters()
+        return [*filters, self.output_guard] if self.output_guard.enabled else filters

@@ -748,3 +748,64 @@ def test_importing_config_does_not_import_textual() -> None:
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+# --- each setting declared once --------------------------------------------------------------------------------------
+
+
+def test_every_setting_is_described_and_has_a_toml_type() -> None:
+    from casatui.config import ColumnTable, settings
+
+    kinds = {"string", "boolean", "number", "integer", "table", "command"}
+    for table in (Config, UiDefaults, Profile, ColumnTable):
+        assert settings(table), table
+        for key, setting in settings(table).items():
+            assert setting.doc.strip() and setting.kind in kinds, (table.__name__, key)
+
+
+def test_the_tables_of_keys_come_from_the_dataclasses() -> None:
+    from casatui.config import ColumnTable, settings, token_keys
+
+    assert list(settings(Config)) == ["default_profile", "profiles", "ui"]  # not `path`: no key of the file
+    assert list(settings(UiDefaults)) == ["theme", "auto_refresh_seconds", "columns", "sort"]
+    assert set(settings(Profile)) == set(settings(UiDefaults)) | {
+        "url", "token_env", "token_command", "token", "read_only", "protected", "ca_cert", "insecure", "allow_http",
+        "connect_timeout", "read_timeout",
+    }  # fmt: skip
+    assert token_keys() == ["token_env", "token_command", "token"]
+    kinds = {key: setting.kind for key, setting in settings(Profile).items()}
+    assert kinds["read_only"] == "boolean" and kinds["read_timeout"] == "number" and kinds["columns"] == "table"
+    assert kinds["token_command"] == "command" and kinds["url"] == "string"
+    assert settings(ColumnTable)["width"].kind == "integer" and settings(ColumnTable)["width"].range == (
+        1,
+        1000,
+        "cells",
+    )
+
+
+def test_a_column_table_names_only_what_a_column_has() -> None:
+    from dataclasses import fields
+
+    from casatui.config import ColumnTable, settings
+    from casatui.core.columns import Column
+
+    assert set(settings(ColumnTable)) <= {item.name for item in fields(Column)}
+
+
+def test_a_new_setting_is_checked_from_its_declaration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A setting is a field: declaring one is all it takes for the file to accept it and check its type and range.
+    from dataclasses import dataclass
+
+    from casatui.config import setting, settings
+
+    @dataclass(kw_only=True)
+    class WithPageSize(UiDefaults):
+        page_size: int | None = setting("rows a page asks for", range=(1, 500, "rows"))
+
+    monkeypatch.setattr(config_module, "UiDefaults", WithPageSize)
+    assert load(tmp_path, "[ui]\npage_size = 200\n").ui == WithPageSize(page_size=200)
+    with pytest.raises(ConfigError, match=r"\[ui\]: page_size must be from 1 to 500 rows \(found 501\)"):
+        load(tmp_path, "[ui]\npage_size = 501\n")
+    with pytest.raises(ConfigError, match=r"page_size must be an integer \(found a TOML string\)"):
+        load(tmp_path, '[ui]\npage_size = "all"\n')
+    assert "page_size" in settings(WithPageSize)

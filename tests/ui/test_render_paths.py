@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console, RenderableType
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.widgets import Static
 
 from casatui.api.discovery import Field, ResourceType
@@ -22,7 +22,7 @@ from casatui.core.columns import Column, RenderOptions, render_cell
 from casatui.core.overview import Overview, StateCounts
 from casatui.core.session import WriteRecord
 from casatui.ui.field_hints import hints
-from casatui.ui.output_guard import ControlCharacters, install
+from casatui.ui.output_guard import ControlCharacters, GuardedApp
 from casatui.ui.safe import markup_escaped, plain, safe_text
 from casatui.ui.screens.backup import schedule_lines
 from casatui.ui.screens.confirm import ChoiceScreen
@@ -141,15 +141,14 @@ def test_markup_in_server_strings_is_shown_literally(value: str) -> None:
     assert safe_text(MARKUP + value).plain == MARKUP + plain(value)
 
 
-class FilterOfAnId(App[None]):
+class FilterOfAnId(GuardedApp[None]):
     def compose(self) -> ComposeResult:
         yield HistoryInput(value="_id=aaa-\x1b]52;c;ZWNo\x07-\u202e", id="filter")
 
 
 async def test_the_filter_input_shows_a_followed_server_id_without_its_controls() -> None:
     app = FilterOfAnId()
-    guard = install(app)
-    guard.enabled = False  # the input itself, not the net
+    app.output_guard.enabled = False  # the input itself, not the net
     async with app.run_test(size=(60, 3)) as pilot:
         box = app.query_one(HistoryInput)
         box.focus()
@@ -161,7 +160,7 @@ async def test_the_filter_input_shows_a_followed_server_id_without_its_controls(
         assert box.value == "_id=aaa-\x1b]52;c;ZWNo\x07-\u202e"  # the filter sent is the real one
 
 
-class Forgetful(App[None]):
+class Forgetful(GuardedApp[None]):
     """A widget that puts raw server text on screen, as a future widget might."""
 
     def compose(self) -> ComposeResult:
@@ -170,7 +169,7 @@ class Forgetful(App[None]):
 
 async def test_the_net_marks_what_a_widget_forgot_and_keeps_the_line_width() -> None:
     app = Forgetful()
-    guard = install(app)
+    guard = app.output_guard
     async with app.run_test(size=(60, 5)) as pilot:
         await pilot.pause()
         widget = app.query_one("#raw", Static)

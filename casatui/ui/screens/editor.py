@@ -140,7 +140,7 @@ class EditorScreen(Screen[Item | None]):
         if self.dirty:
             self._save_draft()
         if self.base is not None:
-            self.run_worker(self._watch_server, group="server-watch", exit_on_error=False)  # ends with the screen
+            self.run_worker(self._watch_server, group="server-watch", exit_on_error=False)  # type: ignore[arg-type]  # Textualize/textual#6386; ends with the screen
         if self.hints is not None:
             self._show_side("Fields", [Option(self.hints, disabled=True)])
 
@@ -193,7 +193,7 @@ class EditorScreen(Screen[Item | None]):
                 await self._ask_server()
 
     def _check_server(self) -> None:
-        self.run_worker(self._ask_server, group="server-check", exclusive=True, exit_on_error=False)
+        self.run_worker(self._ask_server, group="server-check", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]  # Textualize/textual#6386
 
     async def _ask_server(self) -> None:
         """Off the UI path: GET with If-None-Match: the etag last seen. 304: nothing changed."""
@@ -363,7 +363,7 @@ class EditorScreen(Screen[Item | None]):
     # -- saving -----------------------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        self.run_worker(self._save, group="save", exclusive=True)
+        self.run_worker(self._save, group="save", exclusive=True)  # type: ignore[arg-type]  # Textualize/textual#6386
 
     async def _save(self) -> None:
         parsed = parse_buffer(self.buffer.text)

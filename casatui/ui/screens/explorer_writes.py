@@ -77,7 +77,7 @@ class DocumentWrites:
             return
         draft = self._draft_of(item.id)
         if draft is not None:  # asking waits on the user: not in the "open" worker, which means loading
-            self.screen.run_worker(partial(self._offer, draft, item, None, None), group="draft", exclusive=True)
+            self.screen.run_worker(partial(self._offer, draft, item, None, None), group="draft", exclusive=True)  # type: ignore[arg-type]  # Textualize/textual#6386
             return
         from .editor import EditorScreen  # the code editor (tree-sitter) loads when first needed
 
@@ -95,7 +95,7 @@ class DocumentWrites:
         hints = field_hints(resource)
         draft = self._draft_of(None)
         if draft is not None:
-            self.screen.run_worker(partial(self._offer, draft, None, text, hints), group="draft", exclusive=True)
+            self.screen.run_worker(partial(self._offer, draft, None, text, hints), group="draft", exclusive=True)  # type: ignore[arg-type]  # Textualize/textual#6386
             return
         self._open_new(text, hints, None)
 
@@ -185,7 +185,7 @@ class DocumentWrites:
     # -- delete -----------------------------------------------------------------------------------------
 
     def delete(self) -> None:
-        self.screen.run_worker(self._delete, group="write", exclusive=True)
+        self.screen.run_worker(self._delete, group="write", exclusive=True)  # type: ignore[arg-type]  # Textualize/textual#6386
 
     async def _delete(self) -> None:
         if self._refuse_if_not_allowed("delete", "deleting"):
@@ -237,7 +237,7 @@ class DocumentWrites:
     # -- quick actions on backup definitions --------------------------------------------------------------
 
     def toggle_pause(self) -> None:
-        self.screen.run_worker(self._toggle_pause, group="write", exclusive=True)
+        self.screen.run_worker(self._toggle_pause, group="write", exclusive=True)  # type: ignore[arg-type]  # Textualize/textual#6386
 
     async def _toggle_pause(self) -> None:
         profile = self.screen.profile
@@ -285,7 +285,7 @@ class DocumentWrites:
         self.app.notify(f"{'Resumed' if paused else 'Paused'} {self._label(item)}.", timeout=3, markup=False)
 
     def run_now(self) -> None:
-        self.screen.run_worker(self._run_now, group="write", exclusive=True)
+        self.screen.run_worker(self._run_now, group="write", exclusive=True)  # type: ignore[arg-type]  # Textualize/textual#6386
 
     async def _run_now(self) -> None:
         profile = self.screen.profile

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Footer
 
-from ..textual_fixes import prune_watchers
+from ..textual_patches import is_closing, prune_watchers
 
 
 class CasaFooter(Footer):
@@ -13,4 +13,4 @@ class CasaFooter(Footer):
         # FooterKey binds itself to the Footer's `compact`; Textual drops a closed key's binding only when `compact`
         # next changes, which it never does here: every key ever shown, and its rendered lines, stayed alive.
         await super().recompose()
-        prune_watchers(self, lambda node: node._closing)
+        prune_watchers(self, is_closing)
