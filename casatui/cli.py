@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse every write, inside the client, before anything is sent ($CASATUI_READ_ONLY)",
     )
     safety.add_argument(
+        "--ignore-api-docs",
+        action="store_false",
+        dest="trust_api_docs",
+        default=None,
+        help="send writes the server's /api-docs does not offer (for a document that is wrong; the server decides)",
+    )
+    safety.add_argument(
         "--log-file",
         metavar="FILE",
         help="append every request (method, URL, status, latency, etag) as JSON lines; never the token",
@@ -125,6 +132,7 @@ def make_client(resolved: Any, *, demo: bool = False) -> Any:
         verify=resolved.verify,
         timeouts=resolved.timeouts,
         read_only=resolved.read_only,
+        trust_api_docs=resolved.trust_api_docs,
         allow_http=resolved.allow_http or demo,
         auth_hint=resolved.describe_auth(),
     )
@@ -238,12 +246,14 @@ def main(argv: list[str] | None = None) -> int:
 
             logging.getLogger("werkzeug").disabled = True
             server = DemoServer(seed_options=SeedOptions(jobs=args.jobs), activity=not args.no_activity).start()
-            resolved = Resolved("demo", server.api_root, server.token, read_only=bool(args.read_only))
+            resolved = Resolved("demo", server.api_root, server.token, read_only=bool(args.read_only),
+                                trust_api_docs=args.trust_api_docs is not False)  # fmt: skip
         else:
             flags = Flags(
                 profile=args.profile,
                 url=args.url,
                 read_only=args.read_only,
+                trust_api_docs=args.trust_api_docs,
                 ca_cert=args.ca_cert,
                 insecure=args.insecure,
                 allow_http=args.allow_http,
@@ -258,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def connect(profile: str) -> Any:
         """The session of another profile, for switching inside the app (same flags, that profile's settings)."""
-        other = resolve(config, Flags(profile=profile, read_only=args.read_only))
+        other = resolve(config, Flags(profile=profile, read_only=args.read_only, trust_api_docs=args.trust_api_docs))
         return make_session(make_client(other), other, state, listeners)
 
     from .core.cloudcasa import JOBS

@@ -23,6 +23,7 @@ Precedence, key by key: **flags > environment > profile > defaults**.
 - token: `$CLOUDCASA_API_TOKEN` > the profile's single source (`token_env`, `token_command` or `token`) > none.
 - read_only, protected: flag (read_only only) > `$CASATUI_READ_ONLY` / `$CASATUI_PROTECTED` (1/0, true/false,
   yes/no, on/off) > profile > False.
+- trust_api_docs: `--ignore-api-docs` > profile > True.
 - insecure, allow_http, ca_cert: flag > profile > False / None. An explicit `--ca-cert` beats a profile's
   `insecure` unless `--insecure` is given too; `verify` is False when insecure, else the CA path, else True.
 - connect_timeout, read_timeout: profile > `casatui.api.client.Timeouts` defaults.
@@ -179,6 +180,9 @@ class Profile(UiDefaults):
     )
     read_only: bool | None = setting("refuse every write inside the client, before a byte is sent")
     protected: bool | None = setting("a red banner with the profile's name; each write needs the document's name")
+    trust_api_docs: bool | None = setting(
+        "offer and send only the writes the server's /api-docs allows (false: send any, for a document that is wrong)"
+    )
     ca_cert: str | None = setting("a PEM bundle of CA certificates (relative to the config file)")
     insecure: bool | None = setting("no TLS verification")
     allow_http: bool | None = setting("plain http to a host that is not loopback")
@@ -457,6 +461,7 @@ class Flags:
     profile: str | None = None
     url: str | None = None
     read_only: bool | None = None
+    trust_api_docs: bool | None = None
     ca_cert: str | None = None
     insecure: bool | None = None
     allow_http: bool | None = None
@@ -472,6 +477,7 @@ class Resolved:
     token_source: TokenSource = TokenSource("none", "")
     read_only: bool = False
     protected: bool = False
+    trust_api_docs: bool = True
     verify: bool | str = True
     allow_http: bool = False
     timeouts: Timeouts = field(default_factory=Timeouts)
@@ -635,6 +641,7 @@ def resolve(
         token_source=source,
         read_only=bool(_first(flags.read_only, _env_bool(env, "CASATUI_READ_ONLY"), profile.read_only, False)),
         protected=bool(_first(_env_bool(env, "CASATUI_PROTECTED"), profile.protected, False)),
+        trust_api_docs=bool(_first(flags.trust_api_docs, profile.trust_api_docs, True)),
         verify=verify,
         allow_http=allow_http,
         timeouts=Timeouts(

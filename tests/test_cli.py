@@ -187,3 +187,13 @@ def test_the_log_file_is_opened_first_and_is_the_owners_alone(tmp_path: Path) ->
     fresh = tmp_path / "fresh.log"
     run("--log-file", str(fresh), "--profile", "nope", tmp=tmp_path)
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+
+
+def test_ignore_api_docs_reaches_the_client() -> None:
+    from casatui.cli import build_parser, make_client
+    from casatui.config import Flags, load_config, resolve
+
+    args = build_parser().parse_args(["--ignore-api-docs", "--url", "http://127.0.0.1:9"])
+    assert args.trust_api_docs is False and build_parser().parse_args([]).trust_api_docs is None
+    resolved = resolve(load_config(None, env={}), Flags(url=args.url, trust_api_docs=args.trust_api_docs), env={})
+    assert make_client(resolved).trust_api_docs is False

@@ -809,3 +809,14 @@ def test_a_new_setting_is_checked_from_its_declaration(tmp_path: Path, monkeypat
     with pytest.raises(ConfigError, match=r"page_size must be an integer \(found a TOML string\)"):
         load(tmp_path, '[ui]\npage_size = "all"\n')
     assert "page_size" in settings(WithPageSize)
+
+
+def test_trusting_the_servers_api_document_is_the_default_and_can_be_turned_off(tmp_path: Path) -> None:
+    config = load(
+        tmp_path, '[profiles.a]\nurl = "a.example.com"\n[profiles.b]\nurl = "b.example.com"\ntrust_api_docs = false\n'
+    )
+    assert resolve(config, Flags(profile="a"), env={}).trust_api_docs is True
+    assert resolve(config, Flags(profile="b"), env={}).trust_api_docs is False
+    assert resolve(config, Flags(profile="a", trust_api_docs=False), env={}).trust_api_docs is False
+    with pytest.raises(ConfigError, match="trust_api_docs"):
+        load(tmp_path, '[profiles.a]\ntrust_api_docs = "no"\n')
