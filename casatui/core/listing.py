@@ -1,16 +1,25 @@
-"""A collection's list request as its profile shapes it: the filter (with the profile's name field and field types),
-"did you mean" for fields the schema does not know, and the query sent (sort, page, projection)."""
+"""Listing a collection: the request as its profile shapes it (the filter with the profile's name field and field
+types, "did you mean" for fields the schema does not know, sort, page, projection), and `Listing`, the rows of one
+query as they arrive page by page."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..api.errors import ApiError
+from ..api.models import Page
 from ..api.query import parse_filter
 from .cloudcasa import NAME_FIELDS, overlay
 from .columns import Column, projection
 from .profiles import Profile
+from .rows import RowModel
+
+if TYPE_CHECKING:
+    from .session import Session
+    from .startup import FirstPage
 
 
 @dataclass(frozen=True)
@@ -64,3 +73,119 @@ def fetched_fields(profile: Profile, columns: Sequence[Column] | None = None) ->
     if not extra.columns or profile.configured:
         return None if not profile.configured else projection(shown, *profile.projection_fields)
     return projection([*shown, *extra.columns], *extra.name_fields, *NAME_FIELDS, extra.state_field or "")
+
+
+PARALLEL_PAGES = 3  # list requests in flight at once for one table
+
+
+def slim(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows keep what columns and watch mode use; Eve's `_links` (half a kilobyte a row) are dropped."""
+    for item in items:
+        item.pop("_links", None)
+    return items
+
+
+@dataclass(frozen=True)
+class Query:
+    """What one table lists: a collection (as its profile says), its `where`, sort and columns."""
+
+    profile: Profile
+    where: dict[str, Any]
+    sort: tuple[tuple[str, int], ...]
+    columns: tuple[Column, ...]
+    filter_text: str = ""
+
+    @property
+    def collection(self) -> str:
+        return self.profile.collection
+
+
+class Listing:
+    """The rows of one query as the server lists them, page by page, in a `RowModel`: what the explorer's table
+    shows. No Textual here: the UI runs these coroutines in its workers (a new query cancels the old one's) and
+    redraws from the model. An answer to an older query than the model's is dropped, never shown; a refresh
+    fetches the pages on screen again and swaps them in at once."""
+
+    def __init__(self, session: Session, model: RowModel) -> None:
+        self.session = session
+        self.model = model
+        self.query: Query | None = None
+        self._slots: asyncio.Semaphore | None = None
+
+    def start(self, query: Query, page_size: int) -> int:
+        """A new query: the rows forgotten; its generation (answers carrying another are dropped)."""
+        self.query = query
+        self.model.page_size = page_size
+        return self.model.reset()
+
+    def first_page_kept(self) -> FirstPage | None:
+        """The first page fetched while the app started, if it was fetched for this query (claimed once)."""
+        query = self.query
+        if query is None:
+            return None
+        return self.session.startup.claim(query.collection, query.filter_text, list(query.sort), self.model.page_size)
+
+    async def fetch(self, generation: int, number: int, first: FirstPage | None = None) -> Page | None:
+        """One page (the prefetched one when given); None when a newer query started meanwhile. Raises what the
+        request raised."""
+        if self._slots is None:  # made in the loop that uses it
+            self._slots = asyncio.Semaphore(PARALLEL_PAGES)
+        async with self._slots:
+            if generation != self.model.generation:
+                return None
+            page = await self._take_prefetched(first) if first is not None else None
+            return page or await self.page(number)
+
+    async def page(self, number: int) -> Page:
+        query = self.query
+        assert query is not None, "fetch before start"
+        keywords = list_query(query.profile, query.where, query.sort, number, self.model.page_size, query.columns)
+        return await self.session.client.list(query.collection, **keywords)
+
+    def take(self, generation: int, number: int, page: Page) -> list[dict[str, Any]] | None:
+        """The page's rows into the model; None when they answer an older query (newer rows are shown)."""
+        items = slim(page.items)
+        if not self.model.accept(generation, number, items, page.total, page.has_more):
+            return None
+        if self.query is not None:
+            self.session.remember(self.query.collection, items, page.total)
+        return items
+
+    def record(self, first: FirstPage) -> None:
+        """The prefetch's requests, into the session's request log."""
+        for exchange in first.exchanges:
+            self.session.client.record(exchange)
+
+    async def _take_prefetched(self, first: FirstPage) -> Page | None:
+        """The prefetched page once it arrives; None (ask again) if it failed with anything but an API error."""
+        try:
+            page: Page = await first.take()
+        except ApiError:
+            raise
+        except Exception:
+            return None
+        finally:
+            self.record(first)
+        return page
+
+    async def refetch(self, wanted: Callable[[], set[int]]) -> dict[int, Page]:
+        """The pages `wanted()` names, fetched again; asked again as answers come, since the cursor may have moved
+        to a page not fetched yet."""
+        answers: dict[int, Page] = {}
+        numbers = wanted()
+        while missing := sorted(numbers - answers.keys()):
+            for number in missing:
+                answers[number] = await self.page(number)
+            numbers |= wanted()
+        return answers
+
+    def swap(self, generation: int, answers: dict[int, Page]) -> dict[str, dict[str, Any]] | None:
+        """Refetched pages in place of the rows (at once, so nothing flickers); the rows as they were, by id, or
+        None when a newer query started meanwhile."""
+        if generation != self.model.generation:
+            return None
+        before = {str(row.get("_id")): row for _, row in self.model.rows()}
+        new = self.model.reset()
+        for number, page in sorted(answers.items()):
+            self.take(new, number, page)
+        return before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, ClassVar, Literal
 
 from rich.text import Text
@@ -22,6 +23,7 @@ from ...api.sort import cycle_sort, format_sort
 from ...core import listing
 from ...core.cloudcasa import JOBS
 from ...core.columns import Column
+from ...core.listing import Listing, Query
 from ...core.navigation import Place, Reference, jobs_filter, references
 from ...core.profiles import Profile
 from ...core.session import Session
@@ -39,15 +41,6 @@ from .explorer_preview import SelectedDocument
 from .explorer_writes import DocumentWrites
 from .pick import PickScreen
 
-PARALLEL_PAGES = 3
-
-
-def slim(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows keep what columns and watch mode use; Eve's `_links` (half a kilobyte a row) are dropped."""
-    for item in items:
-        item.pop("_links", None)
-    return items
-
 
 class PageLoader:
     """How a collection's rows get into the explorer's table: the first page (or the one prefetched at startup),
@@ -58,28 +51,35 @@ class PageLoader:
         self.screen = screen
         self.session = screen.session
         self.pending_cursor: tuple[str | None, int] | None = None  # where the cursor goes once its page is in
-        self._slots = asyncio.Semaphore(PARALLEL_PAGES)
+        self._listing: Listing | None = None
 
     @property
     def table(self) -> ResourceTable:
         return self.screen.table
+
+    @property
+    def listing(self) -> Listing:
+        """The rows' source (made on first use: the table, whose model it fills, is composed after this)."""
+        if self._listing is None:
+            self._listing = Listing(self.session, self.table.model)
+        return self._listing
 
     def reload(self, *, cursor_id: str | None = None, cursor_index: int = 0) -> None:
         """A new query: forget the rows, fetch the first page (and the cursor's), put the cursor back."""
         screen = self.screen
         screen.workers.cancel_group(screen, "pages")
         model = self.table.model
-        generation = model.reset()
-        model.page_size = self.session.settings.page_size
+        query = Query(screen.profile, screen.where, tuple(screen.sort), tuple(screen.columns), screen.filter_text)
+        generation = self.listing.start(query, self.session.settings.page_size)
         self.pending_cursor = (cursor_id, cursor_index)
         self.table.empty_message = "Loading…"
         pages = sorted({1, model.page_of(cursor_index)})
         model.loading.update(pages)
         self.table.data_changed(keep_cursor=False)
-        first = self._prefetched() if 1 in pages else None
+        first = self.listing.first_page_kept() if 1 in pages else None
         if first is not None and (page := first.arrived()) is not None:
             # Already here (it usually is at startup): shown now, so the first frame has rows.
-            self._record_prefetch(first)
+            self.listing.record(first)
             self._show(generation, 1, page)
             pages.remove(1)
             first = None
@@ -93,20 +93,23 @@ class PageLoader:
         )
 
     async def _fetch(self, generation: int, number: int, first: FirstPage | None) -> None:
-        model = self.table.model
-        async with self._slots:
-            if generation != model.generation:
-                return
-            try:
-                page = await self._take_prefetch(first) if first else None
-                page = page or await self._list(number)
-            except Exception as error:  # any failure is shown and retryable, never "Loading…" for ever
-                self._failed(generation, number, self.as_api_error(error, f"loading page {number}"))
-                return
+        try:
+            page = await self.listing.fetch(generation, number, first)
+        except Exception as error:  # any failure is shown and retryable, never "Loading…" for ever
+            self._failed(generation, number, self.as_api_error(error, f"loading page {number}"))
+            return
+        if page is None:
+            return  # a newer query started meanwhile
         try:
             self._show(generation, number, page)
         except Exception as error:  # hostile rows that the table could not take
             self._failed(generation, number, self.as_api_error(error, f"showing page {number}"))
+
+    def use_columns(self, columns: list[Column]) -> None:
+        """Later pages ask for what these columns show (the profile's, once the server's document is known)."""
+        query = self.listing.query
+        if query is not None and query.collection == self.screen.collection:
+            self.listing.query = replace(query, profile=self.screen.profile, columns=tuple(columns))
 
     def _failed(self, generation: int, number: int, error: ApiError) -> None:
         if self.table.model.fail(generation, number):
@@ -122,18 +125,11 @@ class PageLoader:
         said = self.session.client.scrub(str(error))[:300]
         return Unexpected(f"casatui failed {doing}: {type(error).__name__}: {said}. Press r to retry.")
 
-    async def _list(self, number: int) -> Page:
-        screen = self.screen
-        query = listing.list_query(screen.profile, screen.where, screen.sort, number, self.table.model.page_size,
-                                   screen.columns)  # fmt: skip
-        return await self.session.client.list(screen.collection, **query)
-
     def _show(self, generation: int, number: int, page: Page) -> None:
         screen, table = self.screen, self.table
-        items = slim(page.items)
-        if not table.model.accept(generation, number, items, page.total, page.has_more):
+        items = self.listing.take(generation, number, page)
+        if items is None:
             return  # an answer to an older query: newer results are on screen
-        self.session.remember(screen.collection, items, page.total)
         if number == 1:
             screen.set_columns(page.items)
         table.empty_message = "No documents match." if screen.where else "No documents."
@@ -144,29 +140,6 @@ class PageLoader:
         self._resolve_names(items)
         screen.call_after_refresh(screen.discover_once)
         screen.call_after_refresh(self.session.startup.over)  # the first rows are painted: start-up is over
-
-    def _prefetched(self) -> FirstPage | None:
-        """The first page fetched while the UI started, if this is the query it was fetched for; claimed once."""
-        screen = self.screen
-        return self.session.startup.claim(
-            screen.collection, screen.filter_text, screen.sort, self.table.model.page_size
-        )
-
-    async def _take_prefetch(self, first: FirstPage) -> Page | None:
-        """The prefetched page once it arrives; None (ask again) if it failed with anything but an API error."""
-        try:
-            page: Page = await first.take()
-        except ApiError:
-            raise
-        except Exception:
-            return None
-        finally:
-            self._record_prefetch(first)
-        return page
-
-    def _record_prefetch(self, first: FirstPage) -> None:
-        for exchange in first.exchanges:
-            self.session.client.record(exchange)
 
     def restore_cursor(self) -> None:
         if self.pending_cursor is None:
@@ -211,26 +184,17 @@ class PageLoader:
         model = table.model
         generation = model.generation
         first = int(table.scroll_y)
-        numbers = {model.page_of(i) for i in (first, first + table.size.height, table.cursor)} | {1}
-        answers: dict[int, Page] = {}
+        on_screen = {model.page_of(i) for i in (first, first + table.size.height)} | {1}
         try:
-            while missing := sorted(numbers - answers.keys()):
-                for number in missing:
-                    answers[number] = await self._list(number)
-                numbers.add(model.page_of(table.cursor))  # where the cursor is now
+            answers = await self.listing.refetch(lambda: on_screen | {model.page_of(table.cursor)})
         except Exception as error:  # shown; the rows on screen stay, and `r` asks again
             screen.show_error(self.as_api_error(error, "refreshing"))
             return
-        if generation != model.generation:
-            return  # a newer query started meanwhile
-        row = table.current
+        row = table.current  # read now, not when the refresh started: the user may have moved meanwhile
         cursor_id = str(row["_id"]) if row and "_id" in row else None
-        before = {str(row.get("_id")): row for _, row in model.rows()}
-        new = model.reset()
-        for number, page in sorted(answers.items()):
-            items = slim(page.items)
-            model.accept(new, number, items, page.total, page.has_more)
-            self.session.remember(screen.collection, items, page.total)
+        before = self.listing.swap(generation, answers)
+        if before is None:
+            return  # a newer query started meanwhile
         if screen.watching:
             screen.mark_changes(before)
         self.pending_cursor = (cursor_id, table.cursor)
@@ -416,6 +380,7 @@ class ExplorerScreen(Screen[None]):
         if columns != self.columns or not self.table.columns:
             self.columns = columns
             self.table.set_columns(self.columns, self.sort)
+            self.pages.use_columns(columns)
 
     def _parse_filter(self, text: str) -> bool:
         profile = self.profile
