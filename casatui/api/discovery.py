@@ -26,7 +26,6 @@ MAX_DEPTH = 12
 MAX_FIELDS = 100_000
 MAX_YAML_NODES = 2_000_000  # nodes of a YAML document once its aliases are expanded
 MAX_DESCRIPTION = 2_000  # characters of a collection's description kept (the palette shows it on one line)
-META_FIELDS = ("_id", "_etag", "_created", "_updated", "_links")
 
 
 class DiscoveryError(ValueError):

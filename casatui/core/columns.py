@@ -58,6 +58,8 @@ def generic_columns(
     resource: ResourceType | None, sample: Sequence[Mapping[str, Any]] = (), name_field: str = "name"
 ) -> list[Column]:
     """Name plus the top-level scalar fields (from the schema, or the data when there is none) and status.state."""
+    from .cloudcasa import SERVER_OWNED  # (cloudcasa's curated columns are built from this module)
+
     columns = [C(name_field, "Name", width=22)]
     names: list[tuple[str, str]] = []
     if resource is not None and resource.fields:
@@ -70,7 +72,7 @@ def generic_columns(
                     kind = "boolean" if isinstance(value, bool) else "integer" if isinstance(value, int) else "string"
                     names.append((key, kind))
     for name, kind in names:
-        if name in (name_field, "cc_user_email", "org_id"):
+        if name == name_field or name in SERVER_OWNED:  # the server's bookkeeping, not worth a column
             continue
         column_kind = "state" if name in ("state", "validate_state") else "bool" if kind == "boolean" else "text"
         if name.endswith(("_time", "Time", "timestamp", "Timestamp")):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..api.client import CasaClient
-from ..api.edits import MergeResult, Side, diff, is_unchanged, merge3, resolve, strip_server_fields
+from ..api.edits import SERVER_FIELDS, MergeResult, Side, diff, is_unchanged, merge3, resolve, strip_server_fields
 from ..api.edits import Path as EditPath
 from ..api.errors import (
     ApiError,
@@ -28,20 +28,18 @@ from ..api.errors import (
     ValidationFailed,
 )
 from ..api.models import Item
+from .cloudcasa import SERVER_OWNED
 from .safe_text import safe_json
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-SERVER_MANAGED = ("_id", "_etag", "_created", "_updated", "_links")
-# Fields CloudCasa fills in itself; a new document must not carry them (Eve refuses read-only fields on POST).
-SERVER_OWNED = ("status", "cc_user_email", "org_id")
 Method = Literal["PUT", "PATCH"]
 
 
 def buffer_text(document: Mapping[str, Any]) -> str:
     """The editable part of a document, as two-space-indented JSON (server-managed fields are not in it)."""
-    editable = {k: v for k, v in document.items() if k not in SERVER_MANAGED and k != "_status"}
+    editable = {k: v for k, v in document.items() if k not in SERVER_FIELDS}
     return safe_json(editable, indent=2) + "\n"  # control and bidi characters as \\uXXXX: shown, and lossless
 
 
@@ -404,5 +402,6 @@ def _merge(base: Item, document: Mapping[str, Any], current: Item) -> Conflict:
 
 async def recreate(client: CasaClient, collection: str, document: Mapping[str, Any]) -> Item:
     """POST a document that was deleted while being edited (a new `_id`; server-owned fields dropped)."""
-    owned = (*SERVER_MANAGED, *SERVER_OWNED)
-    return await client.create(collection, {k: v for k, v in document.items() if k not in owned})
+    return await client.create(
+        collection, {k: v for k, v in document.items() if k not in (*SERVER_FIELDS, *SERVER_OWNED)}
+    )

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..api.discovery import Field, ResourceType
-from .editing import SERVER_MANAGED, SERVER_OWNED
+from ..api.edits import SERVER_FIELDS
+from .cloudcasa import SERVER_OWNED
 
 _EMPTY = {"string": "", "integer": 0, "number": 0, "boolean": False, "object": {}, "array": [], "objectid": ""}
-SKIPPED = (*SERVER_MANAGED, *SERVER_OWNED)
+SKIPPED = (*SERVER_FIELDS, *SERVER_OWNED)  # the server fills them in; a new document must not carry them
 
 
 def _value(spec: Field) -> Any:

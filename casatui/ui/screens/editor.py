@@ -157,7 +157,7 @@ class EditorScreen(Screen[Item | None]):
         if self.base is not None:
             data = self.base.data
             text.append("\n")
-            for key in ("_id", "_etag", "_created", "_updated"):
+            for key in ("_id", "_etag", "_created", "_updated"):  # of Eve's SERVER_FIELDS, the ones worth a line
                 if key in data:
                     text.append(f"{key} ", style="dim")
                     text.append(f"{data[key]}   ")
