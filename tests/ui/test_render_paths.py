@@ -20,7 +20,9 @@ from casatui.api.exchange import Exchange
 from casatui.core import formatting as fmt
 from casatui.core.columns import Column, RenderOptions, render_cell
 from casatui.core.overview import Overview, StateCounts
+from casatui.core.profiles import Profiles
 from casatui.core.session import WriteRecord
+from casatui.core.summaries import policy_schedule, summarize_job
 from casatui.ui.field_hints import hints
 from casatui.ui.output_guard import ControlCharacters, install
 from casatui.ui.safe import markup_escaped, plain, safe_text
@@ -68,6 +70,9 @@ def job_of(value: str, document: dict[str, Any]) -> dict[str, Any]:
         "backupdef": value,
         "start_time": NOW - 60,
         "activity": [f"2026-11-28 20:00:00 UTC: {value}", value],
+        "kube_copy_progress": {"stats": {"estimated_size": 10, "transferred_size": 3}},
+        "kube_snapshot_progress": {"total_pvs": 4, "completed_pvs": 1, "failed_pvs": 1},
+        "num_errors": 2,
         "extra": document,
     }
 
@@ -84,10 +89,12 @@ def test_every_render_path_shows_server_strings_as_text(value: str, document: di
     assert_clean(_shown(value), "column title")
     assert_clean(fmt.one_line(value), "one_line")
     assert_clean(render_document({**document, "name": value}, show_server_fields=True), "document view")
-    job = job_of(value, document)
+    profiles = Profiles()
+    raw = job_of(value, document)
+    job = summarize_job(raw, profiles["jobs"], {"kubeclusters": {value: value}})
     assert_clean(render_job(job, NOW), "job view")
-    for line in schedule_lines({"name": value, "timezone": value, "schedules": [{"schedule": {"cronSpec": value}}]},
-                               False, NOW):  # fmt: skip
+    policy = {"name": value, "timezone": value, "schedules": [{"schedule": {"cronSpec": value}, "retainDays": 3}]}
+    for line in schedule_lines(policy_schedule(policy, profiles["policies"], NOW), False, NOW):
         assert_clean(line, "backup schedule")
     before, after = {"name": value, **document}, {"name": value + "x", value: document}
     record = WriteRecord(NOW, "PUT", value, value, value, value, value, before, after)
@@ -106,8 +113,8 @@ def test_every_render_path_shows_server_strings_as_text(value: str, document: di
         clusters=StateCounts("status.state", 3, {value: 1}, 1),
         silent_clusters=[{"_id": value, "name": value, "status": {"state": value, "message": value}}],
         jobs_today=StateCounts("state", 4, {value: 2}, 1),
-        running=[job],
-        failed=[job],
+        running=[raw],
+        failed=[raw],
         storage=[{"_id": value, "name": value, "validate_state": value, "validate_message": value}],
         accounts=[{"_id": value, "name": value, "provider_type": value, "status": {"state": value}}],
         problems=[value],
