@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from casatui.api import CasaClient, discover
+from casatui.core.overview import Attention, gather_overview
 from casatui.core.profiles import Profiles
 from casatui.core.schedule import describe
 from casatui.core.summaries import (
@@ -200,3 +201,27 @@ def test_the_time_a_run_action_answers() -> None:
     assert last_run_time({"status": None}, "kubeoffloads") is None
     assert last_run_time(["not", "a", "document"], "kubebackups") is None
     assert last_run_time({"status": {"last_job_run_time": NOW}}, "kubeclusters") is None  # not a definition
+
+
+async def test_the_overview_lists_summaries_of_what_needs_attention(any_server: ServerUnderTest) -> None:
+    async with CasaClient(any_server.api_root, any_server.token) as client:
+        profiles = Profiles(await discover(client))
+        overview = await gather_overview(client, profiles, NOW)
+        clusters = {c["_id"]: c for c in (await client.list("kubeclusters", max_results=100)).items}
+    assert overview.silent_clusters and not overview.problems
+    for entry in overview.silent_clusters:
+        never_none(entry)
+        cluster = clusters[entry.id]
+        status = cluster["status"]
+        assert entry == Attention("kubeclusters", cluster["_id"], cluster["name"], status["state"],
+                                  status.get("message", ""), "", status.get("updateTime"))  # fmt: skip
+    assert overview.failed and all(job.state in ("FAILED", "PARTIAL") for job in overview.failed)
+    assert [job.start for job in overview.failed] == sorted((job.start for job in overview.failed), reverse=True)
+    for entries, collection in ((overview.storage, "objectstores"), (overview.accounts, "cloudaccounts")):
+        for entry in entries:  # a state that is not the good one, or none at all (`$ne` matches a missing one)
+            never_none(entry)
+            assert entry.collection == collection and entry.name and entry.state not in ("READY", "ACTIVE")
+    if any_server.name == "demo":
+        failed = [s for s in overview.storage if s.state == "FAILED"]
+        assert failed and all(s.detail for s in failed)  # a store that failed to validate says why
+        assert overview.accounts and all(a.kind for a in overview.accounts)
