@@ -50,9 +50,58 @@ class Overlay:
     start_field: str | None = None  # when a run began and ended (epoch seconds)
     end_field: str | None = None
     context_field: str | None = None  # a second label beside the name (a job's cluster)
+    own_name_field: str | None = None  # a run's own name, shown beside its id (its title names what it ran)
+    type_field: str | None = None  # what kind of thing it is (a job's type, a store's or account's provider)
+    message_field: str | None = None  # what the server last said of it
+    heartbeat_field: str | None = None  # when its agent last reported (epoch seconds)
+    activity_field: str | None = None  # a run's log: lines "<time> UTC: <what happened>"
+    counters: tuple[tuple[str, str], ...] = ()  # (field, label) of a run's counts
+    trigger_field: str | None = None  # what starts a definition (SCHEDULED, ADHOC)
+    policy_field: str | None = None  # the reference to the policy that schedules it (a backup's copy has its own)
+    runs_field: str | None = None  # the latest runs a definition records of itself, newest first (RUN_STATE)
+    last_run_field: str | None = None  # when a definition last ran (epoch seconds), also in a run action's answer
 
 
 _DEFINITION_RUN = {"retention": {"retainDays": 7}, "runBackup": True}
+
+# The state of one of the runs a definition records of itself (`runs_field`).
+RUN_STATE = "state"
+
+# A document carries the name of a document it points at beside the id: `cluster_name` beside `cluster`.
+NAME_BESIDE_ID = "{}_name"
+
+
+@dataclass(frozen=True)
+class ProgressFields:
+    """Where a job counts how far it got (dotted paths): done of total, and what failed or how many files."""
+
+    done: str
+    total: str
+    failed: str | None = None
+    files_done: str | None = None
+    files_total: str | None = None
+
+
+COPY_PROGRESS = ProgressFields(
+    done="kube_copy_progress.stats.transferred_size",
+    total="kube_copy_progress.stats.estimated_size",
+    files_done="kube_copy_progress.stats.transferred_number_of_files",
+    files_total="kube_copy_progress.stats.estimated_number_of_files",
+)
+SNAPSHOT_PROGRESS = ProgressFields(
+    done="kube_snapshot_progress.completed_pvs",
+    total="kube_snapshot_progress.total_pvs",
+    failed="kube_snapshot_progress.failed_pvs",
+)
+
+# A policy's schedules: its timezone, and per schedule the cron (`cronSpec`, or the five fields CloudCasa also
+# accepts), how many days its recovery points are kept, and whether they are locked (SafeLock).
+POLICY_TIMEZONE = "timezone"
+POLICY_SCHEDULES = "schedules"
+SCHEDULE_CRON = "schedule.cronSpec"
+SCHEDULE_CRON_FIELDS = tuple(f"schedule.{f}" for f in ("minute", "hour", "dayOfMonth", "month", "dayOfWeek"))
+SCHEDULE_KEEP_DAYS = "retainDays"
+SCHEDULE_LOCKED = "locked"
 
 OVERLAY: dict[str, Overlay] = {
     "jobs": Overlay(
@@ -72,6 +121,19 @@ OVERLAY: dict[str, Overlay] = {
         start_field="start_time",
         end_field="end_time",
         context_field="cluster_name",
+        own_name_field="name",
+        type_field="type",
+        message_field="message",
+        activity_field="activity",
+        counters=(
+            ("num_total_resources", "resources"),
+            ("num_backup_resources", "backed up"),
+            ("num_restored_resources", "restored"),
+            ("num_volume_snapshots_attempted", "snapshots tried"),
+            ("num_volume_snapshots_completed", "snapshots done"),
+            ("num_errors", "errors"),
+            ("num_warnings", "warnings"),
+        ),
         view="job",
         refs={
             "cluster": "kubeclusters",
@@ -93,6 +155,8 @@ OVERLAY: dict[str, Overlay] = {
         state_field="status.state",
         states=("ACTIVE", "PENDING", "REGISTERED", "INVENTORY", "DISCOVERED"),
         jobs_link="cluster",
+        message_field="status.message",
+        heartbeat_field="status.updateTime",
     ),
     "kubebackups": Overlay(
         columns=(
@@ -108,6 +172,10 @@ OVERLAY: dict[str, Overlay] = {
         view="definition",
         pause_field="pause",
         run=_DEFINITION_RUN,
+        trigger_field="trigger_type",
+        policy_field="policy",
+        runs_field="status.jobs",
+        last_run_field="status.last_job_run_time",
     ),
     "kubeoffloads": Overlay(
         columns=(
@@ -124,6 +192,10 @@ OVERLAY: dict[str, Overlay] = {
         view="definition",
         pause_field="pause",
         run=_DEFINITION_RUN,
+        trigger_field="trigger_type",
+        policy_field="policy",
+        runs_field="status.jobs",
+        last_run_field="status.last_job_run_time",
     ),
     "kuberestores": Overlay(
         columns=(
@@ -180,6 +252,8 @@ OVERLAY: dict[str, Overlay] = {
             C("s3provider.endpoint", "Endpoint", width=20, flex=True),
         ),
         state_field="validate_state",
+        type_field="provider_type",
+        message_field="validate_message",
     ),
     "cloudaccounts": Overlay(
         columns=(
@@ -191,6 +265,7 @@ OVERLAY: dict[str, Overlay] = {
         ),
         state_field="status.state",
         jobs_link="cloudaccount",
+        type_field="provider_type",
     ),
     "awsaccounts": Overlay(
         columns=(

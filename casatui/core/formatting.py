@@ -8,6 +8,7 @@ visible (see `casatui.core.safe_text`). Cutting to a width in terminal cells nee
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -138,6 +139,30 @@ def lookup(document: Any, path: str) -> Any:
         else:
             return None
     return current
+
+
+def text_at(document: Any, path: str | None) -> str:
+    """The string at a dotted path, a number as written; "" for anything else (absent, null, a flag, an object)."""
+    return as_text(lookup(document, path)) if path else ""
+
+
+def as_text(value: Any) -> str:
+    """A string as it is, a number as written, "" for anything else."""
+    if isinstance(value, str):
+        return value
+    number = _finite(value)
+    return str(number) if number is not None else ""
+
+
+def number_at(document: Any, path: str | None) -> int | float | None:
+    """The number at a dotted path, or None (absent, or not a finite number: a flag or a string is not one)."""
+    return _finite(lookup(document, path)) if path else None
+
+
+def _finite(value: Any) -> int | float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value if isinstance(value, int) or math.isfinite(value) else None
 
 
 def one_line(text: str, limit: int = 500) -> str:

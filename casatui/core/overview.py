@@ -1,15 +1,19 @@
-"""What needs attention, as data: gathered with cheap `where` queries, shown by the overview and job screens."""
+"""What needs attention, as data: gathered with cheap `where` queries, shown by the overview screen."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..api.client import CasaClient
 from ..api.errors import ApiError
+from . import cloudcasa
 from .cloudcasa import FAILED, JOBS, SUCCEEDED
+from .formatting import as_epoch, as_text, lookup, text_at
 from .profiles import Profile, Profiles
+from .summaries import JobSummary, summarize_job
 
 DAY = 86_400
 STALE_AGENT = 10 * 60  # seconds without a heartbeat before an ACTIVE cluster counts as not reporting
@@ -38,16 +42,42 @@ class StateCounts:
         return f"!{self.field}:{known} has:{self.field}{extra}"
 
 
+@dataclass(frozen=True)
+class Attention:
+    """One document that needs attention, as the overview lists it; a part the document lacks is empty."""
+
+    collection: str
+    id: str
+    name: str
+    state: str
+    detail: str = ""  # what the server last said of it
+    kind: str = ""  # its type or provider
+    heard: float | None = None  # when its agent last reported (epoch seconds); None: never, or not said
+
+
+def attention(profile: Profile, document: Mapping[str, Any]) -> Attention:
+    extra = cloudcasa.overlay(profile.collection)
+    return Attention(
+        collection=profile.collection,
+        id=as_text(document.get("_id")),
+        name=profile.name_of(document),
+        state=profile.state_of(document),
+        detail=text_at(document, extra.message_field),
+        kind=text_at(document, extra.type_field),
+        heard=as_epoch(lookup(document, extra.heartbeat_field)) if extra.heartbeat_field else None,
+    )
+
+
 @dataclass
 class Overview:
     clusters: StateCounts | None = None  # None: not known (could not load, or the server has no clusters)
-    silent_clusters: list[dict[str, Any]] = field(default_factory=list)  # ACTIVE but no recent heartbeat, or PENDING
+    silent_clusters: list[Attention] = field(default_factory=list)  # ACTIVE but no recent heartbeat, or PENDING
     jobs_today: StateCounts | None = None
     jobs_time_field: str = "_created"
-    running: list[dict[str, Any]] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)  # failed and partial of the last day, newest first
-    storage: list[dict[str, Any]] = field(default_factory=list)  # objectstores not READY
-    accounts: list[dict[str, Any]] = field(default_factory=list)  # cloud accounts not ACTIVE
+    running: list[JobSummary] = field(default_factory=list)
+    failed: list[JobSummary] = field(default_factory=list)  # failed and partial of the last day, newest first
+    storage: list[Attention] = field(default_factory=list)  # object stores not READY
+    accounts: list[Attention] = field(default_factory=list)  # cloud accounts not ACTIVE
     problems: list[str] = field(default_factory=list)  # parts that could not be fetched, and why
     failed_parts: set[str] = field(default_factory=set)  # collections whose part failed: "could not load"
 
@@ -96,21 +126,19 @@ async def gather_overview(client: CasaClient, profiles: Profiles, now: float) ->
             return
         profile = profiles[CLUSTERS]
         overview.clusters = await state_counts(client, profile, {})
-        if not (profile.knows("status.state") and profile.knows("status.updateTime")):
+        state, heard = profile.state_field, cloudcasa.overlay(CLUSTERS).heartbeat_field
+        if state is None or heard is None or not profile.knows(heard):
             return
+        message = cloudcasa.overlay(CLUSTERS).message_field
+        shown = (state, heard, *([message] if message else []))
         page = await client.list(
             CLUSTERS,
-            where={
-                "$or": [
-                    {"status.state": "PENDING"},
-                    {"status.state": "ACTIVE", "status.updateTime": {"$lt": int(now - STALE_AGENT)}},
-                ]
-            },
-            sort="status.updateTime",
+            where={"$or": [{state: "PENDING"}, {state: "ACTIVE", heard: {"$lt": int(now - STALE_AGENT)}}]},
+            sort=heard,
             max_results=50,
-            projection={profile.name_field: 1, "status": 1},
+            projection={profile.name_field: 1, **{path.split(".")[0]: 1 for path in shown}},
         )
-        overview.silent_clusters = page.items
+        overview.silent_clusters = [attention(profile, cluster) for cluster in page.items]
 
     async def jobs() -> None:
         if not offered(JOBS):
@@ -127,7 +155,7 @@ async def gather_overview(client: CasaClient, profiles: Profiles, now: float) ->
             running = await client.list(
                 JOBS, where={state: {"$in": live}}, sort=list(profile.default_sort), max_results=20
             )
-            overview.running = running.items
+            overview.running = [summarize_job(job, profile) for job in running.items]
         failed_states = [s for s in profile.states if s.upper() in FAILED]
         if failed_states:
             failed = await client.list(
@@ -136,45 +164,20 @@ async def gather_overview(client: CasaClient, profiles: Profiles, now: float) ->
                 sort=list(profile.default_sort),
                 max_results=25,
             )
-            overview.failed = failed.items
+            overview.failed = [summarize_job(job, profile) for job in failed.items]
 
     async def storage() -> None:
-        for collection, state, good, into in (
-            (STORES, "validate_state", "READY", overview.storage),
-            (ACCOUNTS, "status.state", "ACTIVE", overview.accounts),
-        ):
-            if offered(collection) and profiles[collection].knows(state):
+        for collection, good, into in ((STORES, "READY", overview.storage), (ACCOUNTS, "ACTIVE", overview.accounts)):
+            state = profiles[collection].state_field if offered(collection) else None
+            if state is not None:
                 page = await client.list(collection, where={state: {"$ne": good}}, max_results=50)
-                into.extend(page.items)
+                into.extend(attention(profiles[collection], document) for document in page.items)
 
     await asyncio.gather(part(CLUSTERS, clusters()), part(JOBS, jobs()), part("storage", storage()))
     return overview
 
 
-def copy_progress(job: dict[str, Any]) -> tuple[int, int, int, int] | None:
-    """(bytes done, bytes expected, files done, files expected) of a copy, when it has any."""
-    stats = (job.get("kube_copy_progress") or {}).get("stats") or {}
-    expected = stats.get("estimated_size") or 0
-    if not expected:
-        return None
-    return (
-        int(stats.get("transferred_size") or 0),
-        int(expected),
-        int(stats.get("transferred_number_of_files") or 0),
-        int(stats.get("estimated_number_of_files") or 0),
-    )
-
-
-def snapshot_progress(job: dict[str, Any]) -> tuple[int, int, int] | None:
-    """(PVs done, PVs in all, PVs failed) of a snapshot, when it has any."""
-    progress = job.get("kube_snapshot_progress") or {}
-    total = progress.get("total_pvs") or 0
-    if not total:
-        return None
-    return int(progress.get("completed_pvs") or 0), int(total), int(progress.get("failed_pvs") or 0)
-
-
-def success_rate(runs: list[dict[str, Any]], profile: Profile) -> tuple[int, int]:
+def success_rate(runs: Sequence[Mapping[str, Any]], profile: Profile) -> tuple[int, int]:
     """(successful, finished) among runs: COMPLETED counts as success; running ones are left out."""
     finished = [profile.state_of(r).upper() for r in runs if profile.is_final(profile.state_of(r))]
     return sum(1 for state in finished if state in SUCCEEDED), len(finished)

@@ -19,8 +19,10 @@ from casatui.api.edits import diff, format_path
 from casatui.api.exchange import Exchange
 from casatui.core import formatting as fmt
 from casatui.core.columns import Column, RenderOptions, render_cell
-from casatui.core.overview import Overview, StateCounts
+from casatui.core.overview import Overview, StateCounts, attention
+from casatui.core.profiles import Profiles
 from casatui.core.session import WriteRecord
+from casatui.core.summaries import policy_schedule, summarize_job
 from casatui.ui.field_hints import hints
 from casatui.ui.output_guard import ControlCharacters, GuardedApp
 from casatui.ui.safe import markup_escaped, plain, safe_text
@@ -68,6 +70,9 @@ def job_of(value: str, document: dict[str, Any]) -> dict[str, Any]:
         "backupdef": value,
         "start_time": NOW - 60,
         "activity": [f"2026-11-28 20:00:00 UTC: {value}", value],
+        "kube_copy_progress": {"stats": {"estimated_size": 10, "transferred_size": 3}},
+        "kube_snapshot_progress": {"total_pvs": 4, "completed_pvs": 1, "failed_pvs": 1},
+        "num_errors": 2,
         "extra": document,
     }
 
@@ -84,10 +89,11 @@ def test_every_render_path_shows_server_strings_as_text(value: str, document: di
     assert_clean(_shown(value), "column title")
     assert_clean(fmt.one_line(value), "one_line")
     assert_clean(render_document({**document, "name": value}, show_server_fields=True), "document view")
-    job = job_of(value, document)
+    profiles = Profiles()
+    job = summarize_job(job_of(value, document), profiles["jobs"], {"kubeclusters": {value: value}})
     assert_clean(render_job(job, NOW), "job view")
-    for line in schedule_lines({"name": value, "timezone": value, "schedules": [{"schedule": {"cronSpec": value}}]},
-                               False, NOW):  # fmt: skip
+    policy = {"name": value, "timezone": value, "schedules": [{"schedule": {"cronSpec": value}, "retainDays": 3}]}
+    for line in schedule_lines(policy_schedule(policy, profiles["policies"], NOW), False, NOW):
         assert_clean(line, "backup schedule")
     before, after = {"name": value, **document}, {"name": value + "x", value: document}
     record = WriteRecord(NOW, "PUT", value, value, value, value, value, before, after)
@@ -102,14 +108,17 @@ def test_every_render_path_shows_server_strings_as_text(value: str, document: di
     assert_clean(details(exchange), "request log detail")
     assert_clean(pretty(value), "request log body")
     assert_clean(pretty(f'{{"v": {__import__("json").dumps(value)}}}'), "request log JSON body")
+    status = {"state": value, "message": value, "updateTime": NOW - 900}
+    store = {"validate_state": value, "validate_message": value, "provider_type": value}
+    account = {"provider_type": value, "status": {"state": value}}
     overview = Overview(
         clusters=StateCounts("status.state", 3, {value: 1}, 1),
-        silent_clusters=[{"_id": value, "name": value, "status": {"state": value, "message": value}}],
+        silent_clusters=[attention(profiles["kubeclusters"], {"_id": value, "name": value, "status": status})],
         jobs_today=StateCounts("state", 4, {value: 2}, 1),
         running=[job],
         failed=[job],
-        storage=[{"_id": value, "name": value, "validate_state": value, "validate_message": value}],
-        accounts=[{"_id": value, "name": value, "provider_type": value, "status": {"state": value}}],
+        storage=[attention(profiles["objectstores"], {"_id": value, "name": value, **store})],
+        accounts=[attention(profiles["cloudaccounts"], {"_id": value, "name": value, **account})],
         problems=[value],
     )
     for option in overview_options(overview, NOW):

@@ -49,15 +49,15 @@ async def test_overview_counts_match_the_servers_data(ui_demo: DemoServer) -> No
     assert overview.jobs_today.total == total
     assert sum(overview.jobs_today.states.values()) + overview.jobs_today.other + overview.jobs_today.no_state == total
     assert overview.clusters.states == {"ACTIVE": 6, "PENDING": 1, "REGISTERED": 1}
-    assert {c["name"] for c in overview.silent_clusters} == {"dr-gke-west", "payments-rke2"}
+    assert {c.name for c in overview.silent_clusters} == {"dr-gke-west", "payments-rke2"}
     assert len(overview.running) == 3 == counted(ui_demo, "jobs", {"state": "RUNNING"})
-    states = [job["state"] for job in overview.failed]
+    states = [job.state for job in overview.failed]
     assert set(states) <= {"FAILED", "PARTIAL"} and len(states) == min(25, sum(
         overview.jobs_today.states.get(s, 0) for s in ("FAILED", "PARTIAL")))  # fmt: skip
-    starts = [job["start_time"] for job in overview.failed]
+    starts = [job.start for job in overview.failed]
     assert starts == sorted(starts, reverse=True)
-    assert {s["name"] for s in overview.storage} == {"minio-onprem", "wasabi-archive"}
-    assert {a["name"] for a in overview.accounts} == {"aws-sandbox", "gcp-analytics"}
+    assert {s.name for s in overview.storage} == {"minio-onprem", "wasabi-archive"}
+    assert {a.name for a in overview.accounts} == {"aws-sandbox", "gcp-analytics"}
 
 
 def app_with_overview(server: DemoServer) -> CasaApp:

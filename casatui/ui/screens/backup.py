@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any, ClassVar
 
 from rich.console import Group
@@ -18,11 +17,11 @@ from textual.widgets import DataTable, Static
 from ...api.errors import ApiError
 from ...api.models import Item
 from ...core import formatting as fmt
-from ...core.cloudcasa import JOBS, POLICIES
+from ...core.cloudcasa import JOBS
 from ...core.overview import success_rate
 from ...core.profiles import Profile
-from ...core.schedule import CronError, describe, next_run
 from ...core.session import Session
+from ...core.summaries import PolicySchedule, policy_schedule, summarize_definition, summarize_job
 from ..actions import bindings
 from ..messages import OpenCollection, OpenJob
 from ..safe import plain, safe_text
@@ -31,21 +30,20 @@ from ..widgets.footer import CasaFooter
 RUNS = 25
 
 
-def schedule_lines(policy: dict[str, Any] | None, paused: bool, now: float) -> list[Text]:
-    if policy is None:
+def schedule_lines(schedule: PolicySchedule | None, paused: bool, now: float) -> list[Text]:
+    if schedule is None:
         return [Text("No policy: runs only when started (ADHOC).", style="dim")]
-    zone = str(policy.get("timezone") or "UTC")
-    lines = [Text.assemble(("Policy ", "dim"), (plain(policy.get("name", "")), "bold"), (f"  ({plain(zone)})", "dim"))]
-    soonest: datetime | None = None
-    for entry in policy.get("schedules") or []:
-        cron = str((entry.get("schedule") or {}).get("cronSpec") or "")
-        try:
-            upcoming = next_run(cron, zone, datetime.fromtimestamp(now, timezone.utc))
-        except CronError:
-            upcoming = None
-        soonest = upcoming if upcoming and (soonest is None or upcoming < soonest) else soonest
-        keep = f"keep {entry.get('retainDays', '?')} days" + (", SafeLock" if entry.get("locked") else "")
-        lines.append(safe_text(Text.assemble("  ", (describe(cron), "bold"), f"  ({cron}; {keep})")))
+    lines = [
+        Text.assemble(("Policy ", "dim"), (plain(schedule.name), "bold"), (f"  ({plain(schedule.timezone)})", "dim"))
+    ]
+    for entry in schedule.entries:
+        keep = ", ".join(
+            ([f"keep {entry.keep_days} days"] if entry.keep_days is not None else [])
+            + (["SafeLock"] if entry.locked else [])
+        )
+        said = "; ".join(part for part in (entry.cron, keep) if part)
+        lines.append(safe_text(Text.assemble("  ", (entry.words, "bold"), f"  ({said})")))
+    soonest = schedule.next_run
     if paused:
         lines.append(Text("Paused: scheduled runs do not start (P resumes in the table).", style="bold yellow"))
     elif soonest is not None:
@@ -104,13 +102,13 @@ class BackupScreen(Screen[None]):
 
     @work(group="backup", exclusive=True, exit_on_error=False)
     async def load(self) -> None:
-        client, data, profile = self.session.client, self.item.data, self.profile
-        policy_ref = next(((f, c) for f, c in profile.references.items() if c == POLICIES and data.get(f)), None)
+        client, profile = self.session.client, self.profile
+        policy = summarize_definition(self.item.data, profile).policy
         link = profile.jobs_link
         try:
-            if policy_ref is not None and isinstance(data.get(policy_ref[0]), str):
-                policy = await client.get(POLICIES, str(data[policy_ref[0]]))
-                self.policy = policy.data if policy else None
+            if policy is not None:
+                found = await client.get(policy.collection, policy.id)
+                self.policy = found.data if found else None
             if link is None:
                 return  # jobs do not point at this collection: no runs to show
             jobs = self.jobs
@@ -122,20 +120,17 @@ class BackupScreen(Screen[None]):
         self.draw()
 
     def draw(self) -> None:
-        now, data = self.now, self.item.data
-        jobs = self.jobs
+        now, jobs = self.now, self.jobs
+        definition = summarize_definition(self.item.data, self.profile, self.session.names)
         good, finished = success_rate(self.runs, jobs)
         head = Table.grid(padding=(0, 2))
         head.add_column(style="dim")
         head.add_column()
-        profile = self.profile
-        head.add_row("Definition", safe_text(f"{profile.name_of(data)}  ({self.collection})", style="bold"))
-        for field, target in profile.references.items():
-            if isinstance(data.get(field), str) and data.get(field) and target != POLICIES:
-                named = self.session.known_name(target, str(data[field])) or data[field]
-                head.add_row(field.replace("_", " ").capitalize(), safe_text(str(named)))
-        paused = bool(data.get(profile.pause_field)) if profile.pause_field else False
-        trigger = f"{data.get('trigger_type', '')}   " if data.get("trigger_type") else ""
+        head.add_row("Definition", safe_text(f"{definition.title}  ({definition.collection})", style="bold"))
+        for reference in definition.references:
+            head.add_row(reference.label, safe_text(reference.name))
+        paused = definition.paused
+        trigger = f"{definition.trigger}   " if definition.trigger else ""
         head.add_row("Trigger", safe_text(trigger + f"paused: {'yes' if paused else 'no'}"))
         rate = (
             f"{good} of {finished} finished runs succeeded ({good / finished:.0%})" if finished else "no finished runs"
@@ -147,23 +142,26 @@ class BackupScreen(Screen[None]):
                 style="green" if finished and good == finished else "yellow" if finished else "dim",
             ),
         )
-        last = [entry.get("state") for entry in (data.get("status") or {}).get("jobs") or []][:3]
-        if last:
-            head.add_row("Last runs", safe_text(" ".join(f"{fmt.STATE_GLYPH.get(str(s), '?')} {s}" for s in last)))
-        lines = schedule_lines(self.policy, paused, now)
+        if definition.last_runs:
+            shown = " ".join(f"{fmt.STATE_GLYPH.get(s, '?')} {s}".rstrip() for s in definition.last_runs)
+            head.add_row("Last runs", safe_text(shown))
+        schedule = None
+        if definition.policy is not None and self.policy is not None:
+            policies = self.session.profile_of(definition.policy.collection)
+            schedule = policy_schedule(self.policy, policies, now)
+        lines = schedule_lines(schedule, paused, now)
         self.query_one("#backup-info", Static).update(Group(head, Text(""), *lines))
         table = self.query_one(DataTable)
         table.clear()
-        for run in self.runs:
-            start, end = (fmt.as_epoch(value) for value in jobs.times_of(run))
-            state = jobs.state_of(run)
+        for run in (summarize_job(run, jobs) for run in self.runs):
+            start, end, state = run.start, run.end, run.state
             table.add_row(
                 safe_text(state, style=fmt.state_style(state)),
                 Text(fmt.when(start, now) if start else ""),
                 Text(fmt.duration((end or now) - start) if start else ""),
-                safe_text(str(run.get("type", ""))),
-                Text(fmt.one_line(str(run.get("message") or ""))),
-                key=str(run["_id"]),
+                safe_text(run.type),
+                Text(fmt.one_line(run.message)),
+                key=run.id,
             )
 
     @on(DataTable.RowSelected)

@@ -15,6 +15,7 @@ from ...core.cloudcasa import JOBS
 from ...core.drafts import Draft, item_from_draft
 from ...core.navigation import Place
 from ...core.safe_text import safe_json
+from ...core.summaries import last_run_time
 from .confirm import ChoiceScreen
 
 if TYPE_CHECKING:
@@ -320,9 +321,7 @@ class DocumentWrites:
             self.screen.show_error(error)
             return
         self.session.record_write("POST", self.screen.collection, dict(item.data), None, item_id=item.id)
-        marker = started
-        if isinstance(answer_body, dict):
-            marker = int((answer_body.get("status") or {}).get("last_job_run_time") or started)
+        marker = last_run_time(answer_body, self.screen.collection) or started
         if link is None:  # jobs do not point at this collection: nothing to show but that it started
             self.app.notify(f"Started {self._label(item)}.", timeout=4, markup=False)
             return

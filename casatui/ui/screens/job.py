@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from rich.console import Group
@@ -19,76 +18,52 @@ from ...api.errors import ApiError
 from ...api.models import Item
 from ...core import formatting as fmt
 from ...core.cloudcasa import JOBS
-from ...core.overview import bar, copy_progress, snapshot_progress
-from ...core.profiles import Profile, Profiles
+from ...core.overview import bar
+from ...core.profiles import Profile
 from ...core.session import Session
+from ...core.summaries import JobSummary, succeeded, summarize_job
 from ..actions import bindings
 from ..messages import OpenCollection
 from ..safe import plain, safe_text
 from ..widgets.footer import CasaFooter
 
 LIVE_SECONDS = 2.0  # how often a running job is checked (If-None-Match: unchanged costs a 304)
-COUNTERS = (
-    ("num_total_resources", "resources"),
-    ("num_backup_resources", "backed up"),
-    ("num_restored_resources", "restored"),
-    ("num_volume_snapshots_attempted", "snapshots tried"),
-    ("num_volume_snapshots_completed", "snapshots done"),
-    ("num_errors", "errors"),
-    ("num_warnings", "warnings"),
-)
 
 
-def render_job(
-    job: dict[str, Any],
-    now: float,
-    profile: Profile | None = None,
-    names: Mapping[str, Mapping[str, str]] | None = None,
-) -> Group:
-    """The job as a Rich Group; every server string in it goes through `safe_text` (`_clean`). `names` are the
-    names casatui knows of referenced documents (collection -> id -> name)."""
-    profile = profile or Profiles()[JOBS]
-    state = profile.state_of(job)
+def render_job(job: JobSummary, now: float) -> Group:
+    """The job as a Rich Group; every server string in it goes through `safe_text` (`_clean`)."""
+    state = job.state
     title = _clean(
-        Text.assemble(
-            (profile.name_of(job), "bold"),
-            "  ",
-            (f" {state} ", f"reverse {fmt.state_style(state)}"),
-            f"  {job.get('type', '')}",
-        )
+        Text.assemble((job.title, "bold"), "  ", (f" {state} ", f"reverse {fmt.state_style(state)}"), f"  {job.type}")
     )
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()
-    facts.add_row("Job", _clean(f"{job.get('name', '')}  ({job.get('_id', '')})"))
-    for key, collection in profile.references.items():
-        if isinstance(job.get(key), str) and job.get(key):
-            # CloudCasa writes the name beside the id (`cluster_name` beside `cluster`); else a name casatui knows.
-            named = job.get(f"{key}_name") or (names or {}).get(collection, {}).get(job[key]) or job[key]
-            label = key.removesuffix("_id").replace("_", " ").capitalize()
-            facts.add_row(label, _clean(f"{named}  in {collection}  (f follows)"))
-    start, end = (fmt.as_epoch(value) for value in profile.times_of(job))
+    facts.add_row("Job", _clean(f"{job.run_name}  ({job.id})"))
+    for reference in job.references:
+        facts.add_row(reference.label, _clean(f"{reference.name}  in {reference.collection}  (f follows)"))
+    start, end = job.start, job.end
     facts.add_row("Started", Text(fmt.when(start, now) if start else ""))
     if end:
         facts.add_row("Ended", Text(fmt.when(end, now)))
     if start:
         facts.add_row("Duration", Text(fmt.duration((end or now) - start) + ("" if end else " so far")))
-    counters = "   ".join(f"{label} {job[key]}" for key, label in COUNTERS if job.get(key) is not None)
+    counters = "   ".join(f"{label} {value}" for label, value in job.counters)
     if counters:
         facts.add_row("Counts", _clean(counters))
     parts: list[Any] = [title, facts]
-    copying, snapping = copy_progress(job), snapshot_progress(job)
-    if copying:
-        done, total, files, all_files = copying
+    if job.copy:
+        done, total = job.copy.done, job.copy.total
+        files = f"  {job.copy.files[0]:,} of {job.copy.files[1]:,} files" if job.copy.files else ""
         parts.append(
             Text.assemble(
                 ("\nCopy      ", "bold"),
                 (bar(done, total, 40), "cyan"),
-                f" {done / total:5.1%}  {fmt.size(done)} of {fmt.size(total)}  {files:,} of {all_files:,} files",
+                f" {done / total:5.1%}  {fmt.size(done)} of {fmt.size(total)}{files}",
             )
         )
-    if snapping:
-        done, total, failed = snapping
+    if job.snapshot:
+        done, total, failed = job.snapshot.done, job.snapshot.total, job.snapshot.failed
         parts.append(
             Text.assemble(
                 ("\nVolumes   ", "bold"),
@@ -96,16 +71,13 @@ def render_job(
                 f" {done} of {total} snapshotted" + (f", {failed} failed" if failed else ""),
             )
         )
-    message = str(job.get("message") or "")
-    if message.strip():
-        said = Text.assemble(("\nMessage\n", "bold"), (message, fmt.state_style(state) or ""))
+    if job.message:
+        said = Text.assemble(("\nMessage\n", "bold"), (job.message, fmt.state_style(state) or ""))
         parts.append(_clean(said, newlines=True))
-    activity = job.get("activity") or []
-    if activity:
+    if job.activity:
         parts.append(Text("\nActivity", style="bold"))
-        for line in activity:
-            when, _, what = str(line).partition(" UTC: ")
-            parts.append(_clean(Text.assemble((f"  {when} UTC  " if what else "  ", "dim"), what or str(line))))
+        for line in job.activity:
+            parts.append(_clean(Text.assemble((f"  {line.when}  " if line.when else "  ", "dim"), line.what)))
     return Group(*parts)
 
 
@@ -144,21 +116,22 @@ class JobScreen(Screen[None]):
         self.set_interval(LIVE_SECONDS, self.poll)
         self.name_references()
 
+    @property
+    def summary(self) -> JobSummary:
+        return summarize_job(self.item.data, self.profile, self.session.names)
+
     @work(group="names", exit_on_error=False)
     async def name_references(self) -> None:
         """Names of what the job points at, where the job does not carry them (`policy_id`)."""
         learned = False
-        for key, collection in self.profile.references.items():
-            value = self.item.data.get(key)
-            if isinstance(value, str) and value and not self.item.data.get(f"{key}_name"):
-                learned |= await self.session.resolve_names(collection, [value])
+        for reference in self.summary.references:
+            if not reference.carried:
+                learned |= await self.session.resolve_names(reference.collection, [reference.id])
         if learned:
             self.draw()
 
     def draw(self) -> None:
-        self.query_one("#job-body", Static).update(
-            render_job(self.item.data, self.now, self.profile, self.session.names)
-        )
+        self.query_one("#job-body", Static).update(render_job(self.summary, self.now))
 
     def poll(self) -> None:
         profile = self.profile
@@ -185,7 +158,7 @@ class JobScreen(Screen[None]):
         self.draw()
         state = profile.state_of(fresh.data)
         if state != was and profile.is_final(state):
-            severity: Literal["information", "warning"] = "information" if state == "COMPLETED" else "warning"
+            severity: Literal["information", "warning"] = "information" if succeeded(state) else "warning"
             self.notify(
                 f"{profile.name_of(fresh.data)}: {state}",
                 title="Job finished",
@@ -195,8 +168,7 @@ class JobScreen(Screen[None]):
             )
 
     def action_follow(self) -> None:
-        targets = [(collection, self.item.data.get(key)) for key, collection in self.profile.references.items()]
-        found = [(c, i) for c, i in targets if isinstance(i, str) and i]
+        found = [(reference.collection, reference.id) for reference in self.summary.references]
         if not found:
             return
         from rich.text import Text as RichText

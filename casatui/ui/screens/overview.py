@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -14,9 +14,9 @@ from textual.widgets.option_list import Option
 
 from ...core import formatting as fmt
 from ...core.cloudcasa import JOBS
-from ...core.overview import CLUSTERS, Overview, StateCounts, bar, copy_progress, gather_overview, snapshot_progress
-from ...core.profiles import Profile, Profiles
+from ...core.overview import CLUSTERS, Attention, Overview, StateCounts, bar, gather_overview
 from ...core.session import Session
+from ...core.summaries import JobSummary
 from ..actions import bindings
 from ..cells import fit
 from ..messages import OpenCollection, OpenJob
@@ -54,9 +54,8 @@ def could_not_load() -> Option:
     return Option(Text("  could not load (see below)", style="red"), disabled=True)
 
 
-def overview_options(data: Overview, now: float, jobs: Profile | None = None) -> list[Option]:
+def overview_options(data: Overview, now: float) -> list[Option]:
     """The overview's lines (what `show` lists), each quoting server names and messages through the boundary."""
-    jobs = jobs or Profiles()[JOBS]
     options: list[Option] = []
     if data.clusters is not None:
         options.append(heading(f"Clusters ({data.clusters.total})"))
@@ -66,15 +65,13 @@ def overview_options(data: Overview, now: float, jobs: Profile | None = None) ->
     if data.silent_clusters:
         options.append(heading("Agents not reporting"))
         for cluster in data.silent_clusters:
-            status = cluster.get("status") or {}
-            seen = fmt.as_epoch(status.get("updateTime"))
-            last = f"last heartbeat {fmt.relative(seen, now)}" if seen else "no heartbeat yet"
+            last = f"last heartbeat {fmt.relative(cluster.heard, now)}" if cluster.heard else "no heartbeat yet"
             options.append(
                 entry(
-                    f"doc|{CLUSTERS}|{cluster['_id']}",
-                    (fit(plain(cluster.get("name", "")), 22), "bold"),
-                    f" {status.get('state', ''):<9} {last:<28} ",
-                    (fmt.one_line(str(status.get("message") or "")), "dim"),
+                    document_target(cluster),
+                    (fit(plain(cluster.name), 22), "bold"),
+                    f" {cluster.state:<9} {last:<28} ",
+                    (fmt.one_line(cluster.detail), "dim"),
                 )
             )
     recent = f" {data.jobs_time_field}>-24h"
@@ -85,7 +82,7 @@ def overview_options(data: Overview, now: float, jobs: Profile | None = None) ->
         options += [heading("Jobs of the last 24 hours"), could_not_load()]
     if data.running:
         options.append(heading(f"Running now ({len(data.running)})"))
-        options += [running_option(job, now, jobs) for job in data.running]
+        options += [running_option(job, now) for job in data.running]
     if JOBS in data.failed_parts:
         options += [heading("Failed and partial, last 24 hours"), could_not_load()]
     elif data.jobs_today is not None:
@@ -93,16 +90,14 @@ def overview_options(data: Overview, now: float, jobs: Profile | None = None) ->
         if not data.failed:
             options.append(Option(Text("  none", style="green"), disabled=True))
     for job in data.failed:
-        started = fmt.as_epoch(jobs.times_of(job)[0])
-        state = jobs.state_of(job)
         options.append(
             entry(
-                f"job|{job['_id']}",
-                (f"{fmt.relative(started, now) if started else '':>8}  ", "dim"),
-                (f"{state:<8}", fmt.state_style(state)),
-                (" " + fit(plain(jobs.name_of(job)), 24), "bold"),
-                " " + fit(plain(jobs.context_of(job)), 18) + " ",
-                (fmt.one_line(str(job.get("message") or ""), 90), ""),
+                f"job|{job.id}",
+                (f"{fmt.relative(job.start, now) if job.start else '':>8}  ", "dim"),
+                (f"{job.state:<8}", fmt.state_style(job.state)),
+                (" " + fit(plain(job.title), 24), "bold"),
+                " " + fit(plain(job.context), 18) + " ",
+                (fmt.one_line(job.message, 90), ""),
             )
         )
     if data.storage or data.accounts:
@@ -110,21 +105,20 @@ def overview_options(data: Overview, now: float, jobs: Profile | None = None) ->
     for store in data.storage:
         options.append(
             entry(
-                f"doc|objectstores|{store['_id']}",
-                (plain(store.get("name", "")), "bold"),
+                document_target(store),
+                (plain(store.name), "bold"),
                 "  ",
-                (str(store.get("validate_state", "")), fmt.state_style(store.get("validate_state"))),
-                f"  {fmt.one_line(str(store.get('validate_message') or ''))}",
+                (store.state, fmt.state_style(store.state)),
+                f"  {fmt.one_line(store.detail)}",
             )
         )
     for account in data.accounts:
-        state = (account.get("status") or {}).get("state", "")
         options.append(
             entry(
-                f"doc|cloudaccounts|{account['_id']}",
-                (plain(account.get("name", "")), "bold"),
-                f"  {account.get('provider_type', '')}  ",
-                (str(state), fmt.state_style(state)),
+                document_target(account),
+                (plain(account.name), "bold"),
+                f"  {account.kind}  ",
+                (account.state, fmt.state_style(account.state)),
             )
         )
     for problem in data.problems:
@@ -132,23 +126,26 @@ def overview_options(data: Overview, now: float, jobs: Profile | None = None) ->
     return options
 
 
-def running_option(job: dict[str, Any], now: float, jobs: Profile) -> Option:
+def document_target(item: Attention) -> str:
+    return f"doc|{item.collection}|{item.id}"
+
+
+def running_option(job: JobSummary, now: float) -> Option:
     text = Text("  ")
-    text.append(fit(plain(jobs.name_of(job)), 24), style="bold")
-    text.append(f" {job.get('type', ''):<9} ")
-    copying, snapping = copy_progress(job), snapshot_progress(job)
-    if copying:
-        done, total, files, all_files = copying
+    text.append(fit(plain(job.title), 24), style="bold")
+    text.append(f" {job.type:<9} ")
+    if job.copy:
+        done, total = job.copy.done, job.copy.total
+        files = f"  {job.copy.files[0]:,}/{job.copy.files[1]:,} files" if job.copy.files else ""
         text.append(bar(done, total), style="cyan")
-        text.append(f" {done / total:4.0%}  {fmt.size(done)} of {fmt.size(total)}  {files:,}/{all_files:,} files")
-    elif snapping:
-        done, total, failed = snapping
+        text.append(f" {done / total:4.0%}  {fmt.size(done)} of {fmt.size(total)}{files}")
+    elif job.snapshot:
+        done, total, failed = job.snapshot.done, job.snapshot.total, job.snapshot.failed
         text.append(bar(done, total), style="cyan")
         text.append(f" {done}/{total} volumes" + (f", {failed} failed" if failed else ""))
-    started = fmt.as_epoch(jobs.times_of(job)[0])
-    if started:
-        text.append(f"  running {fmt.duration(now - started)}", style="dim")
-    return Option(safe_text(text), id=f"job|{job['_id']}")
+    if job.start:
+        text.append(f"  running {fmt.duration(now - job.start)}", style="dim")
+    return Option(safe_text(text), id=f"job|{job.id}")
 
 
 class OverviewScreen(Screen[None]):
@@ -194,7 +191,7 @@ class OverviewScreen(Screen[None]):
         title = Text(f"Overview · {plain(self.session.profile)} · {plain(self.session.client.root)}")
         title.append(f"   as of {fmt.local_time(now, now)} (r refreshes; every {REFRESH_SECONDS:g} s)", style="dim")
         self.query_one("#overview-title", Static).update(title)
-        options = overview_options(data, now, self.session.profile_of(JOBS))
+        options = overview_options(data, now)
         listing = self.query_one(OptionList)
         highlighted = listing.highlighted_option.id if listing.highlighted_option else None
         listing.clear_options()
