@@ -107,8 +107,13 @@ def with_identity(base: Mapping[str, Any], edited: Mapping[str, Any]) -> dict[st
     return {**edited, **{k: base[k] for k in ("_id", "_etag") if k in base}}
 
 
-def status_changed(base: Mapping[str, Any], edited: Mapping[str, Any]) -> bool:
-    return base.get("status") != edited.get("status")
+def server_owned(document: Mapping[str, Any]) -> list[str]:
+    """The fields of a document the server owns (CloudCasa's `status`…): kept in the buffer, refused if changed."""
+    return [key for key in SERVER_OWNED if key in document]
+
+
+def server_owned_changed(base: Mapping[str, Any], edited: Mapping[str, Any]) -> list[str]:
+    return [key for key in SERVER_OWNED if base.get(key) != edited.get(key)]
 
 
 def diff_lines(old: Mapping[str, Any], new: Mapping[str, Any], context: int = 3) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ...api.edits import format_path, plan_patch
-from ...core.editing import Method, changed_paths, diff_lines, status_changed
+from ...core.editing import Method, changed_paths, diff_lines, server_owned_changed
 from ..actions import bindings
 from ..safe import plain
 from ..widgets.footer import CasaFooter
@@ -86,9 +86,11 @@ class DiffScreen(ModalScreen[Method | None]):
         paths = changed_paths(self.base, self.edited)
         text = Text.assemble(("Save ", "bold"), (plain(self.label), "bold"), f" — {len(paths)} change(s): ")
         text.append(plain(", ".join(paths[:8])) + (" …" if len(paths) > 8 else ""))
-        if status_changed(self.base, self.edited):
+        owned = server_owned_changed(self.base, self.edited)
+        if owned:
             text.append(
-                "\n⚠ You changed `status`, which the server owns: CloudCasa will refuse it (422 read-only).",
+                f"\n⚠ You changed `{'`, `'.join(owned)}`, which the server owns: CloudCasa will refuse it (422 "
+                "read-only).",
                 style="bold yellow",
             )
         return text

@@ -246,9 +246,10 @@ class EditorScreen(Screen[Item | None]):
             "ctrl+s saves (with If-Match) · esc leaves · f4 opens $EDITOR · the server-managed fields "
             "above are not in the buffer"
         )
-        if self.base is not None and "status" in self.base.data:
+        owned = editing.server_owned(self.base.data) if self.base is not None else []
+        if owned:
             text.append(
-                "\n`status` is server-owned: it stays in the buffer, but changing it is refused by CloudCasa.",
+                f"\n`{'`, `'.join(owned)}` server-owned: in the buffer, but changing it is refused by CloudCasa.",
                 style="yellow",
             )
         if len(self.initial) > HIGHLIGHT_LIMIT:
@@ -416,7 +417,11 @@ class EditorScreen(Screen[Item | None]):
 
     def _protected_name(self, document: dict[str, Any]) -> str:
         base = self.base.data if self.base else {}
-        return str(base.get("name") or document.get("name") or (self.base.id if self.base else self.collection))
+        return self._name_of(base or document) or (self.base.id if self.base else self.collection)
+
+    def _name_of(self, document: dict[str, Any]) -> str:
+        """What names a document of this collection (its profile's name field), for typing it to confirm."""
+        return self.session.profile_of(self.collection).name_of(document)
 
     async def _handle(self, outcome: editing.Outcome) -> None:
         """Show what came of a save or of a 412's resolution."""
@@ -554,7 +559,7 @@ class EditorScreen(Screen[Item | None]):
             self._write_file()
         elif choice == "recreate":
             if self.session.settings.protected:
-                name = str(document.get("name") or self.collection)
+                name = self._name_of(document) or self.collection
                 answer = await self.app.push_screen_wait(
                     ChoiceScreen(
                         f"Re-create {self.label}?",
@@ -588,7 +593,7 @@ class EditorScreen(Screen[Item | None]):
                     f"Create in {self.collection}?",
                     Text(f"Protected profile {self.session.profile}."),
                     [("c", "Create")],
-                    type_to_confirm=str(parsed.get("name") or self.collection),
+                    type_to_confirm=self._name_of(parsed) or self.collection,
                     danger=True,
                 )
             )

@@ -197,7 +197,7 @@ class DocumentWrites:
         if item is None:
             return
         label = self._label(item)
-        name = str(item.data.get("name") or item.id)
+        name = self.screen.profile.name_of(item.data)
         answer = await self.app.push_screen_wait(
             ChoiceScreen(
                 f"Delete {label}?",
