@@ -139,7 +139,7 @@ async def _measure(api_root: str, token: str, documents: dict[str, Any], rounds:
     from textual import events
 
     from casatui.core.drafts import DraftStore
-    from casatui.ui.screens import explorer_preview
+    from casatui.ui.screens import explorer as explorer_module
     from casatui.ui.screens.confirm import ChoiceScreen
     from casatui.ui.screens.explorer import ExplorerScreen
 
@@ -183,7 +183,7 @@ async def _measure(api_root: str, token: str, documents: dict[str, Any], rounds:
         kept = {key: len(values) for key, values in samples[label].items()}
         begun = time.perf_counter()
         explorer.table.cursor = index
-        await asyncio.sleep(explorer_preview.PREVIEW_DELAY + 0.05)
+        await asyncio.sleep(explorer_module.PREVIEW_DELAY + 0.05)
         await settle(pilot)
         keep(label, "preview_s", time.perf_counter() - begun)
         await asyncio.sleep(0.2)

@@ -77,7 +77,7 @@ async def _measure(api_root: str, token: str, pages: int, moves: int) -> dict[st
 
     from common import SIZE, deep_size_mb, make_app, peak_rss_mb, rss_mb, settle
 
-    from casatui.ui.screens import explorer_preview
+    from casatui.ui.screens import explorer as explorer_module
 
     app = make_app(api_root, token, page_size=PAGE_SIZE)
     result: dict[str, Any] = {}
@@ -105,7 +105,7 @@ async def _measure(api_root: str, token: str, pages: int, moves: int) -> dict[st
         # Scrolling and moving as fast as a held key, the preview never fires; Pilot and this loop are slower than
         # key repeat, so the rest-then-preview delay is raised for the whole measurement (the timer is still set and
         # stopped on every move). Otherwise each fired preview queues a ~0.5 s item GET on the mongomock server.
-        explorer_preview.PREVIEW_DELAY = SLOW_PREVIEW_DELAY
+        explorer_module.PREVIEW_DELAY = SLOW_PREVIEW_DELAY
 
         # -- load every page by moving the cursor down into it ---------------------------------------------------
         cpu, started = time.process_time(), time.perf_counter()
