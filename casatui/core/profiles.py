@@ -55,6 +55,7 @@ class Profile:
     allows: frozenset[str] = frozenset()  # operations, and "action:<name>" for each action
     described: bool = False  # the operations come from the server's document (else nothing is refused)
     configured: bool = False  # the user's config lists the columns: they are shown as listed
+    trusted: bool = True  # False: the user said the server's document is wrong (trust_api_docs = false)
 
     # -- what may be done -------------------------------------------------------------------------------
 
@@ -67,7 +68,7 @@ class Profile:
             return self.run_action is not None
         if operation == "pause":
             return self.pause_field is not None and self.can("update")
-        if not self.described:
+        if not self.described or not self.trusted:
             return True
         return operation in self.allows
 
@@ -78,7 +79,8 @@ class Profile:
     @property
     def run_action(self) -> str | None:
         """The action that runs a document now (`run`), when the document or the overlay offers one."""
-        if "action:run" in self.allows or (self.run_body is not None and not self.described):
+        trusted_document = self.described and self.trusted
+        if "action:run" in self.allows or (self.run_body is not None and not trusted_document):
             return "run"
         return None
 
@@ -177,8 +179,11 @@ class Profiles:
         catalog: Catalog | None = None,
         columns: Mapping[str, Sequence[Mapping[str, Any] | str]] | None = None,
         sorts: Mapping[str, Sequence[tuple[str, int]]] | None = None,
+        *,
+        trusted: bool = True,
     ) -> None:
         self.catalog = catalog
+        self.trusted = trusted  # what the document allows is what is offered (False: everything, as the server says)
         self.configured_columns = dict(columns or {})
         self.configured_sorts = dict(sorts or {})
         self._made: dict[str, Profile] = {}
@@ -208,6 +213,7 @@ class Profiles:
             default_sort=(),
             name_field="name",
             described=described,
+            trusted=self.trusted,
         )
         name_field = _name_field(base, extra)
         state_field = _known(base, extra.state_field)

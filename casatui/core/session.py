@@ -58,7 +58,9 @@ class Session:
     def __init__(self, client: CasaClient, settings: Settings | None = None, *, state_dir: Path | None = None) -> None:
         self.client = client
         self.settings = settings or Settings(read_only=client.read_only)
-        self.profiles = Profiles(None, self.settings.columns, _sorts(self.settings.sorts))
+        self.profiles = Profiles(
+            None, self.settings.columns, _sorts(self.settings.sorts), trusted=client.trust_api_docs
+        )
         self.clock: Callable[[], float] = time.time  # one clock for every screen (tests set a fixed one)
         self.names: dict[str, dict[str, str]] = {}  # collection -> id -> name
         self.state_dir = state_dir

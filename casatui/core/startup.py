@@ -48,14 +48,13 @@ class FirstPage:
         import concurrent.futures
         import threading
 
-        from ..api.query import parse_filter
-        from .listing import list_query
+        from .listing import list_query, parse
 
         collection = profile.collection
         self.sort = list(sort) if sort is not None else list(profile.default_sort)
         self.key = (collection, filter_text, tuple(self.sort), page_size)
         self.exchanges: list[Exchange] = []
-        where = parse_filter(filter_text, name_field=profile.name_field) if filter_text else None
+        where = parse(profile, filter_text) if filter_text else None  # as the explorer will parse it
         query = list_query(profile, where, self.sort, 1, page_size)
         self.future: concurrent.futures.Future[Page] = concurrent.futures.Future()
         thread = threading.Thread(
@@ -146,6 +145,17 @@ class Startup:
         sort: Sequence[tuple[str, int]] | None,
         page_size: int,
     ) -> None:
+        """Fetch the first page now, unless the filter needs the user first (a mistake, or a field the schema does
+        not know: nothing is sent before they say so)."""
+        from ..api.query import FilterError
+        from .listing import parse, unknown_fields
+
+        if filter_text:
+            try:
+                if unknown_fields(profile, parse(profile, filter_text)) is not None:
+                    return
+            except FilterError:
+                return
         self.first_page = FirstPage(client, profile, filter_text, sort, page_size)
 
     def claim(

@@ -124,13 +124,13 @@ def summarize_job(job: Mapping[str, Any], profile: Profile, names: Names | None 
 
 def _progress(job: Mapping[str, Any], fields: ProgressFields) -> Progress | None:
     """The progress a job counts, when it counts any (a total above 0)."""
-    total = number_at(job, fields.total)
-    if not total or total <= 0:
+    total = int(number_at(job, fields.total) or 0)  # a fraction of a byte is no total: never divided by
+    if total <= 0:
         return None
     files_total = number_at(job, fields.files_total)
     return Progress(
         done=int(number_at(job, fields.done) or 0),
-        total=int(total),
+        total=total,
         failed=int(number_at(job, fields.failed) or 0),
         files=(int(number_at(job, fields.files_done) or 0), int(files_total)) if files_total is not None else None,
     )

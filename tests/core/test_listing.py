@@ -38,3 +38,26 @@ def test_pages_arrive_and_an_older_querys_answer_is_dropped(any_server: ServerUn
             assert listing.swap(new, answers) is None  # a refresh of an older query is not swapped in
 
     asyncio.run(run())
+
+
+def test_the_prefetch_sends_nothing_the_explorer_would_ask_about_first(cloudcasa: object) -> None:
+    from casatui.api.discovery import parse_openapi
+    from casatui.core.profiles import Profiles
+    from casatui.core.startup import Startup
+
+    from ..cloudcasa.spec import cloudcasa_like_spec
+
+    jobs = Profiles(parse_openapi(cloudcasa_like_spec()))["jobs"]
+    client = CasaClient(cloudcasa.api_root, cloudcasa.token)  # type: ignore[attr-defined]
+    for text in ("stat=FAILED", "=FAILED", "name~/[/"):
+        startup = Startup()
+        startup.prefetch(client, jobs, text, None, 100)
+        assert startup.first_page is None, text  # "did you mean", or the mistake marked: nothing sent before
+    startup = Startup()
+    startup.prefetch(client, jobs, "state=FAILED prod", None, 100)
+    first = startup.first_page
+    assert first is not None
+    page = first.future.result(timeout=10)
+    assert all(job.get("state") == "FAILED" for job in page.items)
+    sent = dict(first.exchanges[0].query)
+    assert '"name"' in sent["where"] and "display_name" not in sent["where"]  # the bare word: this schema's name

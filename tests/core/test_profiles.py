@@ -148,3 +148,10 @@ def test_before_the_document_the_rows_decide_the_name_column() -> None:
     assert jobs.columns_for(demo_rows)[0].key == "display_name"
     configured = Profiles(columns={"jobs": ["display_name", "state"]})["jobs"]
     assert [c.key for c in configured.columns_for(cloudcasa_rows)] == ["display_name", "state"]
+
+
+def test_when_the_document_is_not_trusted_everything_is_offered(cloudcasa: Profiles) -> None:
+    distrust = Profiles(cloudcasa.catalog, trusted=False)
+    assert distrust["alerts"].can("edit") and distrust["kubenamespaces"].can("create")
+    assert distrust["kubebackups"].can("run")
+    assert distrust["jobs"].name_field == "name"  # the schema still names fields: only the writes are freed

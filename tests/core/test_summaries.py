@@ -225,3 +225,18 @@ async def test_the_overview_lists_summaries_of_what_needs_attention(any_server: 
         failed = [s for s in overview.storage if s.state == "FAILED"]
         assert failed and all(s.detail for s in failed)  # a store that failed to validate says why
         assert overview.accounts and all(a.kind for a in overview.accounts)
+
+
+def test_a_fractional_progress_total_is_no_total() -> None:
+    from casatui.core.cloudcasa import COPY_PROGRESS
+    from casatui.core.profiles import Profiles
+    from casatui.core.summaries import summarize_job
+
+    job: dict[str, object] = {"_id": "a" * 24, "name": "x"}
+    node: dict[str, object] = job
+    *parents, last = COPY_PROGRESS.total.split(".")
+    for part in parents:
+        node = node.setdefault(part, {})  # type: ignore[assignment]
+    node[last] = 0.5
+    summary = summarize_job(job, Profiles()["jobs"])
+    assert summary.copy is None  # 0.5 bytes would have been a total of 0, then a division by it
