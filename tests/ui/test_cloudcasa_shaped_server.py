@@ -126,3 +126,18 @@ async def test_the_document_read_last_time_shapes_the_first_page(any_server: Ser
         await discovered(pilot)
         assert second.session.catalog is not None and second.session.catalog.cached_at is None  # read again
         assert screen.columns == columns
+
+
+async def test_a_filter_read_before_the_document_is_read_again_with_it(
+    any_server: ServerUnderTest, app_for: AppFactory
+) -> None:
+    response = httpx.get(f"{any_server.api_root}/jobs", params={"max_results": 1},
+                         headers={"Authorization": f"Bearer {any_server.token}"})  # fmt: skip
+    job = response.json()["_items"][0]
+    word = str(job.get("display_name") or job["name"])[:6]  # what the Name column shows on this server
+    app = app_for(any_server, "jobs", word)  # a bare word: the Name field, whatever this server calls it
+    async with app.run_test(size=(160, 40)) as pilot:
+        await discovered(pilot)
+        screen = explorer(app)
+        assert list(screen.where) == [screen.profile.name_field]
+        assert screen.table.model.count > 0

@@ -5,6 +5,7 @@ selected document and its writes each hold a reference back to the screen, so th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -644,6 +645,7 @@ class ExplorerScreen(Screen[None]):
         self.watching = False
         self._discovering = False
         self._sent_anyway = ""  # a filter naming unknown fields that the user chose to send as it is
+        self._filter_now: float | None = None
 
     # -- layout -----------------------------------------------------------------------------------------
 
@@ -752,9 +754,34 @@ class ExplorerScreen(Screen[None]):
         fetched = listing.fetched_fields(kept_profile, self.columns) if kept_profile is not None else None
         self.set_columns([row for _, row in self.table.model.rows()][:20])
         self.refresh_bindings()
+        if self._requery():
+            return
         needed = listing.fetched_fields(self.profile, self.columns)
         if fetched is not None and needed is not None and not needed.keys() <= fetched.keys():
             self.pages.refresh_in_place()  # a column the rows were not asked for: fetched now, in place
+
+    def _requery(self) -> bool:
+        """The filter and sort as the server's document reads them (bare words search its name field; a sort key
+        it does not know is dropped); when they change, the rows are asked for again. True when they did."""
+        profile = self.profile
+        where = self.where
+        if self.filter_text:
+            with contextlib.suppress(FilterError):  # it parsed before: still the same where, if not
+                where = listing.parse(profile, self.filter_text, now=self._filter_now)
+        known = [(key, direction) for key, direction in self.sort if profile.knows(key)]
+        if len(known) < len(self.sort):
+            dropped = ", ".join(key for key, _ in self.sort if not profile.knows(key))
+            self.app.notify(f"The server's schema has no {dropped}: sorted as {self.collection} usually is.",
+                            severity="warning", timeout=6, markup=False)  # fmt: skip
+            known = known or list(profile.default_sort)
+        if where == self.where and known == self.sort:
+            return False
+        self.where, self.sort = where, known
+        self.table.set_columns(self.columns, self.sort)
+        self.query_one(FilterBar).show_sent(self.where, format_sort(self.sort))
+        row = self.table.current
+        self.reload(cursor_id=str(row["_id"]) if row and "_id" in row else None, cursor_index=self.table.cursor)
+        return True
 
     # -- opening a collection ---------------------------------------------------------------------------
 
@@ -795,12 +822,13 @@ class ExplorerScreen(Screen[None]):
         if columns != self.columns or not self.table.columns:
             self.columns = columns
             self.table.set_columns(self.columns, self.sort)
-            self.pages.use_columns(columns)
+        self.pages.use_columns(self.columns)
 
     def _parse_filter(self, text: str) -> bool:
         profile = self.profile
         try:
-            where = listing.parse(profile, text, now=self.now() or None)
+            now = self.now() or None
+            where = listing.parse(profile, text, now=now)
         except FilterError as error:
             self.query_one(FilterBar).show_error(error)
             return False
@@ -811,6 +839,7 @@ class ExplorerScreen(Screen[None]):
             return False
         self.where = where
         self.filter_text = text
+        self._filter_now = now  # relative times (`-24h`) read against this moment
         self.query_one(FilterBar).show_sent(self.where, format_sort(self.sort))
         return True
 
