@@ -275,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     from .core.navigation import Place
 
     session = make_session(client, resolved, state, listeners)
+    session.settings.keep_catalog = not args.demo  # the demo's port, and so its root, is new each run
     session.restore_catalog()  # the document as read last time: the first request and frame follow it
     collection = args.resource or JOBS
     # The first page is fetched in a thread while Textual is imported and the screen laid out.

@@ -11,9 +11,11 @@ document: parsing that is the cost to avoid). It is checked as it is read; anyth
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,7 +23,7 @@ from typing import Any
 
 from ..api.discovery import Catalog, Field, ResourceType
 from ..api.limits import LimitExceeded, parse_json
-from .private_files import open_private
+from .private_files import create_private
 
 VERSION = 1
 MAX_BYTES = 32 << 20  # CloudCasa's document makes ~2 MB here
@@ -42,21 +44,29 @@ def save(state_dir: Path, root: str, catalog: Catalog) -> None:
         "resources": [_resource(r) for r in catalog.resources.values()],
     }
     path = path_for(state_dir, root)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.new")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with open_private(path, append=False) as stream:
+        if not _ours(path.parent):
+            return
+        with create_private(temporary) as stream:
             json.dump(record, stream, separators=(",", ":"))
+        os.replace(temporary, path)  # whole or not at all, whoever else writes it at the same time
     except (OSError, ValueError):
-        pass  # a convenience: start-up reads the document as before
+        with contextlib.suppress(OSError):
+            temporary.unlink()  # a convenience: start-up reads the document as before
 
 
 def load(state_dir: Path, root: str) -> Catalog | None:
     """The catalog kept for this root, or None (none kept, unreadable, or not what `save` writes)."""
     path = path_for(state_dir, root)
     try:
-        if path.stat().st_size > MAX_BYTES or (os.name != "nt" and path.stat().st_mode & 0o022):
+        if not _ours(path.parent):
             return None
-        record = parse_json(path.read_bytes())
+        content = _read_own_file(path)
+        if content is None:
+            return None
+        record = parse_json(content)
         if not isinstance(record, dict) or record.get("version") != VERSION or record.get("root") != root:
             return None
         resources = [_resource_from(entry) for entry in record["resources"]]
@@ -64,6 +74,35 @@ def load(state_dir: Path, root: str) -> Catalog | None:
     except (OSError, ValueError, LimitExceeded, KeyError, TypeError, AttributeError, RecursionError):
         return None
     return Catalog({r.name: r for r in resources}, "server", None, [], cached_at=saved)
+
+
+def _ours(directory: Path) -> bool:
+    """A directory of this user's that no one else may write into (else what is in it is not trusted)."""
+    try:
+        info = os.lstat(directory)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode) or os.name == "nt":
+        return stat.S_ISDIR(info.st_mode)
+    return info.st_uid == os.geteuid() and not info.st_mode & 0o022
+
+
+def _read_own_file(path: Path) -> bytes | None:
+    """The bytes of a regular file of this user's that only they may write, with no other link, read without
+    following a link or waiting on a pipe; None for anything else (a kept catalog decides what is offered)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as stream:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or info.st_size > MAX_BYTES:
+            return None
+        if os.name != "nt" and (info.st_uid != os.geteuid() or info.st_mode & 0o022):
+            return None
+        content = stream.read(MAX_BYTES + 1)
+    return content if len(content) <= MAX_BYTES else None
 
 
 def _resource(resource: ResourceType) -> dict[str, Any]:

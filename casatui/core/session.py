@@ -37,6 +37,7 @@ class Settings:
     sorts: Mapping[str, str] = field(default_factory=dict)  # collection -> default sort, e.g. "-start_time"
     theme: str | None = None
     token_source: str = ""
+    keep_catalog: bool = True  # keep the server's document between runs (not for the demo: a new port each run)
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class Session:
 
     def restore_catalog(self) -> bool:
         """Take the catalog kept from the last run against this server, if any (see catalog_cache.py)."""
-        if self.state_dir is None:
+        if self.state_dir is None or not self.settings.keep_catalog:
             return False
         from .catalog_cache import load
 
@@ -120,11 +121,9 @@ class Session:
         """Keep what discovery found for the next run, when it differs from what was kept (in a thread: CloudCasa's
         document makes a couple of megabytes)."""
         catalog = self.catalog
-        if (
-            self.state_dir is None
-            or catalog is None
-            or (previous is not None and previous.resources == catalog.resources)
-        ):
+        if self.state_dir is None or not self.settings.keep_catalog or catalog is None:
+            return
+        if previous is not None and previous.resources == catalog.resources:
             return
         from .catalog_cache import save
 

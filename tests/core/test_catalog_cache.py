@@ -60,3 +60,35 @@ def test_a_file_others_may_write_or_not_json_is_ignored(tmp_path: Path) -> None:
         path.chmod(0o600)
     path.write_text("[" * 100_000)
     assert catalog_cache.load(tmp_path, ROOT) is None
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX links, pipes and permission bits")
+def test_a_link_a_pipe_or_a_shared_directory_is_not_trusted(tmp_path: Path) -> None:
+    catalog_cache.save(tmp_path, ROOT, parse_openapi(cloudcasa_like_spec()))
+    path = catalog_cache.path_for(tmp_path, ROOT)
+    elsewhere = tmp_path / "elsewhere.json"
+    path.rename(elsewhere)
+    path.symlink_to(elsewhere)
+    assert catalog_cache.load(tmp_path, ROOT) is None  # not followed
+    path.unlink()
+    os.mkfifo(path)
+    assert catalog_cache.load(tmp_path, ROOT) is None  # not waited on
+    path.unlink()
+    os.link(elsewhere, path)
+    assert catalog_cache.load(tmp_path, ROOT) is None  # another name for it elsewhere
+    path.unlink()
+    elsewhere.rename(path)
+    assert catalog_cache.load(tmp_path, ROOT) is not None
+    path.parent.chmod(0o777)
+    assert catalog_cache.load(tmp_path, ROOT) is None  # anyone could have put it there
+    path.parent.chmod(0o700)
+
+
+def test_saving_again_replaces_the_file_whole(tmp_path: Path) -> None:
+    catalog = parse_openapi(cloudcasa_like_spec())
+    catalog_cache.save(tmp_path, ROOT, catalog)
+    catalog_cache.save(tmp_path, ROOT, catalog)
+    assert [p.name for p in catalog_cache.path_for(tmp_path, ROOT).parent.iterdir()] == [
+        catalog_cache.path_for(tmp_path, ROOT).name
+    ]
+    assert catalog_cache.load(tmp_path, ROOT) is not None
