@@ -9,6 +9,7 @@ from typing import Any
 
 from ..api.client import CasaClient
 from ..api.errors import ApiError
+from ..api.query import format_eve_date
 from . import cloudcasa
 from .cloudcasa import FAILED, JOBS, SUCCEEDED
 from .formatting import as_epoch, as_text, lookup, text_at
@@ -99,16 +100,24 @@ async def state_counts(client: CasaClient, profile: Profile, where: dict[str, An
     return StateCounts(field_name, total, by_state, no_state)
 
 
+def _since(profile: Profile, time_field: str, moment: float) -> dict[str, Any]:
+    """`time_field` after `moment`, written as the schema types the field (epoch seconds, or Eve's dates)."""
+    spec = profile.resource.field(time_field) if profile.resource is not None else None
+    if time_field in ("_created", "_updated") or (spec is not None and spec.type == "datetime"):
+        return {time_field: {"$gt": format_eve_date(moment)}}
+    return {time_field: {"$gt": int(moment)}}
+
+
 def _time_field(profile: Profile) -> str:
-    """The field a job's start is read from: the profile's natural sort (`start_time`), else `_created`."""
-    return next((key for key, _ in profile.default_sort), "_created")
+    """The field a job's start is read from: the profile's (`start_time`, where the schema has it), else Eve's
+    `_created` (a date, not epoch seconds: the filter language writes either as the schema says)."""
+    return profile.start_field or "_created"
 
 
 async def gather_overview(client: CasaClient, profiles: Profiles, now: float) -> Overview:
     """Everything the overview shows, fetched concurrently; a part that fails is reported, not fatal, and never
     shown as zero. A part whose collection or fields this server's document does not have is left out."""
     overview = Overview()
-    since = int(now - DAY)
 
     def offered(collection: str) -> bool:
         catalog = profiles.catalog
@@ -145,7 +154,7 @@ async def gather_overview(client: CasaClient, profiles: Profiles, now: float) ->
             return
         profile = profiles[JOBS]
         time_field = overview.jobs_time_field = _time_field(profile)
-        recent = {time_field: {"$gt": since}}
+        recent = _since(profile, time_field, now - DAY)
         overview.jobs_today = await state_counts(client, profile, recent)
         state = profile.state_field
         if state is None:

@@ -347,10 +347,11 @@ def _columns(profile: Profile, rows: Sequence[Mapping[str, Any]]) -> tuple[Colum
     columns = [c for i, c in enumerate(profile.columns) if i == 0 or c.key in curated or present(c.key)]
     shown = {c.key for c in columns}
     back = [c for c in extra.columns[1:] if c.key not in shown and present(c.key)]
-    if back:
+    if back:  # in the overlay's order, after the Name column (which may show another field than the overlay's)
         order = {c.title: i for i, c in enumerate(extra.columns)}
-        columns = sorted([*columns, *(replace(c, sortable=False) for c in back)],
-                         key=lambda c: order.get(c.title, len(order)))  # fmt: skip
+        rest = sorted([*columns[1:], *(replace(c, sortable=False) for c in back)],
+                      key=lambda c: order.get(c.title, len(order)))  # fmt: skip
+        columns = [columns[0], *rest]
     return tuple(columns)
 
 

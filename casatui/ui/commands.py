@@ -37,11 +37,12 @@ class CasaCommands(Provider):
                 score = matcher.match(label)
                 if score > 0:
                     yield Hit(score, matcher.highlight(label), partial(app.switch_profile, name))
-        here = getattr(app.screen, "SCOPE", "")
+        under = self.screen  # the screen the palette was opened over (app.screen is the palette itself)
+        here = getattr(under, "SCOPE", "")
         for spec in ACTIONS:
             if not spec.palette or spec.scope not in ("app", here):
                 continue
-            target = app if spec.scope == "app" else app.screen
+            target = app if spec.scope == "app" else under
             if target.check_action(spec.action.split("(")[0], ()) is False:
                 continue  # not offered here: the collection's profile does not allow it
             label = f"{spec.description}  [{spec.shown_keys}]"
@@ -51,5 +52,5 @@ class CasaCommands(Provider):
 
     async def _run(self, action: str, scope: str) -> None:
         app: CasaApp = self.app  # type: ignore[assignment]
-        target = app if scope == "app" else app.screen
+        target = app if scope == "app" else self.screen
         await target.run_action(action)

@@ -155,3 +155,18 @@ def test_when_the_document_is_not_trusted_everything_is_offered(cloudcasa: Profi
     assert distrust["alerts"].can("edit") and distrust["kubenamespaces"].can("create")
     assert distrust["kubebackups"].can("run")
     assert distrust["jobs"].name_field == "name"  # the schema still names fields: only the writes are freed
+
+
+def test_the_last_day_is_written_as_the_schema_types_its_time_field(cloudcasa: Profiles) -> None:
+    from casatui.core.overview import _since
+
+    assert _since(cloudcasa["jobs"], "start_time", 1_800_000_000.5) == {"start_time": {"$gt": 1_800_000_000}}
+    assert _since(cloudcasa["jobs"], "_created", 1_800_000_000) == {
+        "_created": {"$gt": "Fri, 15 Jan 2027 08:00:00 GMT"}
+    }
+
+
+def test_columns_coming_back_with_the_rows_keep_the_name_column_first(cloudcasa: Profiles) -> None:
+    invites = cloudcasa["orginvites"]
+    columns = invites.columns_for([{"_id": "1", "name": "x", "expires_in_days": 7}])
+    assert columns[0].key == "name" and "expires_in_days" in [c.key for c in columns]

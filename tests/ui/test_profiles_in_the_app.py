@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from textual.pilot import Pilot
+from textual.widgets import Input, OptionList
 
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
@@ -91,3 +92,30 @@ async def test_the_diff_offers_only_the_methods_the_document_allows(ui_demo: Dem
         await pilot.press("m")
         await pilot.pause()
         assert diff.method == "PATCH"  # PUT is not offered: the toggle says so and stays
+
+
+async def test_the_palette_offers_the_screens_actions_as_the_document_allows(
+    ui_demo: DemoServer, app_for: AppFactory
+) -> None:
+    from textual.command import CommandPalette
+
+    async def found(pilot: Pilot[None], query: str) -> list[str]:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = pilot.app.screen
+        assert isinstance(palette, CommandPalette)
+        palette.query_one(Input).value = query
+        await pilot.pause(0.6)
+        options = palette.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        await pilot.press("escape")
+        await pilot.pause()
+        return labels
+
+    app = app_for(ui_demo, "kubeclusters")
+    async with app.run_test(size=(140, 35)) as pilot:
+        await discovered(pilot)
+        assert any("Edit this document" in label for label in await found(pilot, "edit this"))
+        explorer(app).open(explorer(app).place().__class__("kubenamespaces"))
+        await settle(pilot)
+        assert not any("Edit this document" in label for label in await found(pilot, "edit this"))

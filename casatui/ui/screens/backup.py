@@ -109,15 +109,15 @@ class BackupScreen(Screen[None]):
             if policy is not None:
                 found = await client.get(policy.collection, policy.id)
                 self.policy = found.data if found else None
-            if link is None:
-                return  # jobs do not point at this collection: no runs to show
-            jobs = self.jobs
-            page = await client.list(JOBS, where={link: self.item.id}, sort=list(jobs.default_sort), max_results=RUNS)
+            if link is not None:  # else jobs do not point at this collection: no runs to show
+                jobs = self.jobs
+                page = await client.list(
+                    JOBS, where={link: self.item.id}, sort=list(jobs.default_sort), max_results=RUNS
+                )
+                self.runs = page.items
         except ApiError as error:
             self.notify(str(error), title=error.title, severity="error", timeout=8, markup=False)
-            return
-        self.runs = page.items
-        self.draw()
+        self.draw()  # what is known: the definition itself, whatever could not be fetched
 
     def draw(self) -> None:
         now, jobs = self.now, self.jobs

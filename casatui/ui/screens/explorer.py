@@ -609,10 +609,9 @@ class DocumentWrites:
     async def _find_job(self, link: str, item_id: str, since: int) -> dict[str, Any] | None:
         """The job a run started, found the way CloudCasa's own clients do: by definition and start time."""
         jobs = self.session.profile_of(JOBS)
-        time_field = next((key for key, _ in jobs.default_sort if key != "_created"), None)
         where: dict[str, Any] = {link: item_id}
-        if time_field:
-            where[time_field] = {"$gte": since}
+        if jobs.start_field:  # CloudCasa's start times are epoch seconds
+            where[jobs.start_field] = {"$gte": since}
         try:
             page = await self.session.client.list(JOBS, where=where, sort=list(jobs.default_sort), max_results=1)
         except ApiError:
