@@ -16,6 +16,10 @@ from .columns import C, Column
 
 JOBS = "jobs"  # the collection CloudCasa keeps the runs of every definition in
 POLICIES = "policies"  # the collection of schedules a definition refers to
+# What the overview watches beside jobs, and the state each is in when all is well.
+CLUSTERS, CLUSTER_PENDING, CLUSTER_ACTIVE = "kubeclusters", "PENDING", "ACTIVE"
+STORES, STORE_READY = "objectstores", "READY"
+ACCOUNTS, ACCOUNT_ACTIVE = "cloudaccounts", "ACTIVE"
 
 # Fields the server writes and a client never sends, beyond Eve's own (`casatui.api.edits.SERVER_FIELDS`).
 SERVER_OWNED = ("status", "cc_user_email", "org_id")

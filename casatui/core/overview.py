@@ -11,16 +11,24 @@ from ..api.client import CasaClient
 from ..api.errors import ApiError
 from ..api.query import format_eve_date
 from . import cloudcasa
-from .cloudcasa import FAILED, JOBS, SUCCEEDED
+from .cloudcasa import (
+    ACCOUNT_ACTIVE,
+    ACCOUNTS,
+    CLUSTER_ACTIVE,
+    CLUSTER_PENDING,
+    CLUSTERS,
+    FAILED,
+    JOBS,
+    STORE_READY,
+    STORES,
+    SUCCEEDED,
+)
 from .formatting import as_epoch, as_text, lookup, text_at
 from .profiles import Profile, Profiles
 from .summaries import JobSummary, summarize_job
 
 DAY = 86_400
 STALE_AGENT = 10 * 60  # seconds without a heartbeat before an ACTIVE cluster counts as not reporting
-CLUSTERS = "kubeclusters"
-STORES = "objectstores"
-ACCOUNTS = "cloudaccounts"
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,12 @@ async def gather_overview(client: CasaClient, profiles: Profiles, now: float) ->
         shown = (state, heard, *([message] if message else []))
         page = await client.list(
             CLUSTERS,
-            where={"$or": [{state: "PENDING"}, {state: "ACTIVE", heard: {"$lt": int(now - STALE_AGENT)}}]},
+            where={
+                "$or": [
+                    {state: CLUSTER_PENDING},
+                    {state: CLUSTER_ACTIVE, heard: {"$lt": int(now - STALE_AGENT)}},
+                ]
+            },
             sort=heard,
             max_results=50,
             projection={profile.name_field: 1, **{path.split(".")[0]: 1 for path in shown}},
@@ -176,7 +189,10 @@ async def gather_overview(client: CasaClient, profiles: Profiles, now: float) ->
             overview.failed = [summarize_job(job, profile) for job in failed.items]
 
     async def storage() -> None:
-        for collection, good, into in ((STORES, "READY", overview.storage), (ACCOUNTS, "ACTIVE", overview.accounts)):
+        for collection, good, into in (
+            (STORES, STORE_READY, overview.storage),
+            (ACCOUNTS, ACCOUNT_ACTIVE, overview.accounts),
+        ):
             state = profiles[collection].state_field if offered(collection) else None
             if state is not None:
                 page = await client.list(collection, where={state: {"$ne": good}}, max_results=50)

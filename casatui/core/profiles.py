@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from ..api.discovery import Catalog, ResourceType
 
 FEWEST_COLUMNS = 3  # a curated table that lost more than this to the schema is topped up from the schema
-WRITES = ("create", "replace", "update", "delete")
 
 
 @dataclass(frozen=True)

@@ -139,34 +139,37 @@ class Session:
     def resource(self, collection: str) -> ResourceType | None:
         return self.profiles.resource(collection)
 
-    def known_name(self, collection: str, item_id: str) -> str | None:
-        return self.names.get(collection, {}).get(item_id)
-
     def remember(self, collection: str, documents: Iterable[Mapping[str, Any]], total: int | None = None) -> None:
         """Keep names of listed documents for reference columns; not for big collections (jobs), which nothing
         references by name and whose names would only take memory."""
         if total is not None and total > REMEMBER_AT_MOST:
             return
         table = self.names.setdefault(collection, {})
+        name_field = self.profile_of(collection).name_field
         for document in documents:
-            if "_id" in document and isinstance(document.get("name"), str):
-                table[str(document["_id"])] = document["name"]
+            name = document.get(name_field)
+            if "_id" in document and isinstance(name, str):
+                table[str(document["_id"])] = name
 
     async def resolve_names(self, collection: str, ids: Iterable[str]) -> bool:
         """Fetch the names of referenced documents not known yet; True when any were learned."""
         table = self.names.setdefault(collection, {})
+        profile = self.profile_of(collection)  # its name field: `name` on most, another on some
         wanted = sorted({i for i in ids if i and i not in table})
         learned = False
         for start in range(0, len(wanted), NAME_BATCH):
             batch = wanted[start : start + NAME_BATCH]
             try:
                 page = await self.client.list(
-                    collection, where={"_id": {"$in": batch}}, projection={"name": 1}, max_results=len(batch)
+                    collection,
+                    where={"_id": {"$in": batch}},
+                    projection={profile.name_field: 1},
+                    max_results=len(batch),
                 )
             except ApiError:
                 return learned  # names are a nicety: ids stay visible
             for document in page.items:
-                table[str(document["_id"])] = str(document.get("name", ""))
+                table[str(document["_id"])] = profile.name_of(document)
             for missing in set(batch) - set(table):
                 table[missing] = f"(deleted {missing[-6:]})"
             learned = True

@@ -13,8 +13,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core import formatting as fmt
-from ...core.cloudcasa import JOBS
-from ...core.overview import CLUSTERS, Attention, Overview, StateCounts, bar, gather_overview
+from ...core.cloudcasa import CLUSTERS, JOBS
+from ...core.overview import Attention, Overview, StateCounts, bar, gather_overview
 from ...core.session import Session
 from ...core.summaries import JobSummary
 from ..actions import bindings
