@@ -28,7 +28,7 @@ from .formatting import lookup
 if TYPE_CHECKING:
     from ..api.discovery import Catalog, ResourceType
 
-FEWEST_COLUMNS = 3  # a curated table that lost more than this to the schema is topped up from the schema
+FEWEST_COLUMNS = 3  # a curated table left with fewer columns than this is topped up from the schema (or rows)
 
 
 @dataclass(frozen=True)
