@@ -35,7 +35,7 @@ from ...core.profiles import Profile
 from ...core.safe_text import safe_json
 from ...core.session import Session
 from ...core.startup import FirstPage
-from ...core.summaries import last_run_time
+from ...core.summaries import last_run_time, succeeded
 from ..actions import bindings
 from ..safe import plain
 from ..widgets.banner import ProtectedBanner
@@ -997,7 +997,7 @@ class ExplorerScreen(Screen[None]):
             was, now = profile.state_of(old or {}), profile.state_of(row)
             if profile.view == "job" and profile.is_live(was) and now and not profile.is_live(now):
                 name = profile.name_of(row)
-                severity: Literal["information", "warning"] = "information" if now == "COMPLETED" else "warning"
+                severity: Literal["information", "warning"] = "information" if succeeded(now) else "warning"
                 self.app.notify(f"{name}: {now}", title="Job finished", severity=severity, timeout=10, markup=False)
         self.table.marked = marked
 
