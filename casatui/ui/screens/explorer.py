@@ -741,6 +741,8 @@ class ExplorerScreen(Screen[None]):
             return  # the document cannot be read now: the one read last time is better than the built-in list
         self.session.catalog = catalog
         await asyncio.to_thread(self.session.keep_catalog, kept)
+        if not self.is_attached:
+            return  # closed meanwhile (a quit, a profile switch)
         self.query_one(Sidebar).show(catalog, self.collection)
         if catalog.notice:
             self.app.notify(catalog.notice, title="Resource types", severity="warning", timeout=8, markup=False)
