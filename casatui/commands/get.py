@@ -198,6 +198,8 @@ async def many(
     if writer is None:
         writer = writer_for(form, sys.stdout, profile, session, one=False, sample=[])
     writer.end()
-    if limit is not None and total is not None and total > written:
+    if (
+        args.limit is None and limit is not None and total is not None and total > written
+    ):  # (a limit asked for: no note)
         exits.say(f"{written} of {total} documents shown; --all for every one, or --limit N")
     return exits.OK
