@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from . import __version__
+from .commands import FORMATS
 from .commands import PAGE_SIZE as GET_PAGE
 from .commands.exits import EPILOG as EXIT_EPILOG
 from .core.private_files import UnsafeFileError, open_private
@@ -110,8 +111,6 @@ def add_shared_flags(parser: argparse.ArgumentParser, *, suppress: bool = False)
 
 def add_commands(parser: argparse.ArgumentParser) -> None:
     """The subcommands, for scripts and pipes (see casatui/commands); none opens the TUI."""
-    from .commands.output import FORMATS
-
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands (without one: the TUI)")
     get = commands.add_parser(
         "get",

@@ -3,3 +3,4 @@ command line's flags, config and profiles with the TUI, use the core layer's pro
 import Textual."""
 
 PAGE_SIZE = 100  # `get` without --all or --limit: one page, and a note on stderr when there is more
+FORMATS = ("table", "json", "jsonl", "yaml", "csv", "name")  # of `get -o`

@@ -17,8 +17,6 @@ from ..core import formatting as fmt
 from ..core.columns import Column, RenderOptions, fit_widths, render_cell
 from ..core.safe_text import safe_json, visible
 
-FORMATS = ("table", "json", "jsonl", "yaml", "csv", "name")
-
 # The cell styles of the core layer, as terminal attributes (only when stdout is a terminal).
 _SGR = {"green": "32", "bold red": "1;31", "red": "31", "yellow": "33", "dim": "2", "italic": "3"}
 
