@@ -69,7 +69,9 @@ def test_every_format_parses_and_counts_what_the_server_has(
     elif form == "yaml":
         documents = yaml.safe_load(result.stdout)
     elif form == "csv":
-        documents = list(csv.DictReader(io.StringIO(result.stdout)))
+        rows = list(csv.reader(io.StringIO(result.stdout)))
+        assert len(rows[0]) == len(set(rows[0])) and "name" in rows[0]  # a header of fields, each once
+        documents = rows[1:]
     else:
         documents = result.stdout.splitlines()[1 if form == "table" else 0 :]
     assert len(documents) == expected
@@ -89,7 +91,10 @@ def test_json_when_piped_and_every_page_with_all(demo: DemoServer, tmp_path: Pat
     ids = [json.loads(line)["_id"] for line in every.stdout.splitlines()]
     assert len(ids) == len(set(ids)) == expected and every.stderr == ""  # no progress: stderr is not a terminal
     some = get(server, tmp_path, "jobs", "--limit", "7", "-o", "name")
-    assert len(some.stdout.splitlines()) == 7
+    assert len(some.stdout.splitlines()) == 7 and some.stderr == ""  # (a limit asked for: no note)
+    rows = list(csv.reader(io.StringIO(get(server, tmp_path, "jobs", "--limit", "7", "-o", "csv").stdout)))
+    assert len(rows) == 8 and len(rows[0]) == len(set(rows[0]))  # the duration column: its start and end, once each
+    assert {"start_time", "end_time"} <= set(rows[0])
 
 
 def test_the_filter_is_the_profiles(any_server: ServerUnderTest, tmp_path: Path) -> None:

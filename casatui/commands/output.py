@@ -104,12 +104,14 @@ def raw_cell(value: Any) -> str:
 
 
 class CsvWriter(Writer):
-    """The profile's columns, a header of their fields, the values as stored (times as the server sends them)."""
+    """The fields of the profile's columns, a header of their names, the values as stored (times as the server
+    sends them)."""
 
     def __init__(self, stream: IO[str], columns: Sequence[Column], *, one: bool = False) -> None:
         super().__init__(stream, one=one)
-        self.columns = columns
-        self.stream.write(self._line([column.key for column in columns]))
+        # The fields the columns show, once each (a duration column shows two: its start and its end).
+        self.fields = list(dict.fromkeys(key for column in columns for key in (column.key, column.end) if key))
+        self.stream.write(self._line(self.fields))
 
     def _line(self, cells: Sequence[str]) -> str:
         buffer = io.StringIO()
@@ -117,7 +119,7 @@ class CsvWriter(Writer):
         return buffer.getvalue()
 
     def document(self, document: Mapping[str, Any]) -> None:
-        self.stream.write(self._line([raw_cell(fmt.lookup(document, column.key)) for column in self.columns]))
+        self.stream.write(self._line([raw_cell(fmt.lookup(document, key)) for key in self.fields]))
 
 
 class TableWriter(Writer):
