@@ -2,7 +2,7 @@
 
     python bench/run.py [--quick] [--only NAME ...] [--json PATH]
 
-NAME is one of: startup, filter_round_trip, first_page, big_table, endurance, big_document_editor. See
+NAME is one of: startup, filter_round_trip, get_command, first_page, big_table, endurance, big_document_editor. See
 bench/README.md for what each measures.
 Demo servers run in their own processes on ephemeral loopback ports and are stopped when the run ends, whatever
 happens; each in-process measurement runs in a fresh worker process of its own.
@@ -26,6 +26,7 @@ import big_table
 import endurance
 import filter_round_trip
 import first_page
+import get_command
 import startup
 from common import BENCH, Result, ServerPool, failed, loadavg, machine
 
@@ -33,11 +34,13 @@ from common import BENCH, Result, ServerPool, failed, loadavg, machine
 # endurance and big_document_editor change their server's data (and endurance needs activity on): each starts and
 # stops a demo server of its own, so they need nothing from the pool.
 BENCHMARKS = {
-    module.NAME: module for module in (startup, filter_round_trip, first_page, big_table, endurance, big_document)
+    module.NAME: module
+    for module in (startup, filter_round_trip, get_command, first_page, big_table, endurance, big_document)
 }
 NEEDS: dict[str, set[int]] = {
     "startup": {400},
     "filter_round_trip": {400},
+    "get_command": {400},
     "first_page": {100, 100_000},
     "big_table": {100_000},
     "endurance": set(),

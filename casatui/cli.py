@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from . import __version__
+from .commands import FORMATS
+from .commands import PAGE_SIZE as GET_PAGE
+from .commands.exits import EPILOG as EXIT_EPILOG
 from .core.private_files import UnsafeFileError, open_private
 
 EPILOG = """\
@@ -27,6 +30,7 @@ Examples:
   casatui --demo                                   try it on an embedded CloudCasa-compatible server
   CLOUDCASA_API_TOKEN=… casatui --url cc.example.com
   casatui --profile prod --read-only --resource jobs --where 'state:FAILED start_time>-24h'
+  casatui get jobs --where 'state:FAILED start_time>-24h' --all -o json
 """
 
 
@@ -40,49 +44,105 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="casatui",
         description="Browse, edit and troubleshoot a CloudCasa organisation from a terminal.",
-        epilog=EPILOG,
+        epilog=EPILOG + "\n" + EXIT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"casatui {__version__}")
+    add_shared_flags(parser)
+    start = parser.add_argument_group("where to start")
+    start.add_argument("--resource", help="resource type to open first (default: the overview, over jobs)")
+    start.add_argument("--where", default="", help="filter to open with, e.g. 'state:FAILED start_time>-24h'")
+    start.add_argument("--sort", default=None, help="sort to open with, e.g. -start_time")
+    add_commands(parser)
+    return parser
+
+
+def add_shared_flags(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """The flags of the TUI and of every subcommand. A subcommand's copy leaves out what was not given
+    (`suppress`), so `casatui --read-only get jobs` and `casatui get jobs --read-only` mean the same."""
+
+    def default(value: Any) -> Any:
+        return argparse.SUPPRESS if suppress else value
+
     connect = parser.add_argument_group("connection")
-    connect.add_argument("--demo", action="store_true", help="run against an embedded CloudCasa-compatible server")
-    connect.add_argument("--profile", help="profile of the config file to use ($CASATUI_PROFILE)")
-    connect.add_argument("--url", help="API root or host name ($CLOUDCASA_URL; default: CloudCasa SaaS)")
-    connect.add_argument("--ca-cert", metavar="FILE", help="CA bundle for a self-hosted server's certificate")
-    connect.add_argument("--insecure", action="store_true", default=None, help="do not verify TLS certificates")
+    connect.add_argument("--demo", action="store_true", default=default(False),
+                         help="run against an embedded CloudCasa-compatible server")  # fmt: skip
+    connect.add_argument(
+        "--profile", default=default(None), help="profile of the config file to use ($CASATUI_PROFILE)"
+    )
+    connect.add_argument(
+        "--url", default=default(None), help="API root or host name ($CLOUDCASA_URL; default: CloudCasa SaaS)"
+    )
+    connect.add_argument("--ca-cert", metavar="FILE", default=default(None),
+                         help="CA bundle for a self-hosted server's certificate")  # fmt: skip
+    connect.add_argument(
+        "--insecure", action="store_true", default=default(None), help="do not verify TLS certificates"
+    )
     connect.add_argument(
         "--allow-http",
         action="store_true",
-        default=None,
+        default=default(None),
         help="allow plain http:// to a host other than this one (the token crosses unencrypted)",
     )
     safety = parser.add_argument_group("safety")
     safety.add_argument(
         "--read-only",
         action="store_true",
-        default=None,
+        default=default(None),
         help="refuse every write, inside the client, before anything is sent ($CASATUI_READ_ONLY)",
     )
     safety.add_argument(
         "--ignore-api-docs",
         action="store_false",
         dest="trust_api_docs",
-        default=None,
+        default=default(None),
         help="send writes the server's /api-docs does not offer (for a document that is wrong; the server decides)",
     )
     safety.add_argument(
         "--log-file",
         metavar="FILE",
+        default=default(None),
         help="append every request (method, URL, status, latency, etag) as JSON lines; never the token",
     )
-    start = parser.add_argument_group("where to start")
-    start.add_argument("--resource", help="resource type to open first (default: the overview, over jobs)")
-    start.add_argument("--where", default="", help="filter to open with, e.g. 'state:FAILED start_time>-24h'")
-    start.add_argument("--sort", default=None, help="sort to open with, e.g. -start_time")
     demo = parser.add_argument_group("embedded server (with --demo)")
-    demo.add_argument("--jobs", type=int, default=400, help="jobs to seed, 0-100000 (default: 400)")
-    demo.add_argument("--no-activity", action="store_true", help="keep the demo data still")
-    return parser
+    demo.add_argument("--jobs", type=int, default=default(400), help="jobs to seed, 0-100000 (default: 400)")
+    demo.add_argument("--no-activity", action="store_true", default=default(False), help="keep the demo data still")
+
+
+def add_commands(parser: argparse.ArgumentParser) -> None:
+    """The subcommands, for scripts and pipes (see casatui/commands); none opens the TUI."""
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands (without one: the TUI)")
+    get = commands.add_parser(
+        "get",
+        help="list a collection, or show one document, as a table, JSON, YAML, CSV or names",
+        description="Documents of a collection, by the profile casatui shows it with. JSON when stdout is not a "
+        "terminal, unless -o says otherwise.",
+        epilog=EXIT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    get.add_argument("collection", metavar="COLLECTION", help="e.g. jobs, backupdefs, kubeclusters")
+    get.add_argument("target", metavar="NAME|ID", nargs="?", help="one document: its name, or its 24-hex-digit id")
+    get.add_argument("--where", default=argparse.SUPPRESS, help="filter, as in the TUI: 'state:FAILED start_time>-24h'")
+    get.add_argument("--sort", default=argparse.SUPPRESS, help="sort, e.g. -start_time (default: the profile's)")
+    count = get.add_mutually_exclusive_group()
+    count.add_argument("--limit", type=int, metavar="N", help=f"at most N documents (default: {GET_PAGE})")
+    count.add_argument("--all", action="store_true", help="every document, page by page (streamed)")
+    get.add_argument("-o", "--output", choices=FORMATS, help="table, json, jsonl, yaml, csv or name")
+    get.add_argument("--any-field", action="store_true",
+                     help="send a filter naming fields the server's schema lacks (else an error, exit 2)")  # fmt: skip
+    add_shared_flags(get, suppress=True)
+    docs = commands.add_parser("api-docs", help="the server's OpenAPI document, as received",
+                               epilog=EXIT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    docs.add_argument("-o", "--output", choices=("json", "yaml"), help="json (default) or yaml")
+    add_shared_flags(docs, suppress=True)
+    info = commands.add_parser(
+        "info",
+        help="the config file, profile, API root and token source in use (never the token)",
+        epilog=EXIT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    info.add_argument("-o", "--output", choices=("text", "json"), help="text (default) or json")
+    add_shared_flags(info, suppress=True)
 
 
 class RequestLog:
@@ -182,7 +242,54 @@ def check_flags(args: argparse.Namespace) -> str | None:
             return f"{flag} holds a control character or an invisible one"
     if args.resource is not None and not COLLECTION_NAME.fullmatch(args.resource):
         return f"--resource {args.resource!r} is not a collection name (letters, digits, _ . -), like jobs"
+    for name in ("collection", "target"):
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        if not value.strip() or any(not char.isprintable() for char in value):
+            return f"{name.upper()} {value!r} is empty, or holds a control character or an invisible one"
+    collection = getattr(args, "collection", None)
+    if collection is not None and not COLLECTION_NAME.fullmatch(collection):
+        return f"{collection!r} is not a collection name (letters, digits, _ . -), like jobs"
+    if getattr(args, "limit", None) is not None and args.limit < 1:
+        return "--limit must be 1 or more"
     return None
+
+
+def run_command(args: argparse.Namespace, config_file: Path | None, resolved: Any, client: Any, state: Path,
+                listeners: list[Any]) -> int:  # fmt: skip
+    """A subcommand, to its end: one line on stderr and its exit status for any failure, never a traceback."""
+    import asyncio
+
+    from .commands import exits
+
+    if args.command == "info":
+        from .commands import info
+
+        return info.run(args, resolved, config_file, state)
+
+    async def command() -> int:
+        async with client:
+            if args.command == "api-docs":
+                from .commands import api_docs
+
+                client.listeners.extend(listeners)
+                return await api_docs.run(args, client)
+            from .commands import get
+
+            session = make_session(client, resolved, state, listeners)
+            session.settings.keep_catalog = not args.demo  # the demo's port, and so its root, is new each run
+            return await get.run(args, session)
+
+    try:
+        return asyncio.run(command())
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `casatui get … | head`: the reader has what it wanted
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (Python flushes stdout at exit)
+        return exits.OK
 
 
 def check_themes(config: Any) -> str | None:
@@ -265,6 +372,15 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
         return fail(str(error))
     listeners = [RequestLog(log_stream)] if log_stream is not None else []
+    if args.command is not None:
+        startup.resume()  # nothing to paint: the collector is not paused for a command
+        try:
+            return run_command(args, config.path, resolved, client, state, listeners)
+        finally:
+            if server is not None:
+                server.stop()
+            if log_stream is not None:
+                log_stream.close()
 
     def connect(profile: str) -> Any:
         """The session of another profile, for switching inside the app (same flags, that profile's settings)."""

@@ -51,8 +51,6 @@ from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
-import platformdirs
-
 from .api.models import Timeouts
 from .api.query import FilterError
 from .api.sort import parse_sort
@@ -93,13 +91,19 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
     explicit = _environ(env).get(CONFIG_ENV, "")
     if explicit:
         return Path(explicit).expanduser()
+    import platformdirs  # (here: a few ms to import, not needed when the variable is set)
+
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
 def state_dir(env: Mapping[str, str] | None = None) -> Path:
     """Where drafts, history and logs go: `$CASATUI_STATE_DIR`, else the user state directory (not created here)."""
     explicit = _environ(env).get(STATE_ENV, "")
-    return Path(explicit).expanduser() if explicit else Path(platformdirs.user_state_dir(APP_NAME))
+    if explicit:
+        return Path(explicit).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP_NAME))
 
 
 @dataclass(frozen=True)

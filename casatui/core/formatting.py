@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import time
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from .safe_text import UNSAFE, visible_form
@@ -41,6 +40,8 @@ def as_epoch(value: Any) -> float | None:
     if isinstance(value, (int, float)):
         return float(value) if EPOCH_MIN <= value <= EPOCH_MAX else None
     if isinstance(value, str) and value.endswith("GMT") and "," in value:
+        from email.utils import parsedate_to_datetime  # (here: email is a few ms to import, and rarely needed)
+
         try:
             return parsedate_to_datetime(value).timestamp()
         except (TypeError, ValueError):
