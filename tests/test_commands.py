@@ -214,5 +214,5 @@ def test_no_textual_on_these_paths(demo: DemoServer, tmp_path: Path) -> None:
                      token=server.token, env={"PYTHONPROFILEIMPORTTIME": "1"})  # fmt: skip
     assert result.returncode == 0
     imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "import time:" in line]
-    assert "casatui.commands.get" in imported and "casatui.api.client" in imported  # (the measure works)
+    assert "casatui.cli.get" in imported and "casatui.api.client" in imported  # (the measure works)
     assert not [module for module in imported if module.split(".")[0] == "textual"]

@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
-from . import __version__
-from .commands import FORMATS
-from .commands import PAGE_SIZE as GET_PAGE
-from .commands.exits import EPILOG as EXIT_EPILOG
-from .core.private_files import UnsafeFileError, open_private
+from .. import __version__
+from ..core.private_files import UnsafeFileError, open_private
+from .exits import EPILOG as EXIT_EPILOG
+from .formats import FORMATS
+from .formats import PAGE_SIZE as GET_PAGE
 
 EPILOG = """\
 The API token is never a flag (flags end up in shell history and process lists). It comes from
@@ -110,7 +110,7 @@ def add_shared_flags(parser: argparse.ArgumentParser, *, suppress: bool = False)
 
 
 def add_commands(parser: argparse.ArgumentParser) -> None:
-    """The subcommands, for scripts and pipes (see casatui/commands); none opens the TUI."""
+    """The subcommands, for scripts and pipes (the modules beside this one); none opens the TUI."""
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands (without one: the TUI)")
     get = commands.add_parser(
         "get",
@@ -184,7 +184,7 @@ def dash_values_joined(argv: list[str]) -> list[str]:
 
 
 def make_client(resolved: Any, *, demo: bool = False) -> Any:
-    from .api.client import CasaClient
+    from ..api.client import CasaClient
 
     return CasaClient(
         resolved.url,
@@ -199,7 +199,7 @@ def make_client(resolved: Any, *, demo: bool = False) -> Any:
 
 
 def make_session(client: Any, resolved: Any, state: Path, listeners: list[Any]) -> Any:
-    from .core.session import Session, Settings
+    from ..core.session import Session, Settings
 
     client.listeners.extend(listeners)
     settings = Settings(
@@ -228,7 +228,7 @@ def fail(message: str) -> int:
 def check_flags(args: argparse.Namespace) -> str | None:
     """What is wrong with the text flags, before any is used, or None: each must be text (argv can hold bytes that are
     not UTF-8), printable, and not empty; `--resource` names one collection, inside the API root."""
-    from .config import COLLECTION_NAME
+    from ..config import COLLECTION_NAME
 
     for name in ("profile", "url", "ca_cert", "log_file", "resource", "where", "sort"):
         value, flag = getattr(args, name), "--" + name.replace("_", "-")
@@ -261,21 +261,21 @@ def run_command(args: argparse.Namespace, config_file: Path | None, resolved: An
     """A subcommand, to its end: one line on stderr and its exit status for any failure, never a traceback."""
     import asyncio
 
-    from .commands import exits
+    from . import exits
 
     if args.command == "info":
-        from .commands import info
+        from . import info
 
         return info.run(args, resolved, config_file, state)
 
     async def command() -> int:
         async with client:
             if args.command == "api-docs":
-                from .commands import api_docs
+                from . import api_docs
 
                 client.listeners.extend(listeners)
                 return await api_docs.run(args, client)
-            from .commands import get
+            from . import get
 
             session = make_session(client, resolved, state, listeners)
             session.settings.keep_catalog = not args.demo  # the demo's port, and so its root, is new each run
@@ -309,13 +309,13 @@ def check_themes(config: Any) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .core import startup
+    from ..core import startup
 
     startup.pause()  # until the first rows are painted (see core/startup.py)
     args = build_parser().parse_args(dash_values_joined(sys.argv[1:] if argv is None else argv))
-    from .api.query import FilterError, parse_filter
-    from .api.sort import parse_sort
-    from .config import ConfigError, Flags, Resolved, load_config, resolve, state_dir
+    from ..api.query import FilterError, parse_filter
+    from ..api.sort import parse_sort
+    from ..config import ConfigError, Flags, Resolved, load_config, resolve, state_dir
 
     problem = check_flags(args)
     if problem:
@@ -346,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config()
         if args.demo:
             try:
-                from .demo import DemoServer, SeedOptions
+                from ..demo import DemoServer, SeedOptions
             except ImportError as error:
                 return fail(f"--demo needs the embedded server's packages ({error.name} is missing): "
                             "pip install 'casatui[demo]', or from a clone: pip install '.[demo]'")  # fmt: skip
@@ -387,8 +387,8 @@ def main(argv: list[str] | None = None) -> int:
         other = resolve(config, Flags(profile=profile, read_only=args.read_only, trust_api_docs=args.trust_api_docs))
         return make_session(make_client(other), other, state, listeners)
 
-    from .core.cloudcasa import JOBS
-    from .core.navigation import Place
+    from ..core.cloudcasa import JOBS
+    from ..core.navigation import Place
 
     session = make_session(client, resolved, state, listeners)
     session.settings.keep_catalog = not args.demo  # the demo's port, and so its root, is new each run
@@ -396,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     collection = args.resource or JOBS
     # The first page is fetched in a thread while Textual is imported and the screen laid out.
     session.startup.prefetch(client, session.profile_of(collection), args.where, sort, session.settings.page_size)
-    from .ui.app import CasaApp
+    from ..ui.app import CasaApp
 
     problem = check_themes(config)  # here, where Textual is imported anyway, not before the first page is asked for
     if problem:

@@ -19,7 +19,8 @@ from ..core.columns import RenderOptions
 from ..core.listing import fetched_fields, parse, slim, unknown_fields
 from ..core.profiles import Profile
 from ..core.session import Session
-from . import PAGE_SIZE, exits
+from . import exits
+from .formats import PAGE_SIZE
 from .output import CsvWriter, JsonLinesWriter, JsonWriter, NameWriter, TableWriter, Writer, YamlWriter
 
 DOCUMENT_ID = re.compile(r"[0-9a-fA-F]{24}")
