@@ -67,6 +67,16 @@ class Overlay:
 
 
 _DEFINITION_RUN = {"retention": {"retainDays": 7}, "runBackup": True}
+# What a backup or copy definition is: run now, paused, on a policy, with its last runs in its status.
+_DEFINITION: dict[str, Any] = {
+    "view": "definition",
+    "pause_field": "pause",
+    "run": _DEFINITION_RUN,
+    "trigger_field": "trigger_type",
+    "policy_field": "policy",
+    "runs_field": "status.jobs",
+    "last_run_field": "status.last_job_run_time",
+}
 
 # The state of one of the runs a definition records of itself (`runs_field`).
 RUN_STATE = "state"
@@ -173,13 +183,7 @@ OVERLAY: dict[str, Overlay] = {
             C("status.jobs", "Last 3 runs", "states", width=11, sortable=False),
         ),
         jobs_link="backupdef",
-        view="definition",
-        pause_field="pause",
-        run=_DEFINITION_RUN,
-        trigger_field="trigger_type",
-        policy_field="policy",
-        runs_field="status.jobs",
-        last_run_field="status.last_job_run_time",
+        **_DEFINITION,
     ),
     "kubeoffloads": Overlay(
         columns=(
@@ -193,13 +197,7 @@ OVERLAY: dict[str, Overlay] = {
         ),
         state_field="status.state",
         jobs_link="offloaddef",
-        view="definition",
-        pause_field="pause",
-        run=_DEFINITION_RUN,
-        trigger_field="trigger_type",
-        policy_field="policy",
-        runs_field="status.jobs",
-        last_run_field="status.last_job_run_time",
+        **_DEFINITION,
     ),
     "kuberestores": Overlay(
         columns=(
