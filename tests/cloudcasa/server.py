@@ -18,17 +18,14 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterable
-from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from eve import Eve
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from casatui.demo.app import BearerAuth
-from casatui.demo.server import _QuietHandler, _Serialised
+from casatui.demo.server import LoopbackServer
 from casatui.demo.store import DemoMongo, Store
 
 from . import actions
@@ -83,8 +80,14 @@ def create_app(store: Store, token: str, document: dict[str, Any]) -> Eve:
     return app
 
 
-class CloudCasaLikeServer:
+_Self = TypeVar("_Self", bound="CloudCasaLikeServer")
+
+
+class CloudCasaLikeServer(LoopbackServer):
     """See the module docstring. `started_in` is how long construction and start took, in seconds."""
+
+    POLL_INTERVAL = 0.05  # stopping waits for one poll, and the function-scoped fixture stops a server per test
+    THREAD_NAME = "cloudcasa-like"
 
     def __init__(
         self,
@@ -104,24 +107,10 @@ class CloudCasaLikeServer:
         self.now = now if now is not None else int(time.time())
         self.app = create_app(self.store, self.token, self.document)
         seed(self.store, self.app.config["DOMAIN"], seed=seed_value, jobs=jobs, now=self.now)
-        self._server: BaseWSGIServer = make_server(
-            host,
-            port,
-            _Serialised(_Front(self.app.wsgi_app), self.store.lock),
-            threaded=True,
-            request_handler=_QuietHandler,
-        )
-        self.host = host
-        self.port = self._server.server_port
+        super().__init__(_Front(self.app.wsgi_app), self.store.lock, host=host, port=port)
         self.document["servers"] = [{"url": self.base_url}]
-        self._thread: threading.Thread | None = None
         self._began = began
         self.started_in = 0.0
-
-    @property
-    def base_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
 
     @property
     def api_root(self) -> str:
@@ -133,25 +122,7 @@ class CloudCasaLikeServer:
         """The same API behind CloudCasa's `/api` front; casatui's client turns `base_url` into this."""
         return self.base_url + FRONT_PREFIX + "/v1"
 
-    def start(self) -> CloudCasaLikeServer:
-        # A short poll interval: stopping waits for one, and the function-scoped fixture stops a server per test.
-        serve = functools.partial(self._server.serve_forever, poll_interval=0.05)
-        self._thread = threading.Thread(target=serve, name="cloudcasa-like", daemon=True)
-        self._thread.start()
+    def start(self: _Self) -> _Self:
+        super().start()
         self.started_in = time.perf_counter() - self._began
         return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> CloudCasaLikeServer:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
