@@ -81,7 +81,8 @@ def references(
         for name, link in related.items():
             links = link if isinstance(link, list) else [link]
             for entry in links:
-                target = _href_target(entry.get("href", "")) if isinstance(entry, Mapping) else None
+                href = entry.get("href") if isinstance(entry, Mapping) else None
+                target = _href_target(href) if isinstance(href, str) else None  # a server's href may be anything
                 if target:
                     found.add(Reference(str(name), target[0], target[1], named(*target)))
     return list(found.items.values())

@@ -170,3 +170,10 @@ def test_columns_coming_back_with_the_rows_keep_the_name_column_first(cloudcasa:
     invites = cloudcasa["orginvites"]
     columns = invites.columns_for([{"_id": "1", "name": "x", "expires_in_days": 7}])
     assert columns[0].key == "name" and "expires_in_days" in [c.key for c in columns]
+
+
+def test_a_link_whose_href_is_not_text_is_not_followed() -> None:
+    from casatui.core.navigation import references
+
+    document = {"_links": {"related": {"cluster": {"href": 42}, "policy": [{"href": None}, "x"]}}}
+    assert references(document, None, {}) == []
