@@ -16,8 +16,7 @@ from typing import IO, Any, NoReturn
 from .. import __version__
 from ..core.private_files import UnsafeFileError, open_private
 from .exits import EPILOG as EXIT_EPILOG
-from .formats import FORMATS
-from .formats import PAGE_SIZE as GET_PAGE
+from .parsers import add_commands
 
 EPILOG = """\
 The API token is never a flag (flags end up in shell history and process lists). It comes from
@@ -53,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("--resource", help="resource type to open first (default: the overview, over jobs)")
     start.add_argument("--where", default="", help="filter to open with, e.g. 'state:FAILED start_time>-24h'")
     start.add_argument("--sort", default=None, help="sort to open with, e.g. -start_time")
-    add_commands(parser)
+    add_commands(parser, add_shared_flags)
     return parser
 
 
@@ -107,42 +106,6 @@ def add_shared_flags(parser: argparse.ArgumentParser, *, suppress: bool = False)
     demo = parser.add_argument_group("embedded server (with --demo)")
     demo.add_argument("--jobs", type=int, default=default(400), help="jobs to seed, 0-100000 (default: 400)")
     demo.add_argument("--no-activity", action="store_true", default=default(False), help="keep the demo data still")
-
-
-def add_commands(parser: argparse.ArgumentParser) -> None:
-    """The subcommands, for scripts and pipes (the modules beside this one); none opens the TUI."""
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands (without one: the TUI)")
-    get = commands.add_parser(
-        "get",
-        help="list a collection, or show one document, as a table, JSON, YAML, CSV or names",
-        description="Documents of a collection, by the profile casatui shows it with. JSON when stdout is not a "
-        "terminal, unless -o says otherwise.",
-        epilog=EXIT_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    get.add_argument("collection", metavar="COLLECTION", help="e.g. jobs, backupdefs, kubeclusters")
-    get.add_argument("target", metavar="NAME|ID", nargs="?", help="one document: its name, or its 24-hex-digit id")
-    get.add_argument("--where", default=argparse.SUPPRESS, help="filter, as in the TUI: 'state:FAILED start_time>-24h'")
-    get.add_argument("--sort", default=argparse.SUPPRESS, help="sort, e.g. -start_time (default: the profile's)")
-    count = get.add_mutually_exclusive_group()
-    count.add_argument("--limit", type=int, metavar="N", help=f"at most N documents (default: {GET_PAGE})")
-    count.add_argument("--all", action="store_true", help="every document, page by page (streamed)")
-    get.add_argument("-o", "--output", choices=FORMATS, help="table, json, jsonl, yaml, csv or name")
-    get.add_argument("--any-field", action="store_true",
-                     help="send a filter naming fields the server's schema lacks (else an error, exit 2)")  # fmt: skip
-    add_shared_flags(get, suppress=True)
-    docs = commands.add_parser("api-docs", help="the server's OpenAPI document, as received",
-                               epilog=EXIT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    docs.add_argument("-o", "--output", choices=("json", "yaml"), help="json (default) or yaml")
-    add_shared_flags(docs, suppress=True)
-    info = commands.add_parser(
-        "info",
-        help="the config file, profile, API root and token source in use (never the token)",
-        epilog=EXIT_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    info.add_argument("-o", "--output", choices=("text", "json"), help="text (default) or json")
-    add_shared_flags(info, suppress=True)
 
 
 class RequestLog:
@@ -263,23 +226,29 @@ def run_command(args: argparse.Namespace, config_file: Path | None, resolved: An
 
     from . import exits
 
-    if args.command == "info":
+    if args.command == "info":  # sends nothing
         from . import info
 
         return info.run(args, resolved, config_file, state)
 
+    from ..api.errors import ApiError
+
+    # (the import statement's machinery, not importlib's: -X importtime then lists the command's module)
+    module = __import__(f"{__name__}.{args.command.replace('-', '_')}", fromlist=["run"])
+
     async def command() -> int:
         async with client:
-            if args.command == "api-docs":
-                from . import api_docs
-
-                client.listeners.extend(listeners)
-                return await api_docs.run(args, client)
-            from . import get
-
             session = make_session(client, resolved, state, listeners)
             session.settings.keep_catalog = not args.demo  # the demo's port, and so its root, is new each run
-            return await get.run(args, session)
+            try:
+                return int(await module.run(args, session))
+            except exits.CommandError as error:
+                exits.say(str(error))
+                for line in error.details:
+                    print(line, file=sys.stderr)
+                return error.status
+            except ApiError as error:
+                return exits.fail(error, client.scrub)
 
     try:
         return asyncio.run(command())
@@ -320,6 +289,11 @@ def main(argv: list[str] | None = None) -> int:
     problem = check_flags(args)
     if problem:
         return fail(problem)
+    if args.command == "completion":  # from what is kept on disk: no config resolved, no request
+        from . import completion
+
+        startup.resume()
+        return completion.run(args)
     try:
         sort = parse_sort(args.sort) if args.sort else None
     except FilterError as error:

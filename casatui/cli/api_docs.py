@@ -5,17 +5,13 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ..api.errors import ApiError
 from ..core.safe_text import safe_json
 from . import exits
 from .output import yaml_text
 
 
-async def run(args: Any, client: Any) -> int:
-    try:
-        document = await client.api_docs()
-    except ApiError as error:
-        return exits.fail(error, client.scrub)
+async def run(args: Any, session: Any) -> int:
+    document = await session.client.api_docs()
     if isinstance(document, (str, bytes)):  # a server that sends YAML
         from ..api.discovery import DiscoveryError, load_document
 

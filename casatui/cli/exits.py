@@ -62,3 +62,12 @@ def fail(error: errors.ApiError, scrub: Callable[[str], str] = str) -> int:
     have echoed it), and its exit status."""
     say(scrub(str(error)))
     return status_of(error)
+
+
+class CommandError(Exception):
+    """A command's failure that it has already put in words: `run_command` says it and exits with `status`."""
+
+    def __init__(self, message: str, status: int = FAILED, *, details: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.status = status
+        self.details = details  # lines printed after the message (e.g. an ambiguous name's matches)

@@ -3,15 +3,12 @@ its name field, its default sort and columns), written as they arrive, a page at
 
 from __future__ import annotations
 
-import difflib
-import re
 import shutil
 import sys
 from collections.abc import AsyncIterator
 from typing import IO, Any
 
 from ..api.client import CasaClient
-from ..api.errors import ApiError
 from ..api.models import Page
 from ..api.query import FilterError
 from ..api.sort import parse_sort
@@ -20,27 +17,13 @@ from ..core.listing import fetched_fields, parse, slim, unknown_fields
 from ..core.profiles import Profile
 from ..core.session import Session
 from . import exits
+from .exits import CommandError
 from .formats import PAGE_SIZE
+from .lookup import ensure_catalog, find, profile_for
 from .output import CsvWriter, JsonLinesWriter, JsonWriter, NameWriter, TableWriter, Writer, YamlWriter
 
-DOCUMENT_ID = re.compile(r"[0-9a-fA-F]{24}")
 ALL_PAGE_SIZE = 500  # --all: pages this big (what is held at once)
-MATCHES_SHOWN = 20  # of an ambiguous name
 MAX_PAGES = 10_000  # as CasaClient.pages
-
-
-async def ensure_catalog(session: Session, *, fresh: bool = False) -> None:
-    """The server's document as kept from the last run, else (or when `fresh`) read now and kept."""
-    from ..api.discovery import discover
-
-    if not fresh and session.restore_catalog():
-        return
-    kept = session.catalog
-    catalog = await discover(session.client)
-    if kept is not None and catalog.source != "server":
-        return  # the document cannot be read now: the kept one is better than the built-in list
-    session.catalog = catalog
-    session.keep_catalog(kept)
 
 
 def writer_for(
@@ -107,71 +90,32 @@ class Progress:
 
 async def run(args: Any, session: Session) -> int:
     collection: str = args.collection
-    client = session.client
-    await ensure_catalog(session)
+    profile = await profile_for(session, collection, any_collection=args.any_field)
     catalog = session.catalog
-    if catalog is not None and catalog.source == "server" and collection not in catalog.resources:
-        await ensure_catalog(session, fresh=catalog.cached_at is not None)  # a collection new since it was kept
-        catalog = session.catalog
-        if catalog is not None and collection not in catalog.resources and not args.any_field:
-            near = difflib.get_close_matches(collection, list(catalog.resources), n=3)
-            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
-            exits.say(f"The server's API document has no collection {collection!r}{hint}")
-            return exits.USAGE
-    profile = session.profile_of(collection)
     try:
         where = parse(profile, args.where or "", session.now())
     except FilterError as error:
-        exits.say(f"--where: {error}")
-        return exits.USAGE
+        raise CommandError(f"--where: {error}", exits.USAGE) from None
     try:
         sort = parse_sort(args.sort) if args.sort else list(profile.default_sort)
     except FilterError as error:
-        exits.say(f"--sort: {error}")
-        return exits.USAGE
+        raise CommandError(f"--sort: {error}", exits.USAGE) from None
     unknown = unknown_fields(profile, where)
     if unknown is not None and not args.any_field and catalog is not None and catalog.cached_at is not None:
         await ensure_catalog(session, fresh=True)  # a field new since the document was kept?
         profile = session.profile_of(collection)
         unknown = unknown_fields(profile, where)
     if unknown is not None and not args.any_field:
-        exits.say(f"--where: {unknown} (--any-field sends it anyway)")
-        return exits.USAGE
+        raise CommandError(f"--where: {unknown} (--any-field sends it anyway)", exits.USAGE)
     form = args.output or ("table" if sys.stdout.isatty() else "json")
-    try:
-        if args.target is not None:
-            return await one(args.target, form, profile, session, where)
-        return await many(args, form, profile, session, where, sort)
-    except ApiError as error:
-        return exits.fail(error, client.scrub)
+    if args.target is not None:
+        return await one(args.target, form, profile, session, where)
+    return await many(args, form, profile, session, where, sort)
 
 
 async def one(target: str, form: str, profile: Profile, session: Session, where: dict[str, Any]) -> int:
     """One document, by id or by its name (exact, in the profile's name field)."""
-    client = session.client
-    if DOCUMENT_ID.fullmatch(target):
-        item = await client.get(profile.collection, target)
-        assert item is not None  # (no If-None-Match was sent)
-        document = item.data
-    else:
-        by_name: dict[str, Any] = {profile.name_field: target}
-        query: dict[str, Any] = {
-            "where": {"$and": [where, by_name]} if where else by_name,
-            "max_results": MATCHES_SHOWN,
-        }
-        page = client.list_plain(profile.collection, **query) or await client.list(profile.collection, **query)
-        matches = slim(page.items)
-        if not matches:
-            exits.say(f"No document of {profile.collection} has the {profile.name_field} {target!r}")
-            return exits.NOT_FOUND
-        if len(matches) > 1:
-            total = page.total if page.total is not None else len(matches)
-            exits.say(f"{total} documents of {profile.collection} have the {profile.name_field} {target!r}; "
-                      "give one of their ids:")  # fmt: skip
-            for match in matches:
-                print(f"  {match.get('_id', '')}  {exits.visible(profile.name_of(match))}", file=sys.stderr)
-            return exits.AMBIGUOUS
-        document = matches[0]
+    document = dict((await find(session, profile, target, where)).data)
     document.pop("_links", None)
     if form == "table":
         await name_references(session, profile, [document])

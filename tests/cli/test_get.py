@@ -1,4 +1,4 @@
-"""The subcommands (`get`, `api-docs`, `info`) run as a user runs them: `python -m casatui …` in a subprocess, the
+"""`get`, `api-docs` and `info` run as a user runs them: `python -m casatui …` in a subprocess, the
 token in $CLOUDCASA_API_TOKEN, over real HTTP against the demo and the CloudCasa-shaped server."""
 
 from __future__ import annotations
@@ -6,11 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -18,40 +14,8 @@ import yaml
 
 from casatui.demo import DemoServer
 
-from .servers import ServerUnderTest
-
-HOSTILE = "\x1b]52;c;ZWNobw==\x07evil\x1b[2J\u009b31m\u202etxt.exe"
-
-
-def casatui(
-    *args: str, tmp: Path, root: str = "", token: str = "", env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDCASA_", "CASATUI_"))}
-    environment.update({"CASATUI_CONFIG": str(tmp / "config.toml"), "CASATUI_STATE_DIR": str(tmp / "state")})
-    if token:
-        environment["CLOUDCASA_API_TOKEN"] = token
-    environment.update(env or {})
-    (tmp / "config.toml").touch()
-    url = ["--url", root] if root else []
-    return subprocess.run([sys.executable, "-m", "casatui", *args, *url], capture_output=True, text=True,
-                          timeout=120, env=environment, stdin=subprocess.DEVNULL)  # fmt: skip
-
-
-def total(server: ServerUnderTest, collection: str, where: dict[str, Any] | None = None) -> int:
-    params = {"max_results": 1, **({"where": json.dumps(where)} if where else {})}
-    answer = httpx.get(f"{server.api_root}/{collection}", params=params,
-                       headers={"Authorization": f"Bearer {server.token}"})  # fmt: skip
-    return int(answer.json()["_meta"]["total"])
-
-
-def get(server: ServerUnderTest, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return casatui("get", *args, tmp=tmp, root=server.api_root, token=server.token)
-
-
-def no_secret_nor_escape(result: subprocess.CompletedProcess[str], token: str) -> None:
-    for stream in (result.stdout, result.stderr):
-        assert token not in stream
-        assert not {"\x1b", "\x9b", "\x07", "\u202e"} & set(stream), stream[:300]
+from ..servers import ServerUnderTest
+from .run import HOSTILE, casatui, get, no_secret_nor_escape, total
 
 
 @pytest.mark.parametrize("form", ["json", "jsonl", "yaml", "csv", "name", "table"])

@@ -1,0 +1,48 @@
+"""A subcommand run as a user runs it: `python -m casatui …` in a subprocess, the token in $CLOUDCASA_API_TOKEN,
+a config file and state directory of the test's own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ..servers import ServerUnderTest
+
+HOSTILE = "\x1b]52;c;ZWNobw==\x07evil\x1b[2J\u009b31m\u202etxt.exe"
+
+
+def casatui(
+    *args: str, tmp: Path, root: str = "", token: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDCASA_", "CASATUI_"))}
+    environment.update({"CASATUI_CONFIG": str(tmp / "config.toml"), "CASATUI_STATE_DIR": str(tmp / "state")})
+    if token:
+        environment["CLOUDCASA_API_TOKEN"] = token
+    environment.update(env or {})
+    (tmp / "config.toml").touch()
+    url = ["--url", root] if root else []
+    return subprocess.run([sys.executable, "-m", "casatui", *args, *url], capture_output=True, text=True,
+                          timeout=120, env=environment, stdin=subprocess.DEVNULL)  # fmt: skip
+
+
+def total(server: ServerUnderTest, collection: str, where: dict[str, Any] | None = None) -> int:
+    params = {"max_results": 1, **({"where": json.dumps(where)} if where else {})}
+    answer = httpx.get(f"{server.api_root}/{collection}", params=params,
+                       headers={"Authorization": f"Bearer {server.token}"})  # fmt: skip
+    return int(answer.json()["_meta"]["total"])
+
+
+def get(server: ServerUnderTest, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return casatui("get", *args, tmp=tmp, root=server.api_root, token=server.token)
+
+
+def no_secret_nor_escape(result: subprocess.CompletedProcess[str], token: str) -> None:
+    for stream in (result.stdout, result.stderr):
+        assert token not in stream
+        assert not {"\x1b", "\x9b", "\x07", "\u202e"} & set(stream), stream[:300]
