@@ -24,11 +24,13 @@ REFUSED = 6  # refused before sending: read-only, or a write the server's docume
 AUTH = 7  # 401, 403: the token is missing, wrong or not allowed
 NETWORK = 8  # no answer: connection, DNS, TLS, timeout
 SERVER = 9  # 5xx, or an answer that is not what an Eve API sends
+JOB_FAILED = 10  # `run --wait`: the job ended in a state other than success (FAILED, PARTIAL, CANCELLED, ...)
+TIMED_OUT = 11  # `run --wait --timeout`: the job had not ended in time (it goes on)
 
 EPILOG = """\
 Exit statuses of the subcommands: 0 ok, 1 other failure, 2 usage (flags, config, filter), 3 not found,
 4 ambiguous name, 5 conflict (changed on the server), 6 refused (read-only, or not offered by the server),
-7 authentication, 8 network, 9 server error.
+7 authentication, 8 network, 9 server error, 10 the job did not succeed (run --wait), 11 timed out (--timeout).
 """
 
 

@@ -90,12 +90,15 @@ def add_commands(parser: argparse.ArgumentParser, shared: Callable[..., None]) -
         "run",
         "run a backup or copy definition now and print the job it started",
         "Starts a job now (the definition's run action). With --wait, follows the job to its end with a progress "
-        "line on stderr; the exit status is then 0 when it succeeded and 1 when it did not.",
+        "line on stderr; the exit status is then 0 when it succeeded, 10 when it did not, and 11 when --timeout "
+        "passed first.",
     )
     collection(run)
     target(run)
     run.add_argument("--wait", action="store_true", help="follow the job to its end; its state is the exit status")
-    run.add_argument("--timeout", type=float, metavar="SECONDS", help="with --wait: give up after this long (exit 1)")
+    run.add_argument(
+        "--timeout", type=float, metavar="SECONDS", help="with --wait: stop waiting after this long (exit 11)"
+    )
     run.add_argument("-o", "--output", choices=("text", "json"), help="text (default) or json")
 
     overview = command("overview", "the overview's data: clusters, the last day's jobs, storage, what needs attention")
