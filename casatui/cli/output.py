@@ -14,11 +14,21 @@ from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from ..core import formatting as fmt
+from ..core import tones
 from ..core.columns import Column, RenderOptions, fit_widths, render_cell
 from ..core.safe_text import safe_json, visible
 
-# The cell styles of the core layer, as terminal attributes (only when stdout is a terminal).
-_SGR = {"green": "32", "bold red": "1;31", "red": "31", "yellow": "33", "dim": "2", "italic": "3"}
+# The cell styles of the core layer as terminal attributes (only when stdout is a terminal): with colours, and for
+# NO_COLOR, where the tones keep their order of importance by attributes (see core/tones.py).
+_ATTRIBUTES = {"bold": "1", "dim": "2", "italic": "3", "reverse": "7", "strike": "9"}
+_COLOURS = {"green": "32", "red": "31", "yellow": "33"}
+
+
+def sgr(style: str, *, mono: bool) -> str | None:
+    """A cell style ("dim", "tone.bad", …) as the parameters of an SGR sequence, or None for none."""
+    words = tones.styles(mono=mono).get(style, style).split()
+    codes = [_ATTRIBUTES.get(word) or ("" if mono else _COLOURS.get(word, "")) for word in words]
+    return ";".join(code for code in codes if code) or None
 
 
 class Writer:
@@ -123,7 +133,8 @@ class CsvWriter(Writer):
 
 
 class TableWriter(Writer):
-    """The profile's columns as the TUI shows them, fitted to `width` cells; styled only on a terminal."""
+    """The profile's columns as the TUI shows them, fitted to `width` cells; styled only on a terminal, without colours
+    under NO_COLOR."""
 
     def __init__(
         self,
@@ -133,11 +144,13 @@ class TableWriter(Writer):
         *,
         width: int | None,
         colour: bool,
+        mono: bool = False,
         one: bool = False,
     ) -> None:
         super().__init__(stream, one=one)
         self.options = options
-        self.colour = colour
+        self.colour = colour  # styled at all (a terminal)
+        self.mono = mono  # NO_COLOR: attributes only
         natural = sum(max(column.width, 3) for column in columns) + len(columns) - 1
         widths = fit_widths(columns, width if width is not None else natural)
         self.shown = [(column, w) for column, w in zip(columns, widths, strict=True) if w > 0]
@@ -150,7 +163,7 @@ class TableWriter(Writer):
         for (text, style), (_, width) in zip(cells, self.shown, strict=True):
             text = visible(text)
             fitted = set_cell_size(text, width) if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
-            code = _SGR.get(style) if self.colour else None
+            code = sgr(style, mono=self.mono) if self.colour and style else None
             parts.append(f"\x1b[{code}m{fitted}\x1b[0m" if code else fitted)
         self.stream.write(" ".join(parts).rstrip() + "\n")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import formatting as fmt
+from . import tones
 
 if TYPE_CHECKING:
     from ..api.discovery import ResourceType
@@ -144,7 +145,7 @@ def render_cell(column: Column, document: Mapping[str, Any], options: RenderOpti
             return Cell(fmt.duration(options.now - start) + "…" if running else "", "italic")
         return Cell(fmt.duration(end - start))
     if kind == "bool":
-        return Cell("yes" if value else "no" if value is not None else "", "yellow" if value else "dim")
+        return Cell("yes" if value else "no" if value is not None else "", tones.WARN if value else "dim")
     if kind == "count":
         return Cell(str(len(value)) if isinstance(value, (list, dict)) else fmt.scalar(value))
     if kind == "size":

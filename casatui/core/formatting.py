@@ -13,6 +13,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
+from . import tones
 from .safe_text import UNSAFE, visible_form
 
 # How each state reads at a glance; the same colours everywhere (table, detail, overview).
@@ -22,7 +23,7 @@ BUSY = (
     "RUNNING", "PENDING", "PARTIAL", "VALIDATING", "INVENTORY", "CANCELLING", "SKIPPED", "UNKNOWN", "CATALOG",
     "REGISTERED", "DISCOVERED",
 )  # fmt: skip
-STATE_STYLE = {**{s: "green" for s in GOOD}, **{s: "bold red" for s in BAD}, **{s: "yellow" for s in BUSY}}
+STATE_STYLE = {**{s: tones.GOOD for s in GOOD}, **{s: tones.BAD for s in BAD}, **{s: tones.WARN for s in BUSY}}
 STATE_GLYPH = {**{s: "●" for s in GOOD}, **{s: "✖" for s in BAD}, **{s: "◐" for s in BUSY}}
 
 EPOCH_MIN = 946_684_800  # 2000-01-01: smaller integers are counters, not times

@@ -17,7 +17,7 @@ from ..core.cloudcasa import JOBS
 from ..core.drafts import item_from_draft
 from ..core.navigation import Place
 from ..core.session import Session
-from . import textual_patches
+from . import colour_modes, textual_patches
 from .actions import bindings
 from .commands import CasaCommands
 from .messages import OpenCollection, OpenJob
@@ -46,8 +46,11 @@ class CasaApp(GuardedApp[None]):
         profiles: Sequence[str] = (),
         connect: Callable[[str], Session] | None = None,
         overview_first: bool = False,
+        colours: str | None = None,
     ) -> None:
         super().__init__()
+        colour_modes.install(self)
+        self.colours_forced = colours  # a test's "16": drawn as a 16-colour terminal would be, even headless
         self.session = session
         self.start = start
         session.clock = clock
@@ -83,6 +86,7 @@ class CasaApp(GuardedApp[None]):
         return text
 
     def on_mount(self) -> None:
+        colour_modes.keep_ansi(self, forced=self.colours_forced == colour_modes.SIXTEEN)
         self.set_timer(self.STARTUP_GC_LIMIT, self.session.startup.over)
         self.push_screen(ExplorerScreen(self.session, self.start))
         if self.overview_first:

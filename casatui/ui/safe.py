@@ -38,7 +38,9 @@ def safe_text(value: Text | str, style: str = "", *, newlines: bool = False, **o
     """A Text of a server string, or a copy of a Text with its unsafe characters made visible and its styles kept
     on the same characters (the visible forms are longer than what they replace, so spans are moved)."""
     if not isinstance(value, Text):
-        return Text(visible(value, newlines=newlines, tabs=newlines), style=style, **options)
+        text = Text(visible(value, newlines=newlines, tabs=newlines), **options)
+        text.stylize(style)  # a span: Textual resolves its name (a tone's) through the console's theme
+        return text
     source = value.plain
     if not UNSAFE.search(source):
         return value

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casatui.core import formatting as fmt
+from casatui.core import tones
 from casatui.core.cloudcasa import OVERLAY
 from casatui.core.columns import Column, RenderOptions, fit_widths, render_cell
 from casatui.core.rows import RowModel
@@ -57,8 +58,8 @@ def test_cells_are_plain_text_never_markup() -> None:
     options = RenderOptions(now=1_795_900_000)
     cell = render_cell(Column("message", "Message"), {"message": "[bold]boom[/]\nnext\x00line"}, options)
     assert cell.text == "[bold]boom[/] next␀line"  # a newline is a space in a cell; NUL is shown, not dropped
-    assert render_cell(Column("state", "State", "state"), {"state": "FAILED"}, options).style == "bold red"
-    assert render_cell(Column("state", "State", "state"), {"state": "COMPLETED"}, options).style == "green"
+    assert render_cell(Column("state", "State", "state"), {"state": "FAILED"}, options).style == tones.BAD
+    assert render_cell(Column("state", "State", "state"), {"state": "COMPLETED"}, options).style == tones.GOOD
     ref = Column("cluster", "Cluster", "ref", ref="kubeclusters")
     named = RenderOptions(now=0, names={"kubeclusters": {"65a1f0c2e4b0a1b2c3d4e501": "prod"}})
     assert render_cell(ref, {"cluster": "65a1f0c2e4b0a1b2c3d4e501"}, named).text == "prod"

@@ -17,12 +17,14 @@ from textual.widgets import DataTable, Static
 from ...api.errors import ApiError
 from ...api.models import Item
 from ...core import formatting as fmt
+from ...core import tones
 from ...core.cloudcasa import JOBS
 from ...core.overview import success_rate
 from ...core.profiles import Profile
 from ...core.session import Session
 from ...core.summaries import PolicySchedule, policy_schedule, summarize_definition, summarize_job
 from ..actions import bindings
+from ..colour_modes import toned
 from ..messages import OpenCollection, OpenJob
 from ..safe import plain, safe_text
 from ..widgets.footer import CasaFooter
@@ -137,9 +139,9 @@ class BackupScreen(Screen[None]):
         )
         head.add_row(
             "Success",
-            Text(
+            toned(
                 rate + f", over the last {len(self.runs)} loaded",
-                style="green" if finished and good == finished else "yellow" if finished else "dim",
+                tones.GOOD if finished and good == finished else tones.WARN if finished else "dim",
             ),
         )
         if definition.last_runs:

@@ -10,10 +10,11 @@ from rich.text import Text
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from ...core import tones
 from ..safe import plain
 from .confirm import ChoiceScreen
 
-STYLES = {"+": "green", "-": "red", "@": "cyan", " ": "dim"}
+STYLES = {"+": tones.ADDED, "-": tones.REMOVED, "@": "cyan", " ": "dim"}
 
 
 def text_diff(before: str, after: str, *, context: int = 3) -> Text:

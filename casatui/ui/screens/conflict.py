@@ -15,10 +15,12 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...api.edits import MISSING, Change, Conflict, Path, format_path
+from ...core import tones
 from ...core.editing import Conflict as ConflictOutcome
 from ...core.editing import Resolution
 from ...core.safe_text import safe_json
 from ..actions import bindings
+from ..colour_modes import toned
 from ..safe import plain
 from ..widgets.footer import CasaFooter
 
@@ -90,15 +92,15 @@ class ConflictScreen(Screen[Resolution]):
 
     def _verdict(self) -> Text:
         if not self.conflicts:
-            return Text(
+            return toned(
                 "No overlap: your changes apply cleanly to the current version. Press a to save them on top "
                 "of it (with its new etag).",
-                style="green",
+                tones.GOOD,
             )
-        return Text(
+        return toned(
             f"{len(self.conflicts)} path(s) changed on both sides. For each, take yours (y), theirs (t) or "
             "the original (b); then press a to save, or e to edit the result.",
-            style="yellow",
+            tones.WARN,
         )
 
     def _option(self, conflict: Conflict) -> Option:

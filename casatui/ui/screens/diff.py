@@ -14,12 +14,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ...api.edits import format_path, plan_patch
+from ...core import tones
 from ...core.editing import Method, changed_paths, diff_lines, server_owned_changed
 from ..actions import bindings
 from ..safe import plain
 from ..widgets.footer import CasaFooter
 
-STYLES = {"+": "green", "-": "red", "@": "cyan", " ": "dim"}
+STYLES = {"+": tones.ADDED, "-": tones.REMOVED, "@": "cyan", " ": "dim"}
 
 
 def render_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> Text:

@@ -30,7 +30,7 @@ from textual.widgets.option_list import Option
 from ...api.edits import is_unchanged
 from ...api.errors import ApiError, NotFound, ValidationFailed
 from ...api.models import Item
-from ...core import editing
+from ...core import editing, tones
 from ...core.drafts import Draft, write_new_file
 from ...core.editing import Method, ParseProblem, buffer_text, parse_buffer
 from ...core.session import Session
@@ -166,7 +166,7 @@ class EditorScreen(Screen[Item | None]):
                 text.append(f"{len(data['_links'])} link(s)")
             if self.server_gone:
                 text.append("\n⚠ Deleted on the server since you opened it: saving offers a file or a re-create.")
-                text.stylize("bold red", text.plain.rindex("\n") + 1)
+                text.stylize(tones.BAD, text.plain.rindex("\n") + 1)
             elif self.server_version is not None:
                 newer = self.server_version.data
                 text.append(
@@ -250,7 +250,7 @@ class EditorScreen(Screen[Item | None]):
         if owned:
             text.append(
                 f"\n`{'`, `'.join(owned)}` server-owned: in the buffer, but changing it is refused by CloudCasa.",
-                style="yellow",
+                style=tones.WARN,
             )
         if len(self.initial) > HIGHLIGHT_LIMIT:
             text.append(

@@ -25,7 +25,7 @@ from ...api.errors import ApiError, EtagMismatch, NotFound, ReadOnlyRefused, Une
 from ...api.models import Item, Page
 from ...api.query import FilterError
 from ...api.sort import cycle_sort, format_sort
-from ...core import listing
+from ...core import listing, tones
 from ...core.cloudcasa import JOBS
 from ...core.columns import Column
 from ...core.drafts import Draft, item_from_draft
@@ -244,7 +244,7 @@ class SelectedDocument:
         try:
             item = await screen.session.client.get(collection, item_id)
         except ApiError as error:
-            screen.preview.message(str(error), "red")
+            screen.preview.message(str(error), tones.BAD)
             return
         finally:
             if self._loading == item_id:
@@ -406,7 +406,7 @@ class DocumentWrites:
             body.append(
                 "\nThe server's version changed since your draft began: saving it shows what they changed and "
                 "merges the two (a 412); nothing of theirs is lost silently.",
-                style="yellow",
+                style=tones.WARN,
             )
         answer = await self.app.push_screen_wait(
             CompareScreen(
@@ -875,7 +875,7 @@ class ExplorerScreen(Screen[None]):
             elif self.refresh_timer is not None:
                 text.append(f"  · auto-refresh {self.session.settings.auto_refresh_seconds:g}s", style="cyan")
             if self.table.options.raw_times:
-                text.append("  · raw times", style="yellow")
+                text.append("  · raw times", style=tones.WARN)
         self.query_one("#position", Static).update(text, layout=False)  # one fixed line: no relayout per move
 
     # -- the selected document (SelectedDocument, above) -------------------------------------------------

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from ...core import tones
 from ...core.session import Session, WriteRecord
 from ..actions import bindings
 from ..safe import safe_text
@@ -30,9 +31,9 @@ def describe(record: WriteRecord) -> Text:
     if record.before is not None and record.after is not None:
         text.append_text(render_diff(record.before, record.after))
     elif record.after is not None:
-        text.append("Created.\n", style="green")
+        text.append("Created.\n", style=tones.ADDED)
     elif record.method == "DELETE":
-        text.append("Deleted.\n", style="red")
+        text.append("Deleted.\n", style=tones.REMOVED)
     else:
         text.append("An action (run now): the definition itself was not changed by you.\n", style="dim")
     return text

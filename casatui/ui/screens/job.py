@@ -33,9 +33,9 @@ LIVE_SECONDS = 2.0  # how often a running job is checked (If-None-Match: unchang
 def render_job(job: JobSummary, now: float) -> Group:
     """The job as a Rich Group; every server string in it goes through `safe_text` (`_clean`)."""
     state = job.state
-    title = _clean(
-        Text.assemble((job.title, "bold"), "  ", (f" {state} ", f"reverse {fmt.state_style(state)}"), f"  {job.type}")
-    )
+    badge = Text(f" {state} ", style="reverse")
+    badge.stylize(fmt.state_style(state))
+    title = _clean(Text.assemble((job.title, "bold"), "  ", badge, f"  {job.type}"))
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()

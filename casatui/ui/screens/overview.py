@@ -13,12 +13,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core import formatting as fmt
+from ...core import tones
 from ...core.cloudcasa import CLUSTERS, JOBS
 from ...core.overview import Attention, Overview, StateCounts, bar, gather_overview
 from ...core.session import Session
 from ...core.summaries import JobSummary
 from ..actions import bindings
 from ..cells import fit
+from ..colour_modes import toned
 from ..messages import OpenCollection, OpenJob
 from ..safe import plain, safe_text
 from ..widgets.footer import CasaFooter
@@ -51,7 +53,7 @@ def state_lines(counts: StateCounts, collection: str, extra: str = "") -> list[O
 
 
 def could_not_load() -> Option:
-    return Option(Text("  could not load (see below)", style="red"), disabled=True)
+    return Option(toned("  could not load (see below)", tones.BAD), disabled=True)
 
 
 def overview_options(data: Overview, now: float) -> list[Option]:
@@ -88,7 +90,7 @@ def overview_options(data: Overview, now: float) -> list[Option]:
     elif data.jobs_today is not None:
         options.append(heading(f"Failed and partial, last 24 hours, newest first ({len(data.failed)})"))
         if not data.failed:
-            options.append(Option(Text("  none", style="green"), disabled=True))
+            options.append(Option(toned("  none", tones.GOOD), disabled=True))
     for job in data.failed:
         options.append(
             entry(
@@ -122,7 +124,7 @@ def overview_options(data: Overview, now: float) -> list[Option]:
             )
         )
     for problem in data.problems:
-        options.append(Option(Text(f"  could not load {plain(problem)}", style="red"), disabled=True))
+        options.append(Option(toned(f"  could not load {plain(problem)}", tones.BAD), disabled=True))
     return options
 
 

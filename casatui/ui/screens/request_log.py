@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static
 
 from ...api.exchange import Exchange
 from ...api.limits import BodyRefused, parse_json
+from ...core import tones
 from ...core.private_files import open_private
 from ...core.safe_text import safe_json
 from ...core.session import Session
@@ -30,10 +31,10 @@ BODY_SHOWN = 20_000  # characters of a body shown in the detail pane
 
 def status_style(status: int | None) -> str:
     if status is None or status >= 500:
-        return "bold red"
+        return tones.BAD
     if status >= 400:
-        return "red" if status != 412 else "yellow"
-    return "green"
+        return tones.BAD if status != 412 else tones.WARN
+    return tones.GOOD
 
 
 def pretty(body: str | None) -> Syntax | Text:
@@ -58,7 +59,7 @@ def details(exchange: Exchange) -> Group:
     head.add_row("Status", Text(status, style=status_style(exchange.status)))
     head.add_row("Time", Text(f"{exchange.latency_ms:.0f} ms, {exchange.size:,} bytes, attempt {exchange.attempt}"))
     if exchange.error:
-        head.add_row("Error", safe_text(exchange.error, style="red", newlines=True))
+        head.add_row("Error", safe_text(exchange.error, style=tones.BAD, newlines=True))
     parts: list[Table | Text | Syntax] = [head, Text("\nRequest headers", style="bold")]
     for name, value in exchange.request_headers.items():
         parts.append(safe_text(f"  {name}: {value}", style="dim"))

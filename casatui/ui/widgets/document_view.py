@@ -87,4 +87,6 @@ class DocumentView(VerticalScroll, can_focus=True):
             self.show(self.document, self.title_text)
 
     def message(self, text: str, style: str = "dim") -> None:
-        self._body.update(Text(multiline(text), style=style))
+        shown = Text(multiline(text))
+        shown.stylize(style)  # a span: Textual resolves its name (a tone's) through the console's theme
+        self._body.update(shown)

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...api.exchange import Exchange
+from ...core import tones
 from ..safe import plain
 
 
@@ -55,7 +56,7 @@ class StatusLine(Static):
             line.append("  PROTECTED ", style="bold reverse red")
         if self.last is not None:
             status = self.last.status
-            style = "green" if status is not None and status < 400 else "bold red"
+            style = tones.GOOD if status is not None and status < 400 else tones.BAD
             line.append("  │ ")
             line.append(f"{self.last.method} {plain(self.last.path.rsplit('/api/v1/', 1)[-1])} ", style="")
             line.append(str(status) if status is not None else "no answer", style=style)
@@ -63,5 +64,5 @@ class StatusLine(Static):
         if self.extra:
             line.append(f"  │ {plain(self.extra)}", style="cyan")
         if self.problem:  # often the server's own message
-            line.append(f"  │ {plain(self.problem)}", style="bold red")
+            line.append(f"  │ {plain(self.problem)}", style=tones.BAD)
         return line

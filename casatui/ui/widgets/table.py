@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -26,6 +25,7 @@ from ...core.columns import Column, RenderOptions, fit_widths, render_cell
 from ...core.formatting import one_line
 from ...core.rows import RowModel
 from ...core.safe_text import is_safe
+from .. import colour_modes
 from ..actions import bindings
 from ..cells import fit
 
@@ -245,7 +245,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def _style(self, name: str) -> Style:
         if name not in self._styles:
-            self._styles[name] = Style.parse(name) if name else Style()
+            self._styles[name] = colour_modes.parse(self.app.console, name) if name else Style()
         return self._styles[name]
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -315,8 +315,9 @@ class ResourceTable(ScrollView, can_focus=True):
         if index >= self.model.count:
             if self.model.count == 0 and y == 2:
                 placeholder = self.get_component_rich_style("resource-table--placeholder")
-                text = Text(f"  {_shown(self.empty_message)}", style=placeholder)
-                return Strip(text.render(self.app.console)).adjust_cell_length(width, base)
+                # Every segment styled: under NO_COLOR, Textual's filter fails on one without a style.
+                message = Segment(f"  {_shown(self.empty_message)}", base + placeholder)
+                return Strip([message]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         key = (index, index == self.cursor)
         strip = self._lines.get(key)
