@@ -159,9 +159,8 @@ def write_text(data: Overview, now: float, out: Lines) -> None:
     stores = [*data.storage, *data.accounts]
     if stores:
         out.heading(f"Storage and cloud accounts not ready ({len(stores)})")
-        out.table(
-            [[s.collection, visible(s.name), visible(s.state), fmt.one_line(s.detail)] for s in stores], state_column=2
-        )
+        rows = [[s.collection, visible(s.name), visible(s.state) or "<none>", fmt.one_line(s.detail)] for s in stores]
+        out.table(rows, state_column=2)
     if data.problems:
         out.heading("Could not load")
         for problem in data.problems:
