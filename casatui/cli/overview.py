@@ -10,7 +10,11 @@ is stable (documented in the README):
 COUNTS is {"field", "total", "states": {STATE: n}, "other", "no_state"} (states, other and no_state add up to
 total); ENTRY is {"collection", "id", "name", "state", "reason", "time"}; `attention` lists the agents not
 reporting, the failed and partial jobs of the last day and the storage not ready. A part that could not be loaded
-is null (or empty) and named in `could_not_load`, never counted as zero.
+is null (or empty) and named in `could_not_load`, never counted as zero; a part this server's document does not
+have (no clusters, no jobs) is null without being named there.
+
+Exit status: 0; 1 when a part could not be loaded (what could be is still written); when nothing could, the status
+of why: 7 the token, 8 the network, 9 the server.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import sys
 from datetime import datetime, timezone
 from typing import IO, Any
 
+from ..api.exchange import Exchange
 from ..core import formatting as fmt
 from ..core.cloudcasa import CLUSTERS, JOBS
 from ..core.overview import DAY, Attention, Overview, StateCounts, gather_overview
@@ -173,16 +178,40 @@ def job_row(job: JobSummary, now: float) -> list[str]:
             fmt.one_line(job.context, 30), fmt.one_line(job.message, 200)]  # fmt: skip
 
 
+def status_of(exchange: Exchange) -> int | None:
+    """The exit status a failed request stands for (as `exits.status_of` classes errors), None for a success."""
+    if exchange.status is None:
+        return exits.NETWORK if exchange.error else None
+    if exchange.status in (401, 403):
+        return exits.AUTH
+    if exchange.status >= 500:
+        return exits.SERVER
+    return exits.FAILED if exchange.status >= 400 else None
+
+
 async def run(args: Any, session: Session) -> int:
     await ensure_catalog(session)
     now = session.now()
-    data = await gather_overview(session.client, session.profiles, now)
+    failures: list[int] = []  # what the failed requests stand for: the parts keep only their messages
+
+    def watch(exchange: Exchange) -> None:
+        status = status_of(exchange)
+        if status is not None:
+            failures.append(status)
+
+    session.client.listeners.append(watch)
+    try:
+        data = await gather_overview(session.client, session.profiles, now)
+    finally:
+        session.client.listeners.remove(watch)
     if args.output == "json":
         sys.stdout.write(safe_json(as_json(data, now), indent=2) + "\n")
     else:
         write_text(data, now, Lines(sys.stdout, colour=sys.stdout.isatty()))
     sys.stdout.flush()
-    if data.problems:
-        exits.say(f"{len(data.problems)} part(s) of the overview could not be loaded")
-        return exits.FAILED
-    return exits.OK
+    if not data.problems:
+        return exits.OK
+    exits.say(f"{len(data.problems)} part(s) of the overview could not be loaded")
+    if data.clusters is None and data.jobs_today is None and failures:
+        return failures[0]  # nothing could be loaded: why (the token, the network, the server)
+    return exits.FAILED

@@ -74,8 +74,13 @@ def test_a_part_that_cannot_load_is_said_never_zero(demo: DemoServer, tmp_path: 
     assert data["clusters"]["total"] == total(server, "kubeclusters")  # the rest is still there
     assert as_text.returncode == 1 and "could not load" in as_text.stdout
     assert "Jobs of the last 24 hours" in as_text.stdout and "(0)" not in as_text.stdout
-    for result in (as_json, as_text):
+    wrong = "wrong-token-abcdef0123456789"
+    nothing = casatui("overview", "-o", "json", tmp=tmp_path, root=server.api_root, token=wrong)
+    assert nothing.returncode == 7 and json.loads(nothing.stdout)["clusters"] is None  # nothing loaded: why
+    assert {problem["part"] for problem in json.loads(nothing.stdout)["could_not_load"]} >= {"jobs", "kubeclusters"}
+    for result in (as_json, as_text, nothing):
         no_secret_nor_escape(result, server.token)
+    no_secret_nor_escape(nothing, wrong)
 
 
 def test_hostile_text_reaches_no_output_as_escapes(
