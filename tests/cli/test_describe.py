@@ -119,3 +119,16 @@ def test_hostile_names_reach_no_output_as_escapes(
         assert result.returncode == 0, result.stderr
         no_secret_nor_escape(result, server.token)
         assert "␛]52;c;ZWNobw==␇evil␛[2J⟨U+009B⟩31m⟨U+202E⟩txt.exe" in result.stdout  # visible, not obeyed
+
+
+def test_a_policy_shows_its_schedule_next_run_and_jobs(any_server: ServerUnderTest, tmp_path: Path) -> None:
+    policy = query(any_server, "policies", max_results=1)["_items"][0]
+    result = describe(any_server, tmp_path, "policies", policy["name"], "--last", "3")
+    assert result.returncode == 0, result.stderr
+    schedule = section(result.stdout, "Schedule (")
+    cron = policy["schedules"][0]["schedule"]["cronSpec"]
+    assert schedule[0] == f"Schedule ({policy['name']}, {policy['timezone']}):"
+    assert f"({cron}; keep {policy['schedules'][0]['retainDays']} days" in schedule[1]
+    assert schedule[-1].startswith("  Next run: ") and "(in " in schedule[-1]  # after now, with how long until
+    shown, of, _ = LATEST.match(section(result.stdout, "Latest jobs")[0]).groups()  # type: ignore[union-attr]
+    assert int(of) == total(any_server, "jobs", {"policy_id": policy["_id"]}) and int(shown) == min(3, int(of))
