@@ -72,19 +72,24 @@ def add_commands(parser: argparse.ArgumentParser, shared: Callable[..., None]) -
         "create documents, or replace them by name or id with If-Match, from a JSON or YAML file",
         "Each document of FILE (one object, a list, JSON lines, or YAML documents) is created when the collection "
         "has none of its name, else replaced with If-Match: the file's _etag when it holds one (a change made on the "
-        "server since it was read is then a conflict, exit 5), else the current one.",
+        "server since it was read is then a conflict, exit 5), else the current one. Server-owned fields (_etag, "
+        "_created, status, ...) are never sent as the file has them. One line per document: created, replaced, "
+        "unchanged (nothing sent), or why not; a failing document does not stop the others, and the exit status is "
+        "the highest of theirs.",
     )
     collection(apply)
     apply.add_argument("-f", "--filename", metavar="FILE", required=True, help="a file, or - for stdin")
     apply.add_argument("--dry-run", action="store_true", help="say what would be created or replaced; send nothing")
-    apply.add_argument("--patch", action="store_true", help="update with PATCH (the changed fields) instead of PUT")
+    apply.add_argument("--patch", action="store_true",
+                       help="change only the fields each document gives, with PATCH (else PUT replaces it whole)")  # fmt: skip
 
     delete = command("delete", "delete one document, with If-Match; asks first unless --yes")
     collection(delete)
     target(delete)
     delete.add_argument("--yes", "-y", action="store_true", help="do not ask")
     delete.add_argument("--confirm", metavar="NAME",
-                        help="the document's name, which a protected profile asks for")  # fmt: skip
+                        help="the document's name: confirms as --yes does, and a protected profile needs it (or the "
+                        "name typed) even with --yes")  # fmt: skip
 
     run = command(
         "run",
