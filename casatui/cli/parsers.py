@@ -80,10 +80,17 @@ def add_commands(parser: argparse.ArgumentParser, shared: Callable[..., None]) -
     collection(apply)
     apply.add_argument("-f", "--filename", metavar="FILE", required=True, help="a file, or - for stdin")
     apply.add_argument("--dry-run", action="store_true", help="say what would be created or replaced; send nothing")
-    apply.add_argument("--patch", action="store_true",
-                       help="change only the fields each document gives, with PATCH (else PUT replaces it whole)")  # fmt: skip
+    apply.add_argument(
+        "--patch", action="store_true", help="change only the fields each document gives, with PATCH (else: PUT)"
+    )
 
-    delete = command("delete", "delete one document, with If-Match; asks first unless --yes")
+    delete = command(
+        "delete",
+        "delete one document, with If-Match; asks first unless --yes",
+        "Deletes one document with If-Match (a change on the server since it was read: exit 5). Asks on the "
+        "terminal first unless --yes or --confirm NAME; with no terminal to ask on, refuses without them (exit 2). "
+        "A protected profile needs the document's name, typed or given with --confirm, even with --yes.",
+    )
     collection(delete)
     target(delete)
     delete.add_argument("--yes", "-y", action="store_true", help="do not ask")

@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import httpx
-import pytest
 import yaml
 from bson import ObjectId
 

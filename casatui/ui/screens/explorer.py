@@ -32,10 +32,10 @@ from ...core.drafts import Draft, item_from_draft
 from ...core.listing import Listing, Query
 from ...core.navigation import Place, Reference, jobs_filter, references
 from ...core.profiles import Profile
+from ...core.runs import find_job, start_run
 from ...core.safe_text import safe_json
 from ...core.session import Session
 from ...core.startup import FirstPage
-from ...core.runs import find_job, start_run
 from ...core.summaries import succeeded
 from ..actions import bindings
 from ..safe import plain
