@@ -19,6 +19,7 @@ from typing import Any
 
 from ..api.models import Item
 from ..core.cloudcasa import JOBS
+from ..core.formatting import size
 from ..core.listing import slim
 from ..core.profiles import Profile
 from ..core.runs import find_job, start_run
@@ -63,11 +64,14 @@ def job_line(summary: JobSummary) -> str:
 
 
 def progress_text(summary: JobSummary) -> str:
-    parts = [visible(summary.state or "(no state)")]
-    for label, progress in (("copied", summary.copy), ("volumes", summary.snapshot)):
-        if progress is not None:
-            parts.append(f"{label} {progress.done}/{progress.total} ({100 * progress.done // progress.total}%)")
-    return " ".join(parts)
+    """How far the job got, as far as it counts (bytes copied, volumes snapshotted)."""
+    parts = []
+    if summary.copy is not None:
+        done, total = summary.copy.done, summary.copy.total
+        parts.append(f"copied {size(done)} of {size(total)} ({100 * done // total}%)")
+    if summary.snapshot is not None:
+        parts.append(f"volumes {summary.snapshot.done}/{summary.snapshot.total}")
+    return ", ".join(parts)
 
 
 class ProgressLine:
@@ -127,7 +131,8 @@ async def follow(session: Session, job: dict[str, Any], clock: Clock) -> tuple[d
             summary = summarize_job(item.data, jobs)
             if jobs.is_final(summary.state):
                 return dict(item.data), True
-            line.update(f"{job_line(summary)}: {progress_text(summary)}")
+            progress = progress_text(summary)
+            line.update(f"{job_line(summary)}{': ' if progress else ''}{progress}")
             if clock.passed():
                 return dict(item.data), False
             await clock.pause(pause)

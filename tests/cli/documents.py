@@ -44,10 +44,12 @@ def environment(tmp: Path, token: str, extra: dict[str, str] | None = None) -> d
     return env
 
 
-def start(server: ServerUnderTest, tmp: Path, *args: str, stdin: Any = subprocess.DEVNULL) -> subprocess.Popen[str]:
-    """The command running in the background, its output in pipes."""
+def start(
+    server: ServerUnderTest, tmp: Path, *args: str, stdin: Any = subprocess.DEVNULL, stderr: Any = subprocess.PIPE
+) -> subprocess.Popen[str]:
+    """The command running in the background, its output in pipes (or where `stdin` and `stderr` say)."""
     return subprocess.Popen([sys.executable, "-m", "casatui", *args, "--url", server.api_root], stdin=stdin,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdout=subprocess.PIPE, stderr=stderr, text=True,
                             env=environment(tmp, server.token))  # fmt: skip
 
 

@@ -4,6 +4,9 @@ test ends the job itself, in the server's store, while `run --wait` follows it: 
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
 import subprocess
 import sys
 import time
@@ -140,3 +143,34 @@ def test_the_write_commands_load_no_textual(fresh_demo: DemoServer, tmp_path: Pa
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                             env=environment(tmp_path, server.token))  # fmt: skip
     assert result.stdout.splitlines()[-1] == "[0, 3, 6] []", result.stderr
+
+
+def test_wait_shows_its_progress_on_a_terminal(fresh_demo: DemoServer, tmp_path: Path) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    definition = documents(server, "kubeoffloads")[0]
+    before = job_ids(server)
+    terminal, other_end = pty.openpty()
+    seen = b""
+    try:
+        process = start(server, tmp_path, "run", "kubeoffloads", definition["name"], "--wait", stderr=other_end)
+        job = new_job(server, before, process)
+        progress = dict(job["kube_copy_progress"])
+        stats = {**progress["stats"], "transferred_size": progress["stats"]["estimated_size"] // 4}
+        server.store.touch("jobs", job["_id"], {"kube_copy_progress": {**progress, "stats": stats}})
+        while b"(25%)" not in seen:  # the line, once the job was read again
+            ready, _, _ = select.select([terminal], [], [], 60)
+            assert ready, seen
+            seen += os.read(terminal, 4096)
+        end_job(server, job, "COMPLETED")
+        out, _ = process.communicate(timeout=120)
+        while select.select([terminal], [], [], 0.2)[0]:
+            seen += os.read(terminal, 4096)
+    finally:
+        os.close(terminal)
+        os.close(other_end)
+    assert process.returncode == 0
+    text = seen.decode()
+    assert f"\r\x1b[Kcasatui: jobs/{job['name']} ({job['_id']}) RUNNING of {definition['name']}: copied " in text
+    assert text.endswith("\r\x1b[K")  # the line is cleared at the end
+    assert out == f"jobs/{job['name']} ({job['_id']}) COMPLETED of {definition['name']}\n"
+    assert server.token not in text + out
