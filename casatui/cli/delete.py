@@ -7,24 +7,15 @@ given with --confirm NAME, even with --yes. --confirm NAME, when it matches, is 
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from ..api.errors import EtagMismatch
 from ..core.safe_text import visible
 from ..core.session import Session
 from . import exits
+from .confirm import ask, can_ask, check_given_name, protected_name
 from .exits import CommandError
 from .lookup import find, profile_for
-
-
-def ask(prompt: str) -> str:
-    """One line typed on the terminal (the question on stderr: stdout stays the command's answer)."""
-    print(prompt, end="", file=sys.stderr, flush=True)
-    line = sys.stdin.readline()
-    if not line:  # end of input: no answer
-        print(file=sys.stderr)
-    return line.strip()
 
 
 async def run(args: Any, session: Session) -> int:
@@ -39,23 +30,14 @@ async def run(args: Any, session: Session) -> int:
     name = profile.name_of(item.data)
     shown = f"{profile.collection} {visible(name)} ({visible(item.id)})" if name != item.id else \
         f"{profile.collection} {visible(item.id)}"  # fmt: skip
-    terminal = sys.stdin.isatty()
-    if args.confirm is not None and args.confirm != name:
-        raise CommandError(f"--confirm {visible(args.confirm)!r} is not the name of {shown}; nothing was deleted",
-                           exits.USAGE)  # fmt: skip
-    confirmed = args.confirm is not None
+    nothing = "nothing was deleted"
+    confirmed = check_given_name(args.confirm, name, shown, nothing)
     if session.settings.protected and not confirmed:
-        if not terminal:
-            raise CommandError(f"Profile {session.settings.profile!r} is protected: deleting {shown} needs "
-                               "--confirm NAME (its name); nothing was deleted", exits.USAGE)  # fmt: skip
-        typed = ask(f"Profile {session.settings.profile!r} is protected. Type the name to delete {shown}: ")
-        if typed != name:
-            raise CommandError("The name typed is not the document's; nothing was deleted", exits.USAGE)
+        protected_name(session, "delete", shown, name, nothing)
         confirmed = True
     if not confirmed and not args.yes:
-        if not terminal:
-            raise CommandError(f"No terminal to ask on: add --yes to delete {shown}; nothing was deleted",
-                               exits.USAGE)  # fmt: skip
+        if not can_ask():
+            raise CommandError(f"No terminal to ask on: add --yes to delete {shown}; {nothing}", exits.USAGE)
         if ask(f"Delete {shown}? [y/N] ").lower() not in ("y", "yes"):
             exits.say("Nothing was deleted")
             return exits.FAILED

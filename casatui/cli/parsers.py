@@ -112,6 +112,8 @@ def add_commands(parser: argparse.ArgumentParser, shared: Callable[..., None]) -
         "--timeout", type=float, metavar="SECONDS", help="with --wait: stop waiting after this long (exit 11)"
     )
     run.add_argument("-o", "--output", choices=("text", "json"), help="text (default) or json")
+    run.add_argument("--confirm", metavar="NAME",
+                     help="the definition's name, which a protected profile asks for (else typed)")  # fmt: skip
 
     overview = command("overview", "the overview's data: clusters, the last day's jobs, storage, what needs attention")
     overview.add_argument("-o", "--output", choices=("text", "json"), help="text (default) or json")

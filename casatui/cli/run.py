@@ -27,6 +27,7 @@ from ..core.safe_text import safe_json, visible
 from ..core.session import Session
 from ..core.summaries import JobSummary, succeeded, summarize_job
 from . import exits
+from .confirm import check_given_name, protected_name
 from .exits import CommandError
 from .lookup import find, profile_for
 
@@ -161,6 +162,9 @@ async def run(args: Any, session: Session) -> int:
     item = await find(session, profile, args.target)
     name = profile.name_of(item.data)
     shown = f"{profile.collection}/{visible(name)} ({visible(item.id)})"
+    confirmed = check_given_name(args.confirm, name, shown, "nothing was started")
+    if session.settings.protected and not confirmed:
+        protected_name(session, "run", shown, name, "nothing was started")
     since = await start_run(client, profile, item.id)
     clock = Clock(args.timeout)
     form = args.output or "text"

@@ -174,3 +174,17 @@ def test_wait_shows_its_progress_on_a_terminal(fresh_demo: DemoServer, tmp_path:
     assert text.endswith("\r\x1b[K")  # the line is cleared at the end
     assert out == f"jobs/{job['name']} ({job['_id']}) COMPLETED of {definition['name']}\n"
     assert server.token not in text + out
+
+
+def test_a_protected_profile_needs_the_definitions_name(fresh_demo: DemoServer, tmp_path: Path) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    definition = documents(server, "kubebackups")[0]
+    before = job_ids(server)
+    protected = {"CASATUI_PROTECTED": "1"}
+    unconfirmed = casatui("run", "kubebackups", definition["name"], tmp=tmp_path, root=server.api_root,
+                          token=server.token, env=protected)  # fmt: skip
+    assert unconfirmed.returncode == 2 and "--confirm NAME" in unconfirmed.stderr and job_ids(server) == before
+    confirmed = casatui("run", "kubebackups", definition["_id"], "--confirm", definition["name"], tmp=tmp_path,
+                        root=server.api_root, token=server.token, env=protected)  # fmt: skip
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert len(job_ids(server) - before) == 1
