@@ -7,12 +7,13 @@ import pty
 import subprocess
 from pathlib import Path
 
+import httpx
 import pytest
 
 from casatui.demo import DemoServer
 
 from ..servers import ServerUnderTest
-from .documents import document, documents, start
+from .documents import document, documents, headers, start
 from .run import casatui, no_secret_nor_escape
 
 
@@ -89,3 +90,24 @@ def test_asks_on_a_terminal(fresh_demo: DemoServer, tmp_path: Path, answer: str,
     assert process.returncode == (0 if deleted else 1), err
     assert (document(server, "kubeclusters", target["_id"]) is None) is deleted
     assert out == (f"deleted kubeclusters/{target['name']} ({target['_id']})\n" if deleted else "")
+
+
+def test_a_change_while_asking_is_a_conflict(fresh_demo: DemoServer, tmp_path: Path) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    target = documents(server, "kubeclusters")[0]
+    prompt = f"Delete kubeclusters {target['name']} ({target['_id']})? [y/N] "
+    terminal, other_end = pty.openpty()
+    try:
+        process = start(server, tmp_path, "delete", "kubeclusters", target["name"], stdin=other_end)
+        assert process.stderr is not None
+        assert process.stderr.read(len(prompt)) == prompt  # it has read the document and waits for the answer
+        theirs = httpx.patch(f"{server.api_root}/kubeclusters/{target['_id']}", json={"description": "theirs"},
+                             headers={**headers(server), "If-Match": target["_etag"]})  # fmt: skip
+        assert theirs.status_code == 200, theirs.text
+        os.write(terminal, b"y\n")
+        out, err = process.communicate(timeout=120)
+    finally:
+        os.close(terminal)
+        os.close(other_end)
+    assert process.returncode == 5 and "changed on the server since it was read" in err and out == ""
+    assert document(server, "kubeclusters", target["_id"])["description"] == "theirs"  # type: ignore[index]
