@@ -103,7 +103,8 @@ def add_commands(parser: argparse.ArgumentParser, shared: Callable[..., None]) -
         "run a backup or copy definition now and print the job it started",
         "Starts a job now (the definition's run action). With --wait, follows the job to its end with a progress "
         "line on stderr; the exit status is then 0 when it succeeded, 10 when it did not, and 11 when --timeout "
-        "passed first.",
+        "passed first. A job that does not show after the run started: how to find it is said, and the exit "
+        "status is 0 without --wait, 1 with it (11 once --timeout passed).",
     )
     collection(run)
     target(run)
