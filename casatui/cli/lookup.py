@@ -47,12 +47,14 @@ async def profile_for(session: Session, collection: str, *, any_collection: bool
     return session.profile_of(collection)
 
 
-async def find(session: Session, profile: Profile, target: str, where: dict[str, Any] | None = None) -> Item:
+async def find(
+    session: Session, profile: Profile, target: str, where: dict[str, Any] | None = None, *, name_only: bool = False
+) -> Item:
     """The document named by `target`: an id (24 hex digits) is fetched, with its etag; a name is looked up in the
     profile's name field (exactly, within `where`), then fetched. No match is NOT_FOUND; several are AMBIGUOUS,
-    with their ids listed."""
+    with their ids listed. `name_only`: `target` is a name even when it looks like an id."""
     client = session.client
-    if DOCUMENT_ID.fullmatch(target):
+    if DOCUMENT_ID.fullmatch(target) and not name_only:
         item = await client.get(profile.collection, target)
         assert item is not None  # (no If-None-Match was sent)
         return item

@@ -72,26 +72,39 @@ def add_commands(parser: argparse.ArgumentParser, shared: Callable[..., None]) -
         "create documents, or replace them by name or id with If-Match, from a JSON or YAML file",
         "Each document of FILE (one object, a list, JSON lines, or YAML documents) is created when the collection "
         "has none of its name, else replaced with If-Match: the file's _etag when it holds one (a change made on the "
-        "server since it was read is then a conflict, exit 5), else the current one.",
+        "server since it was read is then a conflict, exit 5), else the current one. Server-owned fields (_etag, "
+        "_created, status, ...) are never sent as the file has them. One line per document: created, replaced, "
+        "unchanged (nothing sent), or why not; a failing document does not stop the others, and the exit status is "
+        "the highest of theirs.",
     )
     collection(apply)
     apply.add_argument("-f", "--filename", metavar="FILE", required=True, help="a file, or - for stdin")
     apply.add_argument("--dry-run", action="store_true", help="say what would be created or replaced; send nothing")
-    apply.add_argument("--patch", action="store_true", help="update with PATCH (the changed fields) instead of PUT")
+    apply.add_argument(
+        "--patch", action="store_true", help="change only the fields each document gives, with PATCH (else: PUT)"
+    )
 
-    delete = command("delete", "delete one document, with If-Match; asks first unless --yes")
+    delete = command(
+        "delete",
+        "delete one document, with If-Match; asks first unless --yes",
+        "Deletes one document with If-Match (a change on the server since it was read: exit 5). Asks on the "
+        "terminal first unless --yes or --confirm NAME; with no terminal to ask on, refuses without them (exit 2). "
+        "A protected profile needs the document's name, typed or given with --confirm, even with --yes.",
+    )
     collection(delete)
     target(delete)
     delete.add_argument("--yes", "-y", action="store_true", help="do not ask")
     delete.add_argument("--confirm", metavar="NAME",
-                        help="the document's name, which a protected profile asks for")  # fmt: skip
+                        help="the document's name: confirms as --yes does, and a protected profile needs it (or the "
+                        "name typed) even with --yes")  # fmt: skip
 
     run = command(
         "run",
         "run a backup or copy definition now and print the job it started",
         "Starts a job now (the definition's run action). With --wait, follows the job to its end with a progress "
         "line on stderr; the exit status is then 0 when it succeeded, 10 when it did not, and 11 when --timeout "
-        "passed first.",
+        "passed first. A job that does not show after the run started: how to find it is said, and the exit "
+        "status is 0 without --wait, 1 with it (11 once --timeout passed).",
     )
     collection(run)
     target(run)
@@ -100,6 +113,8 @@ def add_commands(parser: argparse.ArgumentParser, shared: Callable[..., None]) -
         "--timeout", type=float, metavar="SECONDS", help="with --wait: stop waiting after this long (exit 11)"
     )
     run.add_argument("-o", "--output", choices=("text", "json"), help="text (default) or json")
+    run.add_argument("--confirm", metavar="NAME",
+                     help="the definition's name, which a protected profile asks for (else typed)")  # fmt: skip
 
     overview = command("overview", "the overview's data: clusters, the last day's jobs, storage, what needs attention")
     overview.add_argument("-o", "--output", choices=("text", "json"), help="text (default) or json")

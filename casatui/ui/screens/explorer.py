@@ -32,10 +32,11 @@ from ...core.drafts import Draft, item_from_draft
 from ...core.listing import Listing, Query
 from ...core.navigation import Place, Reference, jobs_filter, references
 from ...core.profiles import Profile
+from ...core.runs import find_job, start_run
 from ...core.safe_text import safe_json
 from ...core.session import Session
 from ...core.startup import FirstPage
-from ...core.summaries import last_run_time, succeeded
+from ...core.summaries import succeeded
 from ..actions import bindings
 from ..safe import plain
 from ..widgets.banner import ProtectedBanner
@@ -582,22 +583,18 @@ class DocumentWrites:
         )
         if answer != "r":
             return
-        started = int(time.time()) - 5
         try:
-            answer_body: Any = await self.session.client.action(
-                self.screen.collection, item.id, action, dict(profile.run_body or {})
-            )
+            marker = await start_run(self.session.client, profile, item.id)
         except ReadOnlyRefused:
             return
         except ApiError as error:
             self.screen.show_error(error)
             return
         self.session.record_write("POST", self.screen.collection, dict(item.data), None, item_id=item.id)
-        marker = last_run_time(answer_body, self.screen.collection) or started
         if link is None:  # jobs do not point at this collection: nothing to show but that it started
             self.app.notify(f"Started {self._label(item)}.", timeout=4, markup=False)
             return
-        job = await self._find_job(link, item.id, marker)
+        job = await find_job(self.session.client, self.session.profile_of(JOBS), link, item.id, marker)
         if job is None:
             self.app.notify("Started. The job does not show yet: press r in a moment.", timeout=5)
             self.screen.open(Place(JOBS, f"{link}={item.id}"))
@@ -605,18 +602,6 @@ class DocumentWrites:
         jobs = self.session.profile_of(JOBS)
         self.app.notify(f"Started {jobs.name_of(job)}.", timeout=4, markup=False)
         self.screen.open(Place(JOBS, f"_id={job['_id']}", cursor_id=str(job["_id"])))
-
-    async def _find_job(self, link: str, item_id: str, since: int) -> dict[str, Any] | None:
-        """The job a run started, found the way CloudCasa's own clients do: by definition and start time."""
-        jobs = self.session.profile_of(JOBS)
-        where: dict[str, Any] = {link: item_id}
-        if jobs.start_field:  # CloudCasa's start times are epoch seconds
-            where[jobs.start_field] = {"$gte": since}
-        try:
-            page = await self.session.client.list(JOBS, where=where, sort=list(jobs.default_sort), max_results=1)
-        except ApiError:
-            return None
-        return page.items[0] if page.items else None
 
 
 class ExplorerScreen(Screen[None]):
