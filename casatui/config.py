@@ -604,6 +604,25 @@ def _ca_cert(value: str, from_profile: bool, config: Config) -> str:
     return str(path)
 
 
+def _root(profile: Profile, flags: Flags, env: Mapping[str, str]) -> str:
+    allow_http = bool(_first(flags.allow_http, profile.allow_http, False))
+    label = f"profile {profile.name}"
+    url_choices = [(flags.url, "--url"), (env.get(URL_ENV), f"${URL_ENV}"), (profile.url, f"{label}: url")]
+    raw_url, url_origin = next(((u, o) for u, o in url_choices if u), (DEFAULT_ROOT, "the default URL"))
+    try:
+        return normalize_root(raw_url, allow_http=allow_http)
+    except RootError as error:
+        raise ConfigError(f"{url_origin}: {error}") from None
+
+
+def resolve_root(config: Config, flags: Flags | None = None, env: Mapping[str, str] | None = None) -> str:
+    """The API root `resolve` would give, without resolving anything else: no token source is read or run (for
+    shell completion, which must never run a token_command)."""
+    flags = flags or Flags()
+    env = _environ(env)
+    return _root(_choose_profile(config, flags, env), flags, env)
+
+
 def resolve(
     config: Config,
     flags: Flags | None = None,
@@ -615,15 +634,8 @@ def resolve(
     flags = flags or Flags()
     env = _environ(env)
     profile = _choose_profile(config, flags, env)
-    label = f"profile {profile.name}"
-
     allow_http = bool(_first(flags.allow_http, profile.allow_http, False))
-    url_choices = [(flags.url, "--url"), (env.get(URL_ENV), f"${URL_ENV}"), (profile.url, f"{label}: url")]
-    raw_url, url_origin = next(((u, o) for u, o in url_choices if u), (DEFAULT_ROOT, "the default URL"))
-    try:
-        url = normalize_root(raw_url, allow_http=allow_http)
-    except RootError as error:
-        raise ConfigError(f"{url_origin}: {error}") from None
+    url = _root(profile, flags, env)
 
     insecure = bool(_first(flags.insecure, profile.insecure, False))
     if flags.ca_cert and flags.insecure is None:
