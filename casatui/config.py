@@ -39,9 +39,7 @@ import math
 import os
 import re
 import shlex
-import ssl
 import stat
-import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -49,7 +47,7 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from functools import cache
 from pathlib import Path
 from types import UnionType
-from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from .api.models import Timeouts
 from .api.query import FilterError
@@ -60,6 +58,9 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
+
+if TYPE_CHECKING:  # imported where used: shell completion imports this module on every TAB
+    import subprocess
 
 APP_NAME = "casatui"
 DEFAULT_PROFILE = "default"
@@ -531,12 +532,16 @@ def _choose_profile(config: Config, flags: Flags, env: Mapping[str, str]) -> Pro
 
 def run_token_command(argv: list[str]) -> subprocess.CompletedProcess[str]:
     """Run a token command without a shell; stdin is closed so a prompt fails instead of hanging."""
+    import subprocess
+
     return subprocess.run(
         argv, capture_output=True, encoding="utf-8", errors="replace", timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL
     )
 
 
 def _command_token(profile: Profile, argv: list[str], run_command: Runner | None) -> str:
+    import subprocess
+
     shown = f"profile {profile.name}: token_command `{shlex.join(argv)}`"
     try:
         result = (run_command or run_token_command)(argv)
@@ -597,6 +602,8 @@ def _ca_cert(value: str, from_profile: bool, config: Config) -> str:
     if not path.is_file():
         problem = "is not a regular file" if path.exists() else "does not exist"
         raise ConfigError(f"{origin}: the CA bundle {path} {problem}")
+    import ssl
+
     try:  # checked here, where the message can say which setting to fix; it is loaded again when first used
         ssl.create_default_context(cafile=str(path))
     except (ssl.SSLError, OSError) as error:

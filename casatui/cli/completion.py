@@ -2,7 +2,8 @@
 
 On each TAB the script runs `casatui completion SHELL --words` with the words of the command line on stdin, one a
 line, up to the one completed (the last, maybe empty); this prints a first line, `files` (the shell completes a path)
-or `-`, then the candidates, one a line. What is completed comes from the parser itself (`build_parser`): the
+then what to put before each path (`--ca-cert=` when that is the word completed, else nothing), or `-`, then the
+candidates, one a line. What is completed comes from the parser itself (`build_parser`): the
 subcommands, each one's flags, and the choices of a flag or a positional. Profile names come from the config file;
 collection names (COLLECTION, --resource) from the API document kept at the last connection to the API root the
 line would connect to (`--profile`, `--url`, their variables, the profile's url), else from the built-in list of
@@ -36,9 +37,12 @@ _casatui() {
         if [[ -z $kind ]]; then kind=$line; else found+=("$line"); fi
     done < <(printf '%s\n' "${COMP_WORDS[@]:0:COMP_CWORD+1}" | command casatui completion bash --words 2>/dev/null)
     if [[ $kind == files ]]; then
+        local prefix=${found[0]}
+        cur=${cur#"$prefix"}
         [[ $cur == = ]] && cur=
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
+        if [[ -n $prefix ]]; then COMPREPLY=("${COMPREPLY[@]/#/$prefix}"); fi
     else
         COMPREPLY=("${found[@]}")
     fi
@@ -53,13 +57,14 @@ _casatui() {
     local -a lines
     lines=("${(@f)$(print -rl -- "${(@)words[1,CURRENT]}" | command casatui completion zsh --words 2>/dev/null)}")
     if [[ ${lines[1]} == files ]]; then
+        [[ -n ${lines[2]} ]] && compset -P 1 "${(b)lines[2]}"
         _files
     elif (( ${#lines} > 1 )); then
         lines=("${(@)lines[2,-1]}")
         _describe -t casatui casatui lines
     fi
 }
-if [[ ${funcstack[1]} == _casatui ]]; then
+if [[ ${zsh_eval_context[-1]} == loadautofunc ]]; then  # autoloaded from $fpath: this TAB is the first
     _casatui "$@"
 else
     compdef _casatui casatui
@@ -73,7 +78,9 @@ function __casatui_complete
     set -l lines (printf '%s\n' $words | command casatui completion fish --words 2>/dev/null)
     test (count $lines) -gt 0; or return
     if test "$lines[1]" = files
-        __fish_complete_path "$current"
+        set -l prefix "$lines[2]"
+        set -l path (string sub --start (math (string length -- "$prefix") + 1) -- "$current")
+        printf '%s\n' "$prefix"(__fish_complete_path "$path")
         return
     end
     set -e lines[1]
@@ -119,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
 
 def render(found: Candidates, shell: str) -> str:
     if found.files:
-        return FILES + "\n"
+        return f"{FILES}\n{found.prefix}\n"
     lines = [CANDIDATES]
     for name, description in found.names:
         name = found.prefix + name

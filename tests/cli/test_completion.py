@@ -178,11 +178,13 @@ def test_candidates_import_neither_httpx_nor_textual(tmp_path: Path) -> None:
 
 
 def test_a_file_flag_asks_the_shell_for_a_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert candidates(tmp_path, "bash", "apply", "jobs", "-f", "") == ["files"]
-    assert candidates(tmp_path, "fish", "--ca-cert=") == ["files"]
+    assert candidates(tmp_path, "bash", "apply", "jobs", "-f", "") == ["files", ""]
+    assert candidates(tmp_path, "fish", "--ca-cert=") == ["files", "--ca-cert="]
     (tmp_path / "backup.yaml").touch()
     monkeypatch.chdir(tmp_path)
     assert bash_complete(tmp_path, "apply", "jobs", "-f", "back") == ["backup.yaml"]
+    assert bash_complete(tmp_path, "--log-file", "=", "back") == ["backup.yaml"]
+    assert bash_complete(tmp_path, "--log-file=back") == ["--log-file=backup.yaml"]
 
 
 def test_descriptions_for_zsh_and_fish(tmp_path: Path) -> None:
@@ -197,10 +199,16 @@ def test_zsh_script_parses_and_registers(tmp_path: Path) -> None:
         pytest.skip("zsh is not installed")
     path = script("zsh", tmp_path)
     assert subprocess.run(["zsh", "-n", str(path)], capture_output=True, timeout=60).returncode == 0
-    program = f"autoload -Uz compinit && compinit -u -D && source {path} && print -r -- $_comps[casatui]"
-    result = subprocess.run(["zsh", "-f", "-c", program], capture_output=True, text=True, timeout=60,
-                            env=environment(tmp_path))  # fmt: skip
-    assert result.stdout.strip() == "_casatui", result.stderr
+    functions = tmp_path / "functions"
+    functions.mkdir()
+    (functions / "_casatui").write_text(path.read_text())
+    init = "autoload -Uz compinit && compinit -u -D"
+    for setup in (f"{init} && source {path}", f"fpath=({functions} $fpath) && {init}",
+                  f"{init} && cd {functions} && source _casatui"):  # fmt: skip
+        program = f"{setup} && print -r -- $_comps[casatui]"
+        result = subprocess.run(["zsh", "-f", "-c", program], capture_output=True, text=True, timeout=60,
+                                env=environment(tmp_path))  # fmt: skip
+        assert result.stdout.strip() == "_casatui", (setup, result.stderr)
 
 
 def test_fish_script_parses_and_completes(tmp_path: Path) -> None:
@@ -220,3 +228,6 @@ def test_fish_script_parses_and_completes(tmp_path: Path) -> None:
     assert complete("casatui get -o y") == ["yaml"]
     assert complete("casatui --profile ") == ["prod"]
     assert complete("casatui get --output=j") == ["--output=json", "--output=jsonl"]
+    (tmp_path / "backup.yaml").touch()
+    assert complete(f"casatui apply jobs -f {tmp_path}/back") == [f"{tmp_path}/backup.yaml"]
+    assert complete(f"casatui --ca-cert={tmp_path}/back") == [f"--ca-cert={tmp_path}/backup.yaml"]
