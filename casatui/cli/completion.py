@@ -1,12 +1,14 @@
 """`casatui completion bash|zsh|fish`: a completion script for the shell, and the candidates it asks for.
 
 On each TAB the script runs `casatui completion SHELL --words` with the words of the command line on stdin, one a
-line, up to the one completed (the last, maybe empty); this prints a first line, `files` (the shell completes a path)
-then what to put before each path (`--ca-cert=` when that is the word completed, else nothing), or `-`, then the
-candidates, one a line. What is completed comes from the parser itself (`build_parser`): the
-subcommands, each one's flags, and the choices of a flag or a positional. Profile names come from the config file;
-collection names (COLLECTION, --resource) from the API document kept at the last connection to the API root the
-line would connect to (`--profile`, `--url`, their variables, the profile's url), else from the built-in list of
+line, up to the one completed (the last, maybe empty). It prints either `files` and the text to put before each path
+(`--ca-cert=` when that is the word completed, else an empty line): the shell completes a path; or `-` and the
+candidates, one a line.
+
+What is completed comes from the parser itself (`build_parser`): the subcommands, each one's flags, and the choices of
+a flag or a positional. Profile names come from the config file. Collection names (COLLECTION, --resource) come from
+the API document kept at the last connection to the API root the line would connect to (`--profile`, `--url`, their
+variables, the profile's url), else (nothing kept, or --demo, whose root is new each run) from the built-in list of
 CloudCasa's collections, as the TUI itself falls back to. Completing never sends a request and never resolves the
 token: a profile's token_command does not run.
 """
