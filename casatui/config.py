@@ -39,9 +39,7 @@ import math
 import os
 import re
 import shlex
-import ssl
 import stat
-import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -49,7 +47,7 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from functools import cache
 from pathlib import Path
 from types import UnionType
-from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from .api.models import Timeouts
 from .api.query import FilterError
@@ -60,6 +58,9 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
+
+if TYPE_CHECKING:  # imported where used: shell completion imports this module on every TAB
+    import subprocess
 
 APP_NAME = "casatui"
 DEFAULT_PROFILE = "default"
@@ -531,12 +532,16 @@ def _choose_profile(config: Config, flags: Flags, env: Mapping[str, str]) -> Pro
 
 def run_token_command(argv: list[str]) -> subprocess.CompletedProcess[str]:
     """Run a token command without a shell; stdin is closed so a prompt fails instead of hanging."""
+    import subprocess
+
     return subprocess.run(
         argv, capture_output=True, encoding="utf-8", errors="replace", timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL
     )
 
 
 def _command_token(profile: Profile, argv: list[str], run_command: Runner | None) -> str:
+    import subprocess
+
     shown = f"profile {profile.name}: token_command `{shlex.join(argv)}`"
     try:
         result = (run_command or run_token_command)(argv)
@@ -597,11 +602,32 @@ def _ca_cert(value: str, from_profile: bool, config: Config) -> str:
     if not path.is_file():
         problem = "is not a regular file" if path.exists() else "does not exist"
         raise ConfigError(f"{origin}: the CA bundle {path} {problem}")
+    import ssl
+
     try:  # checked here, where the message can say which setting to fix; it is loaded again when first used
         ssl.create_default_context(cafile=str(path))
     except (ssl.SSLError, OSError) as error:
         raise ConfigError(f"{origin}: {path} is not a PEM bundle of CA certificates ({error})") from None
     return str(path)
+
+
+def _root(profile: Profile, flags: Flags, env: Mapping[str, str]) -> str:
+    allow_http = bool(_first(flags.allow_http, profile.allow_http, False))
+    label = f"profile {profile.name}"
+    url_choices = [(flags.url, "--url"), (env.get(URL_ENV), f"${URL_ENV}"), (profile.url, f"{label}: url")]
+    raw_url, url_origin = next(((u, o) for u, o in url_choices if u), (DEFAULT_ROOT, "the default URL"))
+    try:
+        return normalize_root(raw_url, allow_http=allow_http)
+    except RootError as error:
+        raise ConfigError(f"{url_origin}: {error}") from None
+
+
+def resolve_root(config: Config, flags: Flags | None = None, env: Mapping[str, str] | None = None) -> str:
+    """The API root `resolve` would give, without resolving anything else: no token source is read or run (for
+    shell completion, which must never run a token_command)."""
+    flags = flags or Flags()
+    env = _environ(env)
+    return _root(_choose_profile(config, flags, env), flags, env)
 
 
 def resolve(
@@ -615,15 +641,8 @@ def resolve(
     flags = flags or Flags()
     env = _environ(env)
     profile = _choose_profile(config, flags, env)
-    label = f"profile {profile.name}"
-
     allow_http = bool(_first(flags.allow_http, profile.allow_http, False))
-    url_choices = [(flags.url, "--url"), (env.get(URL_ENV), f"${URL_ENV}"), (profile.url, f"{label}: url")]
-    raw_url, url_origin = next(((u, o) for u, o in url_choices if u), (DEFAULT_ROOT, "the default URL"))
-    try:
-        url = normalize_root(raw_url, allow_http=allow_http)
-    except RootError as error:
-        raise ConfigError(f"{url_origin}: {error}") from None
+    url = _root(profile, flags, env)
 
     insecure = bool(_first(flags.insecure, profile.insecure, False))
     if flags.ca_cert and flags.insecure is None:

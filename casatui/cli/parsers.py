@@ -132,6 +132,9 @@ def add_commands(parser: argparse.ArgumentParser, shared: Callable[..., None]) -
         "document kept at the last connection: completing never sends a request).",
     )
     completion.add_argument("shell", choices=("bash", "zsh", "fish"))
+    # what the script runs on each TAB: the candidates for the words on stdin, one a line, up to the one completed
+    # (on stdin, not as arguments: argparse would read a "--" or a "-h" among them as its own)
+    completion.add_argument("--words", action="store_true", help=argparse.SUPPRESS)
 
     for sub in commands.choices.values():
         if sub is not completion:

@@ -59,21 +59,39 @@ def save(state_dir: Path, root: str, catalog: Catalog) -> None:
 
 def load(state_dir: Path, root: str) -> Catalog | None:
     """The catalog kept for this root, or None (none kept, unreadable, or not what `save` writes)."""
-    path = path_for(state_dir, root)
     try:
-        if not _ours(path.parent):
-            return None
-        content = _read_own_file(path)
-        if content is None:
-            return None
-        record = parse_json(content)
-        if not isinstance(record, dict) or record.get("version") != VERSION or record.get("root") != root:
+        record = _record(state_dir, root)
+        if record is None:
             return None
         resources = [_resource_from(entry) for entry in record["resources"]]
         saved = float(record["saved"])
     except (OSError, ValueError, LimitExceeded, KeyError, TypeError, AttributeError, RecursionError):
         return None
     return Catalog({r.name: r for r in resources}, "server", None, [], cached_at=saved)
+
+
+def names(state_dir: Path, root: str) -> list[str] | None:
+    """Only the collection names of the catalog kept for this root, or None as `load` (for shell completion, which
+    has no time to rebuild every field)."""
+    try:
+        record = _record(state_dir, root)
+        return None if record is None else [_text(entry["name"]) for entry in record["resources"]]
+    except (OSError, ValueError, LimitExceeded, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+
+
+def _record(state_dir: Path, root: str) -> dict[str, Any] | None:
+    """What `save` wrote for this root, checked no further than its version and root; raises on a broken file."""
+    path = path_for(state_dir, root)
+    if not _ours(path.parent):
+        return None
+    content = _read_own_file(path)
+    if content is None:
+        return None
+    record = parse_json(content)
+    if not isinstance(record, dict) or record.get("version") != VERSION or record.get("root") != root:
+        return None
+    return record
 
 
 def _ours(directory: Path) -> bool:
