@@ -35,7 +35,7 @@ from ..core.summaries import (
 from . import exits
 from .exits import CommandError
 from .lookup import find, profile_for
-from .output import _SGR
+from .output import paint
 
 # Eve's own fields: shown in the heading (`_links` not at all: it repeats the references).
 HEADING_FIELDS = ("_id", "_created", "_updated", "_etag")
@@ -67,13 +67,12 @@ class Text:
 
     def section(self, title: str) -> None:
         self.line()
-        self.line(f"\x1b[1m{title}\x1b[0m" if self.colour else title)
+        self.line(paint(title, "bold", colour=self.colour))
 
     def state(self, state: str) -> str:
         """A state from the server, made visible, coloured as the TUI colours it (on a terminal)."""
         shown = visible(state)
-        code = _SGR.get(fmt.state_style(state)) if self.colour else None
-        return f"\x1b[{code}m{shown}\x1b[0m" if code else shown
+        return paint(shown, fmt.state_style(state), colour=self.colour)
 
     def pairs(self, rows: list[tuple[str, str]], indent: int = 0) -> None:
         """Labels and values, the values aligned; labels are casatui's, values already made visible."""

@@ -3,7 +3,6 @@ its name field, its default sort and columns), written as they arrive, a page at
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from collections.abc import AsyncIterator
@@ -44,8 +43,7 @@ def writer_for(
     terminal = stream.isatty()
     width = shutil.get_terminal_size().columns if terminal else None
     options = RenderOptions(now=session.now(), names=session.names, live=lambda d: profile.is_live(profile.state_of(d)))
-    mono = "NO_COLOR" in os.environ  # (present, as Textual reads it)
-    return TableWriter(stream, columns, options, width=width, colour=terminal, mono=mono, one=one)
+    return TableWriter(stream, columns, options, width=width, colour=terminal, one=one)
 
 
 async def name_references(session: Session, profile: Profile, documents: list[dict[str, Any]]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
@@ -29,6 +30,13 @@ def sgr(style: str, *, mono: bool) -> str | None:
     words = tones.styles(mono=mono).get(style, style).split()
     codes = [_ATTRIBUTES.get(word) or ("" if mono else _COLOURS.get(word, "")) for word in words]
     return ";".join(code for code in codes if code) or None
+
+
+def paint(text: str, style: str, *, colour: bool) -> str:
+    """`text` in a cell style, when `colour` (stdout is a terminal); attributes only under NO_COLOR (present, as
+    Textual reads it)."""
+    code = sgr(style, mono="NO_COLOR" in os.environ) if colour and style else None
+    return f"\x1b[{code}m{text}\x1b[0m" if code else text
 
 
 class Writer:
@@ -144,13 +152,11 @@ class TableWriter(Writer):
         *,
         width: int | None,
         colour: bool,
-        mono: bool = False,
         one: bool = False,
     ) -> None:
         super().__init__(stream, one=one)
         self.options = options
-        self.colour = colour  # styled at all (a terminal)
-        self.mono = mono  # NO_COLOR: attributes only
+        self.colour = colour
         natural = sum(max(column.width, 3) for column in columns) + len(columns) - 1
         widths = fit_widths(columns, width if width is not None else natural)
         self.shown = [(column, w) for column, w in zip(columns, widths, strict=True) if w > 0]
@@ -163,8 +169,7 @@ class TableWriter(Writer):
         for (text, style), (_, width) in zip(cells, self.shown, strict=True):
             text = visible(text)
             fitted = set_cell_size(text, width) if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
-            code = sgr(style, mono=self.mono) if self.colour and style else None
-            parts.append(f"\x1b[{code}m{fitted}\x1b[0m" if code else fitted)
+            parts.append(paint(fitted, style, colour=self.colour))
         self.stream.write(" ".join(parts).rstrip() + "\n")
 
     def document(self, document: Mapping[str, Any]) -> None:

@@ -32,6 +32,7 @@ from ..core.session import Session
 from ..core.summaries import JobSummary
 from . import exits
 from .lookup import ensure_catalog
+from .output import paint
 
 
 def iso(epoch: float | None) -> str | None:
@@ -114,21 +115,19 @@ class Lines:
         if not self.first:
             self.line()
         self.first = False
-        self.line(f"\x1b[1m{text}\x1b[0m" if self.colour else text)
+        self.line(paint(text, "bold", colour=self.colour))
 
     def table(self, rows: list[list[str]], state_column: int | None = None) -> None:
         """Rows of cells already made visible, each column as wide as its widest cell (the last one free); the
         cell of `state_column` coloured by its state, on a terminal only."""
-        from .output import _SGR
-
         if not rows:
             return
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
         for row in rows:
             cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)] + [row[-1]]
-            code = _SGR.get(fmt.state_style(row[state_column])) if self.colour and state_column is not None else None
-            if code and state_column is not None:
-                cells[state_column] = f"\x1b[{code}m{cells[state_column]}\x1b[0m"
+            if state_column is not None:
+                style = fmt.state_style(row[state_column])
+                cells[state_column] = paint(cells[state_column], style, colour=self.colour)
             self.line("  " + "  ".join(cells))
 
 
