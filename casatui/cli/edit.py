@@ -13,7 +13,7 @@ edit is refused before the editor opens (exit 6), as nothing could be confirmed.
 
 from __future__ import annotations
 
-import sys
+import io
 from typing import IO, Any
 
 from ..api.edits import MISSING, SERVER_FIELDS, format_path
@@ -36,8 +36,8 @@ MERGES_IN_A_ROW = 3  # 412s met by saving a clean merge at once, before the file
 
 def open_terminal() -> IO[str] | None:
     """The controlling terminal, to ask on (stdin and stdout may be pipes), or None when there is none."""
-    try:
-        return open("/dev/tty", "r+", encoding="utf-8")
+    try:  # (unbuffered: a terminal cannot seek, which a buffered "r+" stream needs)
+        return io.TextIOWrapper(open("/dev/tty", "r+b", buffering=0), encoding="utf-8", write_through=True)
     except OSError:
         return None
 
@@ -239,5 +239,5 @@ async def run(args: Any, session: Session) -> int:
         return await editor.run()
     except BaseException:  # an interrupt, a failure of casatui itself: what was typed stays
         if editor.file.path.exists():
-            print(f"casatui: your edit is kept in {editor.file.path}", file=sys.stderr, flush=True)
+            exits.say(f"Interrupted. Your edit is kept in {editor.file.path}")
         raise

@@ -3,12 +3,14 @@
 PLAN is a JSON file: {"steps": [step, ...], "server": {"root", "token", "collection", "id"}}. Each call is the next
 step (a counter file beside PLAN), and leaves in PLAN's directory what it saw (`seen-N.txt`, `mode-N.json`: the
 file's and its directory's modes and the file's path) and what it wrote (`wrote-N.txt`). A step, in this order:
+  wait: true                    write `ready` beside PLAN, then wait until the test writes `go` there
   server_patch: {field: value}  PATCH the document on the server first (with its current etag), as someone else
   keep: true                    leave the file as it is
   fix: true                     start from the text saved by an earlier `break` (notes dropped)
   strip_notes: true             drop casatui's `// casatui:` lines
   set: {field: value}           parse the text (notes dropped) and set fields
   break: true                   drop the first comma at a line's end (the text without the fault is kept)
+  keep_notes: true              put the `// casatui:` lines the file had back on top of what is written
   exit: N                       exit with status N (default 0)
 """
 
@@ -19,6 +21,7 @@ import os
 import re
 import stat
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -37,6 +40,12 @@ def main(plan_path: Path, file: Path) -> int:
     (folder / f"seen-{number}.txt").write_text(seen)
     modes = {"file": stat.S_IMODE(os.lstat(file).st_mode), "directory": stat.S_IMODE(os.lstat(file.parent).st_mode)}
     (folder / f"mode-{number}.json").write_text(json.dumps({**modes, "path": str(file)}))
+    if step.get("wait"):
+        (folder / "ready").touch()
+        for _ in range(600):
+            if (folder / "go").exists():
+                break
+            time.sleep(0.1)
     if "server_patch" in step:
         server = plan["server"]
         url = f"{server['root']}/{server['collection']}/{server['id']}"
@@ -56,6 +65,8 @@ def main(plan_path: Path, file: Path) -> int:
     if step.get("break"):
         (folder / "unbroken.txt").write_text(text)
         text = text.replace(",\n", "\n", 1)
+    if step.get("keep_notes"):
+        text = "".join(NOTES.findall(seen)) + text
     file.write_text(text)
     (folder / f"wrote-{number}.txt").write_text(text)
     return int(step.get("exit", 0))

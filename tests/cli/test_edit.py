@@ -4,10 +4,15 @@ of a plan per opening (see scripted_editor.py) and leaves behind what it saw."""
 from __future__ import annotations
 
 import json
+import os
+import pty
 import re
+import select
 import shlex
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +23,7 @@ import pytest
 from casatui.demo import DemoServer
 
 from ..servers import ServerUnderTest
-from .run import casatui, no_secret_nor_escape
+from .run import casatui, command, environment, no_secret_nor_escape
 
 EDITOR = Path(__file__).with_name("scripted_editor.py")
 KEPT = re.compile(r"kept in (\S+)")
@@ -28,6 +33,7 @@ KEPT = re.compile(r"kept in (\S+)")
 class Edit:
     result: subprocess.CompletedProcess[str]
     folder: Path  # where the editor left what it saw
+    process: subprocess.Popen[str] | None = None  # (a command still running)
 
     @property
     def openings(self) -> int:
@@ -66,6 +72,18 @@ def without_notes(text: str) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if not line.lstrip().startswith("// casatui:"))
 
 
+def planned(
+    server: ServerUnderTest, tmp: Path, document: dict[str, Any], steps: list[dict[str, Any]], collection: str
+) -> tuple[Path, dict[str, str]]:
+    """The editor's folder, with its plan, and the variables that make it the editor (files go in `tmp`)."""
+    folder = tmp / "editor"
+    folder.mkdir()
+    plan = folder / "plan.json"
+    where = {"root": server.api_root, "token": server.token, "collection": collection, "id": document["_id"]}
+    plan.write_text(json.dumps({"steps": steps, "server": where}))
+    return folder, {"CASATUI_EDITOR": shlex.join([sys.executable, str(EDITOR), str(plan)]), "TMPDIR": str(tmp)}
+
+
 def edit(
     server: ServerUnderTest,
     tmp: Path,
@@ -75,17 +93,35 @@ def edit(
     collection: str = "kubebackups",
     env: dict[str, str] | None = None,
 ) -> Edit:
-    folder = tmp / "editor"
-    folder.mkdir()
-    plan = folder / "plan.json"
-    where = {"root": server.api_root, "token": server.token, "collection": collection, "id": document["_id"]}
-    plan.write_text(json.dumps({"steps": steps, "server": where}))
-    command = shlex.join([sys.executable, str(EDITOR), str(plan)])
-    environment = {"CASATUI_EDITOR": command, "TMPDIR": str(tmp), **(env or {})}
+    folder, variables = planned(server, tmp, document, steps, collection)
     result = casatui("edit", collection, document["_id"], *flags, tmp=tmp, root=server.api_root, token=server.token,
-                     env=environment, new_session=True)  # fmt: skip
+                     env={**variables, **(env or {})}, new_session=True)  # fmt: skip
     no_secret_nor_escape(result, server.token)
     return Edit(result, folder)
+
+
+def started(server: ServerUnderTest, tmp: Path, document: dict[str, Any], step: dict[str, Any]) -> Edit:
+    """`edit` started, its editor (one `wait` step) open: call `finish` to let the editor go on."""
+    folder, variables = planned(server, tmp, document, [{**step, "wait": True}], "kubebackups")
+    process = subprocess.Popen(command("edit", "kubebackups", document["_id"], root=server.api_root),
+                               env=environment(tmp, server.token, variables), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)  # fmt: skip
+    for _ in range(600):
+        if (folder / "ready").exists() or process.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert (folder / "ready").exists(), process.communicate()
+    return Edit(subprocess.CompletedProcess(process.args, -1), folder, process)
+
+
+def finish(edit: Edit, server: ServerUnderTest) -> subprocess.CompletedProcess[str]:
+    assert edit.process is not None
+    (edit.folder / "go").touch()
+    out, err = edit.process.communicate(timeout=120)
+    edit.result = subprocess.CompletedProcess(edit.process.args, edit.process.returncode, out, err)
+    no_secret_nor_escape(edit.result, server.token)
+    return edit.result
 
 
 def test_a_plain_save_in_a_private_file(fresh_any_server: ServerUnderTest, tmp_path: Path) -> None:
@@ -119,7 +155,7 @@ def test_patch_sends_the_changed_fields(fresh_demo: DemoServer, tmp_path: Path) 
 def test_invalid_json_is_reopened_with_the_error_then_saved(fresh_demo: DemoServer, tmp_path: Path) -> None:
     server = ServerUnderTest.of(fresh_demo)
     document = first(server)
-    steps = [{"set": {"name": "after-a-typo"}, "break": True}, {"fix": True}]
+    steps = [{"set": {"name": "after-a-typo"}, "break": True}, {"fix": True, "keep_notes": True}]
     done = edit(server, tmp_path, document, steps)
     assert done.result.returncode == 0, done.result.stderr
     assert done.openings == 2
@@ -133,7 +169,8 @@ def test_invalid_json_is_reopened_with_the_error_then_saved(fresh_demo: DemoServ
 def test_a_refusal_by_the_server_is_reopened_with_its_words(fresh_any_server: ServerUnderTest, tmp_path: Path) -> None:
     server = fresh_any_server
     document = first(server)
-    steps = [{"set": {"policy": 12345, "name": "fixed-after-422"}}, {"set": {"policy": document["policy"]}}]
+    fixed = {"set": {"policy": document["policy"]}, "keep_notes": True}  # (casatui drops its lines itself)
+    steps = [{"set": {"policy": 12345, "name": "fixed-after-422"}}, fixed]
     done = edit(server, tmp_path, document, steps)
     assert done.result.returncode == 0, done.result.stderr
     reopened = done.seen(2)
@@ -217,6 +254,27 @@ def test_fields_only_the_server_writes_are_refused_before_sending(fresh_demo: De
     assert current(server, document)["_etag"] == document["_etag"]
 
 
+def test_a_network_failure_on_saving_keeps_the_file(fresh_demo: DemoServer, tmp_path: Path) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    editing = started(server, tmp_path, first(server), {"set": {"name": "typed-before-the-outage"}})
+    fresh_demo.stop()  # the server goes away while the editor is open
+    result = finish(editing, server)
+    assert result.returncode == 8, result.stderr
+    assert json.loads(editing.kept().read_text())["name"] == "typed-before-the-outage"
+
+
+def test_an_interrupt_keeps_the_file(fresh_demo: DemoServer, tmp_path: Path) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    document = first(server)
+    editing = started(server, tmp_path, document, {"set": {"name": "typed-before-ctrl-c"}})
+    assert editing.process is not None
+    editing.process.send_signal(signal.SIGINT)  # (to casatui alone: the editor, like vi, goes on)
+    result = finish(editing, server)
+    assert result.returncode == 130, result.stderr
+    assert json.loads(editing.kept().read_text())["name"] == "typed-before-ctrl-c"
+    assert current(server, document)["_etag"] == document["_etag"]
+
+
 def test_read_only_is_refused_before_the_editor_opens(any_server: ServerUnderTest, tmp_path: Path) -> None:
     document = first(any_server)
     done = edit(any_server, tmp_path, document, [{"set": {"name": "never"}}], "--read-only")
@@ -238,6 +296,54 @@ def test_a_protected_profile_without_a_terminal_is_refused(fresh_demo: DemoServe
     done = edit(server, tmp_path, document, [{"set": {"name": "never"}}], env={"CASATUI_PROTECTED": "1"})
     assert done.result.returncode == 6 and "protected" in done.result.stderr and done.openings == 0
     assert current(server, document)["_etag"] == document["_etag"]
+
+
+# A new session whose controlling terminal is argv[1] (the first terminal a session leader opens), then argv[2:].
+TAKE_THE_TERMINAL = (
+    "import os, sys; os.setsid(); os.close(os.open(sys.argv[1], os.O_RDWR)); os.execv(sys.argv[2], sys.argv[2:])"
+)
+
+
+def on_a_terminal(server: ServerUnderTest, tmp: Path, document: dict[str, Any], typed: str) -> tuple[Edit, str]:
+    """`edit` with a pseudo-terminal as its controlling terminal (stdin, stdout, stderr stay pipes), `typed` typed
+    there once casatui asks; the edit, and what the terminal showed."""
+    folder, variables = planned(server, tmp, document, [{"set": {"name": "confirmed"}}], "kubebackups")
+    leader, follower = pty.openpty()
+    wrapped = [sys.executable, "-c", TAKE_THE_TERMINAL, os.ttyname(follower),
+               *command("edit", "kubebackups", document["_id"], root=server.api_root)]  # fmt: skip
+    process = subprocess.Popen(wrapped, env=environment(tmp, server.token, {**variables, "CASATUI_PROTECTED": "1"}),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)  # fmt: skip
+    shown = b""
+    while b"to save it: " not in shown:
+        ready, _, _ = select.select([leader], [], [], 60)
+        assert ready and process.poll() is None, (shown, process.communicate())
+        shown += os.read(leader, 1024)
+    os.write(leader, typed.encode() + b"\n")
+    out, err = process.communicate(timeout=120)
+    os.close(leader)
+    os.close(follower)
+    result = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    no_secret_nor_escape(result, server.token)
+    return Edit(result, folder), shown.decode()
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_a_protected_profile_asks_for_the_name_on_the_terminal(
+    fresh_demo: DemoServer, tmp_path: Path, right: bool
+) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    document = first(server)
+    done, shown = on_a_terminal(server, tmp_path, document, document["name"] if right else "not-its-name")
+    assert f"Type the name of the document ({document['name']}) to save it" in shown
+    assert server.token not in shown
+    if right:
+        assert done.result.returncode == 0, done.result.stderr
+        assert current(server, document)["name"] == "confirmed"
+    else:
+        assert done.result.returncode == 6 and "Not saved: the name typed is not" in done.result.stderr
+        assert json.loads(done.kept().read_text())["name"] == "confirmed"
+        assert current(server, document)["_etag"] == document["_etag"]
 
 
 @pytest.mark.parametrize("step", [{"set": {"name": "no-textual"}}])
