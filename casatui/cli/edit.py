@@ -103,7 +103,9 @@ class Editing:
         """Check and save the buffer: an exit status, or None to open the editor again (with `notes` set)."""
         parsed = parse_buffer(text)
         if isinstance(parsed, ParseProblem):
-            self.reopen(f"This is not valid JSON: {parsed} (of the text below these lines).")
+            above = len([HOW, AGAIN]) + 1  # the note lines the file will have above the text
+            self.reopen(f"This is not valid JSON at line {parsed.line} (line {parsed.line + above} of this file), "
+                        f"column {parsed.column}: {parsed.message}.")  # fmt: skip
             return None
         refused = editing.refused_changes(self.base.data, parsed)
         if refused:

@@ -160,7 +160,9 @@ def test_invalid_json_is_reopened_with_the_error_then_saved(fresh_demo: DemoServ
     assert done.result.returncode == 0, done.result.stderr
     assert done.openings == 2
     reopened = done.seen(2)
-    assert reopened.startswith("// casatui: This is not valid JSON: line 3, column 3: Expecting ',' delimiter")
+    assert reopened.startswith("// casatui: This is not valid JSON at line 3 (line 6 of this file), column 3: "
+                               "Expecting ',' delimiter.\n")  # fmt: skip
+    assert reopened.splitlines()[5].startswith('  "')  # the line that lacks the comma before it
     assert without_notes(reopened) == done.wrote(1)  # the text as the user left it, not reformatted
     assert "not valid JSON" in done.result.stderr
     assert current(server, document)["name"] == "after-a-typo"
