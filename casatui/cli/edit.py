@@ -128,12 +128,13 @@ class Editing:
             merges += 1
             taken = editing.theirs_paths(outcome)
             print(f"{self.label} changed on the server meanwhile; merged with your edit "
-                  f"(from the server: {visible(', '.join(taken)) or 'nothing of what you changed'}).")  # fmt: skip
+                  f"(from the server: {visible(', '.join(taken)) or 'no field'}).")  # fmt: skip
             self.base = outcome.current
             outcome = await editing.save(self.session.client, self.base, outcome.merge.merged, self.method)
-        return self.outcome(outcome, edited)
+        return self.outcome(outcome)
 
-    def outcome(self, outcome: editing.Outcome, edited: dict[str, Any]) -> int | None:
+    def outcome(self, outcome: editing.Outcome) -> int | None:
+        """What came of a save: an exit status, or None to open the editor again."""
         scrub = self.session.client.scrub
         if isinstance(outcome, editing.Saved):
             self.base = outcome.item

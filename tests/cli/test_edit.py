@@ -23,7 +23,7 @@ import pytest
 from casatui.demo import DemoServer
 
 from ..servers import ServerUnderTest
-from .run import casatui, command, environment, no_secret_nor_escape
+from .run import HOSTILE, casatui, command, environment, no_secret_nor_escape
 
 EDITOR = Path(__file__).with_name("scripted_editor.py")
 KEPT = re.compile(r"kept in (\S+)")
@@ -223,6 +223,22 @@ def test_overlapping_edits_left_as_they_were_stop_with_the_file_kept(fresh_demo:
     assert kept == Path(done.modes(2)["path"]) and kept.stat().st_mode & 0o777 == 0o600
     assert json.loads(without_notes(kept.read_text()))["name"] == "mine"
     assert current(server, document)["name"] == "theirs"  # nothing written over theirs
+
+
+def test_hostile_text_from_the_server_reaches_no_output_nor_the_file_as_escapes(
+    fresh_demo: DemoServer, tmp_path: Path
+) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    document = first(server)
+    named = httpx.patch(f"{server.api_root}/kubebackups/{document['_id']}", json={"name": HOSTILE},
+                        headers={**headers(server), "If-Match": document["_etag"]})  # fmt: skip
+    assert named.status_code == 200, named.text
+    steps = [{"server_patch": {"name": HOSTILE + "2"}, "set": {"name": "mine"}}, {"keep": True}]
+    done = edit(server, tmp_path, current(server, document), steps)  # (outputs checked in `edit`)
+    assert done.result.returncode == 5, done.result.stderr
+    assert not {"\x1b", "\x9b", "\x07", "\u202e"} & set(done.seen(1) + done.seen(2))
+    assert json.loads(done.seen(1))["name"] == HOSTILE  # escaped in JSON, not changed
+    assert "Both changed name: the server's value is" in done.seen(2)
 
 
 def test_cancel_without_change(fresh_demo: DemoServer, tmp_path: Path) -> None:
