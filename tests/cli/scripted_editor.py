@@ -5,6 +5,7 @@ step (a counter file beside PLAN), and leaves in PLAN's directory what it saw (`
 file's and its directory's modes and the file's path) and what it wrote (`wrote-N.txt`). A step, in this order:
   wait: true                    write `ready` beside PLAN, then wait until the test writes `go` there
   server_patch: {field: value}  PATCH the document on the server first (with its current etag), as someone else
+  server_delete: true           DELETE the document on the server first, as someone else
   keep: true                    leave the file as it is
   fix: true                     start from the text saved by an earlier `break` (notes dropped)
   strip_notes: true             drop casatui's `// casatui:` lines
@@ -46,13 +47,15 @@ def main(plan_path: Path, file: Path) -> int:
             if (folder / "go").exists():
                 break
             time.sleep(0.1)
-    if "server_patch" in step:
+    if "server_patch" in step or "server_delete" in step:
         server = plan["server"]
         url = f"{server['root']}/{server['collection']}/{server['id']}"
         headers = {"Authorization": f"Bearer {server['token']}", "Accept": "application/json"}
-        current = httpx.get(url, headers=headers).json()
-        answer = httpx.patch(url, json=step["server_patch"], headers={**headers, "If-Match": current["_etag"]})
-        answer.raise_for_status()
+        headers["If-Match"] = httpx.get(url, headers=headers).json()["_etag"]
+        if "server_delete" in step:
+            httpx.delete(url, headers=headers).raise_for_status()
+        else:
+            httpx.patch(url, json=step["server_patch"], headers=headers).raise_for_status()
     if step.get("keep"):
         return int(step.get("exit", 0))
     text = (folder / "unbroken.txt").read_text() if step.get("fix") else seen

@@ -241,6 +241,14 @@ def test_hostile_text_from_the_server_reaches_no_output_nor_the_file_as_escapes(
     assert "Both changed name: the server's value is" in done.seen(2)
 
 
+def test_a_document_deleted_meanwhile_keeps_the_file(fresh_any_server: ServerUnderTest, tmp_path: Path) -> None:
+    server = fresh_any_server
+    document = first(server)
+    done = edit(server, tmp_path, document, [{"server_delete": True, "set": {"name": "typed-for-nothing"}}])
+    assert done.result.returncode == 3 and "was deleted on the server meanwhile" in done.result.stderr
+    assert json.loads(done.kept().read_text())["name"] == "typed-for-nothing"
+
+
 def test_cancel_without_change(fresh_demo: DemoServer, tmp_path: Path) -> None:
     server = ServerUnderTest.of(fresh_demo)
     document = first(server)
