@@ -267,6 +267,14 @@ def test_an_editor_that_fails_cancels_and_keeps_the_file(fresh_demo: DemoServer,
     assert current(server, document)["_etag"] == document["_etag"]
 
 
+def test_an_editor_that_cannot_start_keeps_the_file(fresh_demo: DemoServer, tmp_path: Path) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    document = first(server)
+    done = edit(server, tmp_path, document, [], env={"CASATUI_EDITOR": str(tmp_path / "no such editor")})
+    assert done.result.returncode == 1 and "could not be started" in done.result.stderr
+    assert json.loads(done.kept().read_text())["name"] == document["name"]
+
+
 def test_fields_only_the_server_writes_are_refused_before_sending(fresh_demo: DemoServer, tmp_path: Path) -> None:
     server = ServerUnderTest.of(fresh_demo)
     document = first(server)
