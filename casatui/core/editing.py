@@ -410,3 +410,28 @@ async def recreate(client: CasaClient, collection: str, document: Mapping[str, A
     return await client.create(
         collection, {k: v for k, v in document.items() if k not in (*SERVER_FIELDS, *SERVER_OWNED)}
     )
+
+
+# -- what an edit may not change, and what a 412's merge took from each side ---------------------------------
+
+
+def refused_changes(base: Mapping[str, Any], edited: Mapping[str, Any]) -> list[str]:
+    """The fields an edit changes that only the server writes: the server-managed ones (`_id`, `_etag`…: present
+    in the edit with another value than the version edited has) and the server-owned ones (`status`…). Sending
+    them would be refused by the server, or worse (a changed `_id`); they are refused before anything is sent."""
+    managed = [key for key in sorted(SERVER_FIELDS) if key in edited and edited[key] != base.get(key)]
+    return managed + server_owned_changed(base, edited)
+
+
+def yours_kept(conflict: Conflict) -> dict[str, Any]:
+    """The merge of a 412 with your value at each path both sides changed (the server's changes elsewhere kept)."""
+    return conflict.merged({found.path: "yours" for found in conflict.merge.conflicts})
+
+
+def theirs_paths(conflict: Conflict) -> list[str]:
+    """The paths a merge took from the server's version: what changed there since the edit began, where your edit
+    changed nothing different (the paths both changed, differently, are `conflict.merge.conflicts`)."""
+    from ..api.edits import format_path
+
+    overlapping = {found.path for found in conflict.merge.conflicts}
+    return [format_path(change.path) for change in conflict.merge.theirs_changes if change.path not in overlapping]
