@@ -35,7 +35,7 @@ from ..core.summaries import (
 from . import exits
 from .exits import CommandError
 from .lookup import find, profile_for
-from .output import paint
+from .output import aligned, paint
 
 # Eve's own fields: shown in the heading (`_links` not at all: it repeats the references).
 HEADING_FIELDS = ("_id", "_created", "_updated", "_etag")
@@ -350,18 +350,18 @@ async def latest_jobs(
     rows = [
         (
             visible(run.id),
-            run.state or "<none>",
+            visible(run.state or "<none>"),
             moment(run.start, now) if run.start is not None else "",
             fmt.duration(((run.end or now) - run.start) if run.start is not None else None),
             fmt.one_line(run.message, 200),
         )
         for run in runs
     ]
-    widths = [max(len(title), *(len(row[i]) for row in rows)) for i, title in enumerate(("ID", "STATE", "STARTED"))]
-    widths.append(max(len("DURATION"), *(len(row[3]) for row in rows)))
     titles = ("ID", "STATE", "STARTED", "DURATION", "MESSAGE")
-    out.line("  " + "  ".join(f"{t:<{w}}" for t, w in zip(titles, widths, strict=False)) + "  MESSAGE")
-    for ident, state, started, took, message in rows:
-        shown_state = out.state(state) + " " * (widths[1] - len(visible(state)))
-        out.line(f"  {ident:<{widths[0]}}  {shown_state}  {started:<{widths[2]}}  {took:<{widths[3]}}  {message}")
+
+    def state(column: int, text: str) -> str:  # (the titles' row is the first)
+        return out.state(text) if column == 1 and text != titles[1] else text
+
+    for line in aligned([titles, *rows], state):
+        out.line("  " + line)
     return exits.OK

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any
 
 from ..core import formatting as fmt
@@ -37,6 +37,22 @@ def paint(text: str, style: str, *, colour: bool) -> str:
     Textual reads it)."""
     code = sgr(style, mono="NO_COLOR" in os.environ) if colour and style else None
     return f"\x1b[{code}m{text}\x1b[0m" if code else text
+
+
+def aligned(rows: Sequence[Sequence[str]], paint_cell: Callable[[int, str], str] | None = None) -> list[str]:
+    """Rows of cells (already made visible) as lines: each column but the last as wide as its widest cell, in
+    terminal cells (a CJK name is two a character); `paint_cell(column, text)` styles a cell, padding left out."""
+    from rich.cells import cell_len
+
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)] if rows else []
+    lines = []
+    for row in rows:
+        cells = []
+        for column, cell in enumerate(row):
+            padding = " " * (widths[column] - cell_len(cell)) if column < len(widths) else ""
+            cells.append((paint_cell(column, cell) if paint_cell else cell) + padding)
+        lines.append("  ".join(cells).rstrip())
+    return lines
 
 
 class Writer:

@@ -32,7 +32,7 @@ from ..core.session import Session
 from ..core.summaries import JobSummary
 from . import exits
 from .lookup import ensure_catalog
-from .output import paint
+from .output import aligned, paint
 
 
 def iso(epoch: float | None) -> str | None:
@@ -122,13 +122,12 @@ class Lines:
         cell of `state_column` coloured by its state, on a terminal only."""
         if not rows:
             return
-        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-        for row in rows:
-            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)] + [row[-1]]
-            if state_column is not None:
-                style = fmt.state_style(row[state_column])
-                cells[state_column] = paint(cells[state_column], style, colour=self.colour)
-            self.line("  " + "  ".join(cells))
+
+        def state(column: int, text: str) -> str:
+            return paint(text, fmt.state_style(text), colour=self.colour) if column == state_column else text
+
+        for line in aligned(rows, state):
+            self.line("  " + line)
 
 
 def counts_rows(counts: StateCounts) -> list[list[str]]:
