@@ -41,3 +41,16 @@ def test_every_flag_of_the_command_is_documented() -> None:
     help_text = subprocess.run([sys.executable, "-m", "casatui", "--help"], capture_output=True, text=True).stdout
     for flag in set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}:
         assert flag in README, flag
+
+
+def test_every_subcommand_and_its_flags_are_documented() -> None:
+    from casatui.cli import build_parser
+
+    commands = next(a for a in build_parser()._actions if a.dest == "command").choices  # type: ignore[attr-defined]
+    assert len(commands) >= 10
+    for name, parser in commands.items():
+        assert f"casatui {name} " in README, name
+        for action in parser._actions:  # a flag by one of its spellings (`-o` for `--output`)
+            flags = [flag for flag in action.option_strings if flag not in ("-h", "--help")]
+            if flags and action.help != "==SUPPRESS==":
+                assert any(re.search(rf"{flag}\b", README) for flag in flags), f"{name} {flags}"
