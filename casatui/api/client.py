@@ -290,9 +290,9 @@ class CasaClient:
 
     def list_plain(self, collection: str, **query: Any) -> Page | None:
         """`list` (the same keywords), synchronously and with the standard library: for the startup prefetch, a
-        thread that runs while httpx is not imported yet. The page when the server answers it, else None (nothing
-        logged), and the caller asks again with `list`, which retries and explains failures. None at once when a
-        proxy is configured, which only httpx speaks."""
+        thread that runs while httpx is not imported yet. The page when the server answers it, else None (the
+        attempt logged, as every request sent is), and the caller asks again with `list`, which retries and explains
+        failures. None at once when a proxy is configured, which only httpx speaks."""
         if proxy_configured():
             return None
         params = list_params(**query)
@@ -302,6 +302,7 @@ class CasaClient:
         try:
             answer = plain_get(url, self._headers, self._tls.get(), self._timeouts.connect, self._timeouts.read)
             if answer.status != 200:
+                self._record_plain(started, url, answer, note="asked again")
                 return None
             body = parse_json(answer.content)
             page = page_of(collection, answer.status, body, params["page"], params["max_results"])
@@ -309,7 +310,8 @@ class CasaClient:
             error = refused("GET", collection, answer.status if answer else None, reason)
             self._record_plain(started, url, answer, error)
             raise error from None
-        except (OSError, ValueError, ApiError, BodyRefused):  # no answer; not JSON; not an Eve list; not decoded
+        except (OSError, ValueError, ApiError, BodyRefused) as problem:  # no answer; not JSON, an Eve list, decoded
+            self._record_plain(started, url, answer, note=f"{type(problem).__name__}: asked again")
             return None
         self._record_plain(started, url, answer)
         return page
@@ -634,7 +636,7 @@ class CasaClient:
         return clip(self.scrub(content[:room].decode("utf-8", "replace"))) or ""
 
     def _record_plain(
-        self, started: float, url: str, answer: PlainAnswer | None, error: ApiError | None = None
+        self, started: float, url: str, answer: PlainAnswer | None, error: ApiError | None = None, note: str = ""
     ) -> None:
         headers = {**self._headers, **PLAIN_ACCEPT}
         self._record(
@@ -650,7 +652,7 @@ class CasaClient:
                 response_headers=self._answer_headers_shown((answer.headers if answer else {}).items()),
                 response_body=self._body_shown(answer.content) if answer else None,
                 size=len(answer.content) if answer else 0,
-                error=str(error) if error is not None else None,
+                error=str(error) if error is not None else (self.scrub(note) or None),
             )
         )
 

@@ -16,7 +16,7 @@ from typing import IO, Any, NoReturn
 from .. import __version__
 from ..core.private_files import UnsafeFileError, open_private
 from .exits import EPILOG as EXIT_EPILOG
-from .parsers import add_commands
+from .parsers import Formatter, add_commands
 
 EPILOG = """\
 The API token is never a flag (flags end up in shell history and process lists). It comes from
@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="casatui",
         description="Browse, edit and troubleshoot a CloudCasa organisation from a terminal.",
         epilog=EPILOG + "\n" + EXIT_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=Formatter,
     )
     parser.add_argument("--version", action="version", version=f"casatui {__version__}")
     add_shared_flags(parser)
@@ -250,15 +250,27 @@ def run_command(args: argparse.Namespace, config_file: Path | None, resolved: An
             except ApiError as error:
                 return exits.fail(error, client.scrub)
 
+    import os
+
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:  # closed by the caller (`<&-`, `>&-`): as if it were /dev/null
+            setattr(sys, name, open(os.devnull, mode))  # noqa: SIM115 (for the rest of the process)
     try:
-        return asyncio.run(command())
+        status = asyncio.run(command())
+        sys.stdout.flush()  # here, where a full disk can still be said (at exit Python only warns)
+        return status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `casatui get … | head`: the reader has what it wanted
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (Python flushes stdout at exit)
         return exits.OK
+    except OSError as error:  # a file, or the output (a full disk, a closed descriptor), that cannot be written
+        if error.filename is not None:
+            exits.say(f"{error.filename}: {error.strerror or error}")
+            return exits.FAILED
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        exits.say(f"cannot write the output: {error.strerror or error}")
+        return exits.FAILED
 
 
 def check_themes(config: Any) -> str | None:

@@ -300,7 +300,7 @@ async def describe_definition(
         found = await session.client.get(definition.policy.collection, definition.policy.id)
     except ApiError as error:
         out.line(f"  Policy {visible(definition.policy.name)} could not be loaded: {visible(str(error))}")
-        exits.say(f"the policy could not be loaded: {error}")
+        exits.say(session.client.scrub(f"the policy could not be loaded: {error}"))
         return exits.status_of(error)
     if found is not None:
         policies = session.profile_of(definition.policy.collection)
@@ -338,7 +338,7 @@ async def latest_jobs(
     except ApiError as error:
         out.section("Latest jobs:")
         out.line(f"  could not load: {visible(str(error))}")
-        exits.say(f"the latest jobs could not be loaded: {error}")
+        exits.say(session.client.scrub(f"the latest jobs could not be loaded: {error}"))
         return exits.status_of(error)
     total = page.total if page.total is not None else len(page.items)
     runs = [summarize_job(run, jobs) for run in page.items[:last]]

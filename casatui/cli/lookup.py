@@ -67,7 +67,10 @@ async def find(
                            exits.NOT_FOUND)  # fmt: skip
     if len(matches) > 1:
         total = page.total if page.total is not None else len(matches)
-        lines = tuple(f"  {match.get('_id', '')}  {exits.visible(profile.name_of(match))}" for match in matches)
+        lines = tuple(
+            f"  {exits.visible(str(match.get('_id', '')))}  {exits.visible(profile.name_of(match))}"
+            for match in matches
+        )
         raise CommandError(f"{total} documents of {profile.collection} have the {profile.name_field} {target!r}; "
                            "give one of their ids:", exits.AMBIGUOUS, details=lines)  # fmt: skip
     match = matches[0]

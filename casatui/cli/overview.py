@@ -23,7 +23,6 @@ import sys
 from datetime import datetime, timezone
 from typing import IO, Any
 
-from ..api.exchange import Exchange
 from ..core import formatting as fmt
 from ..core.cloudcasa import CLUSTERS, JOBS
 from ..core.overview import DAY, Attention, Overview, StateCounts, gather_overview
@@ -176,32 +175,10 @@ def job_row(job: JobSummary, now: float) -> list[str]:
             fmt.one_line(job.context, 30), fmt.one_line(job.message, 200)]  # fmt: skip
 
 
-def status_of(exchange: Exchange) -> int | None:
-    """The exit status a failed request stands for (as `exits.status_of` classes errors), None for a success."""
-    if exchange.status is None:
-        return exits.NETWORK if exchange.error else None
-    if exchange.status in (401, 403):
-        return exits.AUTH
-    if exchange.status >= 500:
-        return exits.SERVER
-    return exits.FAILED if exchange.status >= 400 else None
-
-
 async def run(args: Any, session: Session) -> int:
     await ensure_catalog(session)
     now = session.now()
-    failures: list[int] = []  # what the failed requests stand for: the parts keep only their messages
-
-    def watch(exchange: Exchange) -> None:
-        status = status_of(exchange)
-        if status is not None:
-            failures.append(status)
-
-    session.client.listeners.append(watch)
-    try:
-        data = await gather_overview(session.client, session.profiles, now)
-    finally:
-        session.client.listeners.remove(watch)
+    data = await gather_overview(session.client, session.profiles, now)
     if args.output == "json":
         sys.stdout.write(safe_json(as_json(data, now), indent=2) + "\n")
     else:
@@ -210,6 +187,6 @@ async def run(args: Any, session: Session) -> int:
     if not data.problems:
         return exits.OK
     exits.say(f"{len(data.problems)} part(s) of the overview could not be loaded")
-    if data.clusters is None and data.jobs_today is None and failures:
-        return failures[0]  # nothing could be loaded: why (the token, the network, the server)
+    if data.clusters is None and data.jobs_today is None and data.errors:
+        return exits.status_of(data.errors[0])  # nothing could be loaded: why (the token, the network, the server)
     return exits.FAILED

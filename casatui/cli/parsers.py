@@ -7,12 +7,21 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
 
 from .exits import EPILOG as EXIT_EPILOG
 from .formats import FORMATS, PAGE_SIZE
 
 TARGET_HELP = "one document: its name, or its 24-hex-digit id"
+
+
+class Formatter(argparse.HelpFormatter):
+    """Descriptions wrapped to the terminal; text already laid out in lines (the examples, the exit statuses) as
+    it is."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text.strip("\n"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
 
 def add_commands(parser: argparse.ArgumentParser, shared: Callable[..., None]) -> None:
@@ -21,11 +30,11 @@ def add_commands(parser: argparse.ArgumentParser, shared: Callable[..., None]) -
 
     def command(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=description or help[:1].upper() + help[1:] + ".",
-                                  epilog=EXIT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+                                  epilog=EXIT_EPILOG, formatter_class=Formatter)  # fmt: skip
         return sub
 
     def collection(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("collection", metavar="COLLECTION", help="e.g. jobs, backupdefs, kubeclusters")
+        sub.add_argument("collection", metavar="COLLECTION", help="e.g. jobs, kubebackups, kubeclusters")
 
     def target(sub: argparse.ArgumentParser, *, optional: bool = False) -> None:
         sub.add_argument("target", metavar="NAME|ID", nargs="?" if optional else None, help=TARGET_HELP)
@@ -139,8 +148,3 @@ def add_commands(parser: argparse.ArgumentParser, shared: Callable[..., None]) -
     for sub in commands.choices.values():
         if sub is not completion:
             shared(sub, suppress=True)
-
-
-def needs_server(args: Any) -> bool:
-    """Whether a command talks to the server (`info` and `completion` do not)."""
-    return args.command not in ("info", "completion")

@@ -100,7 +100,7 @@ def write_job(job: dict[str, Any], jobs: Profile, form: str) -> None:
 
 
 async def look_for_job(
-    session: Session, profile: Profile, item_id: str, since: int, clock: Clock, *, wait: bool
+    session: Session, profile: Profile, item_id: str, since: dict[str, Any], clock: Clock, *, wait: bool
 ) -> dict[str, Any] | None:
     link = profile.jobs_link
     assert link is not None
@@ -157,6 +157,8 @@ async def run(args: Any, session: Session) -> int:
                            "that points at it; nothing was started", exits.REFUSED)  # fmt: skip
     if args.timeout is not None and not args.wait:
         raise CommandError("--timeout goes with --wait", exits.USAGE)
+    if args.timeout is not None and not args.timeout > 0:  # (NaN too)
+        raise CommandError("--timeout must be a number of seconds above 0", exits.USAGE)
     if client.read_only:
         raise CommandError("Read-only mode: nothing was started", exits.REFUSED)
     item = await find(session, profile, args.target)
@@ -165,7 +167,7 @@ async def run(args: Any, session: Session) -> int:
     confirmed = check_given_name(args.confirm, name, shown, "nothing was started")
     if session.settings.protected and not confirmed:
         protected_name(session, "run", shown, name, "nothing was started")
-    since = await start_run(client, profile, item.id)
+    since = await start_run(client, profile, item)
     clock = Clock(args.timeout)
     form = args.output or "text"
     if profile.jobs_link is None:

@@ -89,6 +89,7 @@ class Overview:
     accounts: list[Attention] = field(default_factory=list)  # cloud accounts not ACTIVE
     problems: list[str] = field(default_factory=list)  # parts that could not be fetched, and why
     failed_parts: set[str] = field(default_factory=set)  # collections whose part failed: "could not load"
+    errors: list[ApiError] = field(default_factory=list)  # why, as the client raised it (one per problem)
 
 
 async def count(client: CasaClient, collection: str, where: dict[str, Any]) -> int:
@@ -137,6 +138,7 @@ async def gather_overview(client: CasaClient, profiles: Profiles, now: float) ->
         except ApiError as error:
             overview.problems.append(f"{name}: {error}")
             overview.failed_parts.add(name)
+            overview.errors.append(error)
 
     async def clusters() -> None:
         if not offered(CLUSTERS):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -15,7 +17,7 @@ import yaml
 from casatui.demo import DemoServer
 
 from ..servers import ServerUnderTest
-from .run import HOSTILE, casatui, get, no_secret_nor_escape, total
+from .run import HOSTILE, casatui, command, environment, get, no_secret_nor_escape, total
 
 
 @pytest.mark.parametrize("form", ["json", "jsonl", "yaml", "csv", "name", "table"])
@@ -180,3 +182,29 @@ def test_no_textual_on_these_paths(demo: DemoServer, tmp_path: Path) -> None:
     imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "import time:" in line]
     assert "casatui.cli.get" in imported and "casatui.api.client" in imported  # (the measure works)
     assert not [module for module in imported if module.split(".")[0] == "textual"]
+
+
+def test_output_that_cannot_be_written_is_one_line(demo: DemoServer, tmp_path: Path) -> None:
+    server = ServerUnderTest.of(demo)
+    for form in ("json", "table"):
+        with open("/dev/full", "w") as full:
+            result = subprocess.run(command("get", "jobs", "-o", form, root=server.api_root), stdout=full,
+                                    stderr=subprocess.PIPE, text=True, timeout=120,
+                                    env=environment(tmp_path, server.token))  # fmt: skip
+        assert result.returncode == 1, result.stderr
+        assert result.stderr == "casatui: cannot write the output: No space left on device\n"
+    closed = subprocess.run(command("get", "jobs", "--all", root=server.api_root), stdout=subprocess.DEVNULL, text=True,
+                            stderr=subprocess.PIPE, env=environment(tmp_path, server.token), timeout=120,
+                            pass_fds=(), close_fds=True, preexec_fn=lambda: os.close(1))  # fmt: skip
+    assert closed.returncode == 0 and closed.stderr == ""
+
+
+def test_every_request_sent_is_in_the_log(demo: DemoServer, tmp_path: Path) -> None:
+    """A page asked with the standard library first and, when that fails, again with the full client: both are
+    in the log (the first was once left out)."""
+    server = ServerUnderTest.of(demo)
+    log = tmp_path / "requests.jsonl"
+    denied = casatui("get", "jobs", "--log-file", str(log), tmp=tmp_path, root=server.api_root, token="wrong-token")
+    assert denied.returncode == 7
+    statuses = [json.loads(line)["status"] for line in log.read_text().splitlines()]
+    assert statuses.count(401) >= 2 and "wrong-token" not in log.read_text()

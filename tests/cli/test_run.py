@@ -123,6 +123,9 @@ def test_what_cannot_run_is_refused_before_anything_starts(fresh_demo: DemoServe
     assert read_only.returncode == 6 and "Read-only" in read_only.stderr
     lone_timeout = run(server, tmp_path, "kubebackups", definition["name"], "--timeout", "5")
     assert lone_timeout.returncode == 2
+    for seconds in ("-1", "0", "nan"):  # a job was started, then "timed out" at once
+        never = run(server, tmp_path, "kubebackups", definition["name"], "--wait", f"--timeout={seconds}")
+        assert never.returncode == 2 and "--timeout must be" in never.stderr
     missing = run(server, tmp_path, "kubebackups", str(ObjectId()))
     assert missing.returncode == 3
     assert job_ids(server) == before

@@ -584,7 +584,7 @@ class DocumentWrites:
         if answer != "r":
             return
         try:
-            marker = await start_run(self.session.client, profile, item.id)
+            marker = await start_run(self.session.client, profile, item)
         except ReadOnlyRefused:
             return
         except ApiError as error:
