@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
-from typing import IO, Any
+from typing import Any
 
 from ..api.errors import ApiError
 from ..api.sort import format_sort
@@ -35,7 +35,7 @@ from ..core.summaries import (
 from . import exits
 from .exits import CommandError
 from .lookup import find, profile_for
-from .output import aligned, paint
+from .output import Lines
 
 # Eve's own fields: shown in the heading (`_links` not at all: it repeats the references).
 HEADING_FIELDS = ("_id", "_created", "_updated", "_etag")
@@ -55,24 +55,8 @@ def moment(epoch: float, now: float) -> str:
     return f"{utc(epoch)} ({fmt.relative(epoch, now)})"
 
 
-class Text:
+class Text(Lines):
     """The lines of the description, written as they are made; `colour` only when stdout is a terminal."""
-
-    def __init__(self, stream: IO[str], *, colour: bool) -> None:
-        self.stream = stream
-        self.colour = colour
-
-    def line(self, text: str = "") -> None:
-        self.stream.write(text.rstrip() + "\n")
-
-    def section(self, title: str) -> None:
-        self.line()
-        self.line(paint(title, "bold", colour=self.colour))
-
-    def state(self, state: str) -> str:
-        """A state from the server, made visible, coloured as the TUI colours it (on a terminal)."""
-        shown = visible(state)
-        return paint(shown, fmt.state_style(state), colour=self.colour)
 
     def pairs(self, rows: list[tuple[str, str]], indent: int = 0) -> None:
         """Labels and values, the values aligned; labels are casatui's, values already made visible."""
@@ -357,11 +341,5 @@ async def latest_jobs(
         )
         for run in runs
     ]
-    titles = ("ID", "STATE", "STARTED", "DURATION", "MESSAGE")
-
-    def state(column: int, text: str) -> str:  # (the titles' row is the first)
-        return out.state(text) if column == 1 and text != titles[1] else text
-
-    for line in aligned([titles, *rows], state):
-        out.line("  " + line)
+    out.table([("ID", "STATE", "STARTED", "DURATION", "MESSAGE"), *rows], state_column=1)
     return exits.OK

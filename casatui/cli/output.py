@@ -55,6 +55,39 @@ def aligned(rows: Sequence[Sequence[str]], paint_cell: Callable[[int, str], str]
     return lines
 
 
+class Lines:
+    """Text for people, written as it is made: sections under bold titles, aligned tables, states in their tones;
+    styled only when `colour` (stdout is a terminal)."""
+
+    def __init__(self, stream: IO[str], *, colour: bool) -> None:
+        self.stream = stream
+        self.colour = colour
+        self.first = True
+
+    def line(self, text: str = "") -> None:
+        self.stream.write(text.rstrip() + "\n")
+        self.first = False
+
+    def section(self, title: str) -> None:
+        """A title, after a blank line unless it is the first line."""
+        if not self.first:
+            self.line()
+        self.line(paint(title, "bold", colour=self.colour))
+
+    def state(self, state: str) -> str:
+        """A state from the server, made visible, in the tone the TUI draws it with."""
+        return paint(visible(state), fmt.state_style(state), colour=self.colour)
+
+    def table(self, rows: Sequence[Sequence[str]], state_column: int | None = None) -> None:
+        """Rows of cells already made visible, indented, aligned; the cells of `state_column` in their tones."""
+
+        def state(column: int, text: str) -> str:
+            return self.state(text) if column == state_column else text
+
+        for line in aligned(rows, state):
+            self.line("  " + line)
+
+
 class Writer:
     """Takes documents a page at a time; `one` says a single document was asked for (an object, not a list)."""
 

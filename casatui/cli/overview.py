@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timezone
-from typing import IO, Any
+from typing import Any
 
 from ..core import formatting as fmt
 from ..core.cloudcasa import CLUSTERS, JOBS
@@ -31,7 +31,7 @@ from ..core.session import Session
 from ..core.summaries import JobSummary
 from . import exits
 from .lookup import ensure_catalog
-from .output import aligned, paint
+from .output import Lines
 
 
 def iso(epoch: float | None) -> str | None:
@@ -55,14 +55,18 @@ def job_entry(job: JobSummary, reason: str | None = None) -> dict[str, Any]:
             "reason": job.message if reason is None else reason, "time": iso(job.start)}  # fmt: skip
 
 
+def last_heartbeat(cluster: Attention, now: float) -> str:
+    return f"last heartbeat {fmt.relative(cluster.heard, now)}" if cluster.heard else "no heartbeat yet"
+
+
 def heard(cluster: Attention, now: float) -> str:
-    last = f"last heartbeat {fmt.relative(cluster.heard, now)}" if cluster.heard else "no heartbeat yet"
-    return last + (f": {fmt.one_line(cluster.detail)}" if cluster.detail else "")
+    """For the text: when its agent was last heard of, and what the server says about it."""
+    return last_heartbeat(cluster, now) + (f": {fmt.one_line(cluster.detail)}" if cluster.detail else "")
 
 
 def silent_reason(cluster: Attention, now: float) -> str:
-    last = f"last heartbeat {fmt.relative(cluster.heard, now)}" if cluster.heard else "no heartbeat yet"
-    return f"agent not reporting ({last})" + (f": {cluster.detail}" if cluster.detail else "")
+    """For the JSON: the same, as data (the detail as the server wrote it)."""
+    return f"agent not reporting ({last_heartbeat(cluster, now)})" + (f": {cluster.detail}" if cluster.detail else "")
 
 
 def document_entry(document: Attention, reason: str) -> dict[str, Any]:
@@ -101,34 +105,6 @@ def as_json(data: Overview, now: float) -> dict[str, Any]:
 # -- text ------------------------------------------------------------------------------------------------------
 
 
-class Lines:
-    def __init__(self, stream: IO[str], *, colour: bool) -> None:
-        self.stream = stream
-        self.colour = colour
-        self.first = True
-
-    def line(self, text: str = "") -> None:
-        self.stream.write(text.rstrip() + "\n")
-
-    def heading(self, text: str) -> None:
-        if not self.first:
-            self.line()
-        self.first = False
-        self.line(paint(text, "bold", colour=self.colour))
-
-    def table(self, rows: list[list[str]], state_column: int | None = None) -> None:
-        """Rows of cells already made visible, each column as wide as its widest cell (the last one free); the
-        cell of `state_column` coloured by its state, on a terminal only."""
-        if not rows:
-            return
-
-        def state(column: int, text: str) -> str:
-            return paint(text, fmt.state_style(text), colour=self.colour) if column == state_column else text
-
-        for line in aligned(rows, state):
-            self.line("  " + line)
-
-
 def counts_rows(counts: StateCounts) -> list[list[str]]:
     """A line per state, then "other" and "no state": lines that add up to the total."""
     rows = [(visible(state), n) for state, n in counts.states.items()]
@@ -139,32 +115,32 @@ def counts_rows(counts: StateCounts) -> list[list[str]]:
 def write_text(data: Overview, now: float, out: Lines) -> None:
     def counts(title: str, value: StateCounts | None, part: str) -> None:
         if value is not None:
-            out.heading(f"{title} ({value.total})")
+            out.section(f"{title} ({value.total})")
             out.table(counts_rows(value), state_column=0)
         elif part in data.failed_parts:
-            out.heading(title)
+            out.section(title)
             out.line("  could not load (see below)")
 
     counts("Clusters", data.clusters, CLUSTERS)
     if data.silent_clusters:
-        out.heading(f"Agents not reporting ({len(data.silent_clusters)})")
+        out.section(f"Agents not reporting ({len(data.silent_clusters)})")
         out.table([[visible(c.name), visible(c.state), heard(c, now)] for c in data.silent_clusters], state_column=1)
     counts(f"Jobs of the last 24 hours, by {data.jobs_time_field}", data.jobs_today, JOBS)
     if data.running:
-        out.heading(f"Running now ({len(data.running)})")
+        out.section(f"Running now ({len(data.running)})")
         out.table([job_row(job, now) for job in data.running], state_column=1)
     if data.jobs_today is not None:
-        out.heading(f"Failed and partial, last 24 hours, newest first ({len(data.failed)})")
+        out.section(f"Failed and partial, last 24 hours, newest first ({len(data.failed)})")
         if not data.failed:
             out.line("  none")
         out.table([job_row(job, now) for job in data.failed], state_column=1)
     stores = [*data.storage, *data.accounts]
     if stores:
-        out.heading(f"Storage and cloud accounts not ready ({len(stores)})")
+        out.section(f"Storage and cloud accounts not ready ({len(stores)})")
         rows = [[s.collection, visible(s.name), visible(s.state) or "<none>", fmt.one_line(s.detail)] for s in stores]
         out.table(rows, state_column=2)
     if data.problems:
-        out.heading("Could not load")
+        out.section("Could not load")
         for problem in data.problems:
             out.line(f"  {visible(problem)}")
 
