@@ -15,6 +15,7 @@ gave it; with neither a terminal nor --confirm the edit is refused before the ed
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from ..api.edits import MISSING, SERVER_FIELDS, format_path
@@ -274,7 +275,7 @@ async def run(args: Any, session: Session) -> int:
     editor = Editing(session, profile, item, method, file, command, name_given=name_given)
     try:
         return await editor.run()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):  # (Ctrl-C: asyncio.run cancels the command, then raises)
         if editor.file.path.exists():
             exits.say(f"Interrupted. Your edit is kept in {editor.file.path}")
         raise
