@@ -421,3 +421,24 @@ def test_no_textual_on_this_path(fresh_demo: DemoServer, tmp_path: Path, step: d
     imported = [line.rsplit("|", 1)[-1].strip() for line in done.result.stderr.splitlines() if "import time:" in line]
     assert "casatui.cli.edit" in imported and "casatui.core.editing" in imported  # (the measure works)
     assert not [module for module in imported if module.split(".")[0] == "textual"]
+
+
+def edit_has_confirm() -> bool:
+    from casatui.cli import build_parser
+
+    sub = next(action for action in build_parser()._actions if action.dest == "command").choices["edit"]  # type: ignore[index]
+    return any("--confirm" in action.option_strings for action in sub._actions)
+
+
+@pytest.mark.skipif(not edit_has_confirm(), reason="edit --confirm is not on the command line yet")
+def test_a_protected_profile_takes_the_name_with_confirm(fresh_demo: DemoServer, tmp_path: Path) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    document = first(server)
+    protected = {"CASATUI_PROTECTED": "1"}
+    wrong = edit(server, tmp_path, document, [{"set": {"name": "never"}}], "--confirm", "other", env=protected)
+    assert wrong.result.returncode == 2 and "is not the name" in wrong.result.stderr and wrong.openings == 0
+    (tmp_path / "editor").rename(tmp_path / "first-editor")
+    right = edit(server, tmp_path, document, [{"set": {"name": "by-flag"}}], "--confirm", document["name"],
+                 env=protected)  # fmt: skip
+    assert right.result.returncode == 0, right.result.stderr
+    assert current(server, document)["name"] == "by-flag"
