@@ -27,6 +27,7 @@ from ..api.errors import (
     PreconditionRequired,
     ValidationFailed,
 )
+from ..api.limits import MAX_JSON_DEPTH, depth_over, structure
 from ..api.models import Item
 from .cloudcasa import SERVER_OWNED
 from .safe_text import safe_json
@@ -48,6 +49,7 @@ class ParseProblem:
     message: str
     line: int  # 1-based, as people count
     column: int
+    slip: bool = True  # a mistake in the text (False: it is JSON, but not what casatui takes: NaN, too deep)
 
     def __str__(self) -> str:
         return f"line {self.line}, column {self.column}: {self.message}"
@@ -61,16 +63,35 @@ def _refuse_constant(name: str) -> Any:
     raise _NotStandard(name)
 
 
-def parse_buffer(text: str) -> dict[str, Any] | ParseProblem:
+def read_json(text: str) -> Any:
+    """Any standard JSON value of `text`, or a ParseProblem saying where and why not: a syntax error, NaN or an
+    infinity (Python reads them; JSON has no such numbers and servers refuse them), nesting deeper than a server's
+    answer may (what handles a document recurses), or an integer longer than Python converts."""
     try:
         value = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         return ParseProblem(error.msg, error.lineno, error.colno)
-    except _NotStandard as error:  # Python reads NaN and Infinity; JSON has no such numbers and servers refuse them
+    except _NotStandard as error:
         line, column = _constant_position(text, str(error))
-        return ParseProblem(f"{error} is not a JSON number (write a number, or null)", line, column)
+        return ParseProblem(f"{error} is not a JSON number (write a number, or null)", line, column, slip=False)
     except RecursionError:
-        return ParseProblem("nested too deeply", 1, 1)
+        return _too_deep()
+    except ValueError as error:  # Python's limit on an integer's digits (not a syntax error)
+        return ParseProblem(str(error).split(";")[0], 1, 1, slip=False)
+    if isinstance(value, (dict, list)) and depth_over(structure(text.encode("utf-8", "surrogatepass")), MAX_JSON_DEPTH):
+        return _too_deep()
+    return value
+
+
+def _too_deep() -> ParseProblem:
+    return ParseProblem(f"nested more than {MAX_JSON_DEPTH} levels deep", 1, 1, slip=False)
+
+
+def parse_buffer(text: str) -> dict[str, Any] | ParseProblem:
+    """The edited document: a JSON object, or the problem that stops it being one."""
+    value = read_json(text)
+    if isinstance(value, ParseProblem):
+        return value
     if not isinstance(value, dict):
         return ParseProblem("a document must be a JSON object ({ … })", 1, 1)
     return value
@@ -405,11 +426,14 @@ def _merge(base: Item, document: Mapping[str, Any], current: Item) -> Conflict:
     return Conflict(current, merge3(base.data, yours, current.data), yours)
 
 
+def creatable(document: Mapping[str, Any]) -> dict[str, Any]:
+    """What a POST of `document` sends: neither server-managed fields (`_id`, `_etag`…) nor server-owned ones."""
+    return {key: value for key, value in document.items() if key not in (*SERVER_FIELDS, *SERVER_OWNED)}
+
+
 async def recreate(client: CasaClient, collection: str, document: Mapping[str, Any]) -> Item:
     """POST a document that was deleted while being edited (a new `_id`; server-owned fields dropped)."""
-    return await client.create(
-        collection, {k: v for k, v in document.items() if k not in (*SERVER_FIELDS, *SERVER_OWNED)}
-    )
+    return await client.create(collection, creatable(document))
 
 
 # -- what an edit may not change, and what a 412's merge took from each side ---------------------------------

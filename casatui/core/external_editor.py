@@ -26,12 +26,16 @@ _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def editor_command(environ: Mapping[str, str] | None = None) -> list[str]:
-    """$CASATUI_EDITOR, else $EDITOR, else vi, split as a shell would split it (like git: `code --wait` works)."""
+    """$CASATUI_EDITOR, else $EDITOR, else vi, split as a shell would split it (like git: `code --wait` works).
+    A value a shell could not split (an unclosed quote) is a ValueError naming the variable."""
     environ = os.environ if environ is None else environ
     for name in ("CASATUI_EDITOR", "EDITOR"):
         value = environ.get(name, "").strip()
         if value:
-            return shlex.split(value)
+            try:
+                return shlex.split(value)
+            except ValueError as error:
+                raise ValueError(f"${name} cannot be read as a command ({error})") from None
     return ["vi"]
 
 

@@ -7,6 +7,8 @@ file's and its directory's modes and the file's path) and what it wrote (`wrote-
   server_patch: {field: value}  PATCH the document on the server first (with its current etag), as someone else
   server_delete: true           DELETE the document on the server first, as someone else
   keep: true                    leave the file as it is
+  to_directory: true            put a directory where the file was
+  write: "text"                 write this text, whatever the file held
   fix: true                     start from the text saved by an earlier `break` (notes dropped)
   strip_notes: true             drop casatui's `// casatui:` lines
   set: {field: value}           parse the text (notes dropped) and set fields
@@ -57,6 +59,14 @@ def main(plan_path: Path, file: Path) -> int:
         else:
             httpx.patch(url, json=step["server_patch"], headers=headers).raise_for_status()
     if step.get("keep"):
+        return int(step.get("exit", 0))
+    if step.get("to_directory"):
+        file.unlink()
+        file.mkdir()
+        return int(step.get("exit", 0))
+    if "write" in step:
+        file.write_text(step["write"])
+        (folder / f"wrote-{number}.txt").write_text(step["write"])
         return int(step.get("exit", 0))
     text = (folder / "unbroken.txt").read_text() if step.get("fix") else seen
     if step.get("strip_notes") or "set" in step:

@@ -4,10 +4,7 @@ of a plan per opening (see scripted_editor.py) and leaves behind what it saw."""
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
-import select
 import shlex
 import signal
 import subprocess
@@ -23,6 +20,7 @@ import pytest
 from casatui.demo import DemoServer
 
 from ..servers import ServerUnderTest
+from . import terminal
 from .run import HOSTILE, casatui, command, environment, no_secret_nor_escape
 
 EDITOR = Path(__file__).with_name("scripted_editor.py")
@@ -129,7 +127,7 @@ def test_a_plain_save_in_a_private_file(fresh_any_server: ServerUnderTest, tmp_p
     document = first(server)
     done = edit(server, tmp_path, document, [{"set": {"name": "renamed-in-editor"}}])
     assert done.result.returncode == 0, done.result.stderr
-    assert "saved with PUT" in done.result.stdout and done.openings == 1
+    assert "saved with PUT" in done.result.stderr and done.openings == 1 and done.result.stdout == ""
     after = current(server, document)
     assert after["name"] == "renamed-in-editor" and after["_etag"] != document["_etag"]
     assert after["policy"] == document["policy"] and after["cluster"] == document["cluster"]  # a PUT kept the rest
@@ -147,7 +145,7 @@ def test_patch_sends_the_changed_fields(fresh_demo: DemoServer, tmp_path: Path) 
     done = edit(server, tmp_path, document, [{"set": {"pause": not document["pause"]}}], "--patch",
                 "--log-file", str(log))  # fmt: skip
     assert done.result.returncode == 0, done.result.stderr
-    assert "saved with PATCH" in done.result.stdout
+    assert "saved with PATCH" in done.result.stderr
     assert current(server, document)["pause"] is (not document["pause"])
     assert [json.loads(line)["method"] for line in log.read_text().splitlines()].count("PATCH") == 1
 
@@ -192,7 +190,7 @@ def test_a_change_on_the_server_meanwhile_is_merged_when_it_does_not_overlap(
     steps = [{"server_patch": {"pause": not document["pause"]}, "set": {"name": "mine"}}]
     done = edit(server, tmp_path, document, steps)
     assert done.result.returncode == 0, done.result.stderr
-    assert done.openings == 1 and "from the server: pause" in done.result.stdout
+    assert done.openings == 1 and "from the server: pause" in done.result.stderr
     after = current(server, document)
     assert after["name"] == "mine" and after["pause"] is (not document["pause"])  # both edits
 
@@ -253,7 +251,8 @@ def test_cancel_without_change(fresh_demo: DemoServer, tmp_path: Path) -> None:
     server = ServerUnderTest.of(fresh_demo)
     document = first(server)
     done = edit(server, tmp_path, document, [{"keep": True}])
-    assert done.result.returncode == 0 and done.result.stdout == "Edit cancelled, no changes made.\n"
+    assert done.result.returncode == 0 and done.result.stdout == ""
+    assert done.result.stderr == "casatui: Edit cancelled, no changes made.\n"
     assert not Path(done.modes(1)["path"]).exists()
     assert current(server, document)["_etag"] == document["_etag"]
 
@@ -262,9 +261,61 @@ def test_an_editor_that_fails_cancels_and_keeps_the_file(fresh_demo: DemoServer,
     server = ServerUnderTest.of(fresh_demo)
     document = first(server)
     done = edit(server, tmp_path, document, [{"set": {"name": "half-done"}, "exit": 1}])
-    assert done.result.returncode == 0 and "exited with status 1" in done.result.stdout
+    assert done.result.returncode == 1 and "exited with status 1" in done.result.stderr and done.result.stdout == ""
     assert json.loads(done.kept().read_text())["name"] == "half-done"
     assert current(server, document)["_etag"] == document["_etag"]
+
+
+def test_an_editor_that_fails_untouched_removes_the_file(fresh_demo: DemoServer, tmp_path: Path) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    document = first(server)
+    done = edit(server, tmp_path, document, [{"keep": True, "exit": 1}])  # as EDITOR=false
+    assert done.result.returncode == 1 and "exited with status 1" in done.result.stderr, done.result.stderr
+    assert "kept" not in done.result.stderr and "cancelled, no changes" not in done.result.stderr
+    assert not Path(done.modes(1)["path"]).exists() and not Path(done.modes(1)["path"]).parent.exists()
+    assert done.result.stdout == "" and current(server, document)["_etag"] == document["_etag"]
+
+
+def test_an_editor_command_a_shell_could_not_split_is_a_usage_error(fresh_demo: DemoServer, tmp_path: Path) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    document = first(server)
+    done = edit(server, tmp_path, document, [], env={"CASATUI_EDITOR": "", "EDITOR": "'unbalanced"})
+    assert done.result.returncode == 2, done.result.stderr
+    assert done.result.stderr.startswith("casatui: $EDITOR cannot be read as a command")
+    assert len(done.result.stderr.splitlines()) == 1 and "Interrupted" not in done.result.stderr
+    assert not list(tmp_path.glob("casatui-edit-*"))  # no file was made, so none is left
+
+
+def test_an_editor_that_keeps_leaving_the_same_problem_is_not_reopened_for_ever(
+    fresh_demo: DemoServer, tmp_path: Path
+) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    document = first(server)
+    done = edit(server, tmp_path, document, [{"write": '{"name": "never valid",\n}\n'}] * 30)
+    assert done.result.returncode == 1 and done.openings == 3, done.result.stderr
+    assert "Stopped: the editor left a problem 3 times in a row" in done.result.stderr
+    assert json.loads(without_notes(done.kept().read_text()).replace(",\n}", "}"))["name"] == "never valid"
+    assert current(server, document)["_etag"] == document["_etag"]
+
+
+def test_an_editor_that_keeps_leaving_new_problems_stops_after_twenty_openings(
+    fresh_demo: DemoServer, tmp_path: Path
+) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    document = first(server)
+    steps = [{"write": "\n" * number + "{not json}\n"} for number in range(30)]  # each at another line
+    done = edit(server, tmp_path, document, steps)
+    assert done.result.returncode == 1 and done.openings == 20, done.result.stderr
+    assert "after 20 openings" in done.result.stderr and done.kept().exists()
+
+
+def test_a_failure_of_casatui_itself_keeps_the_file_and_says_so(fresh_demo: DemoServer, tmp_path: Path) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    document = first(server)
+    done = edit(server, tmp_path, document, [{"to_directory": True}])  # the file cannot be read back
+    assert done.result.returncode == 1, done.result.stderr
+    assert "casatui failed: IsADirectoryError" in done.result.stderr and "your edit is kept in" in done.result.stderr
+    assert "Interrupted" not in done.result.stderr and "Traceback" not in done.result.stderr
 
 
 def test_an_editor_that_cannot_start_keeps_the_file(fresh_demo: DemoServer, tmp_path: Path) -> None:
@@ -312,7 +363,7 @@ def test_an_interrupt_keeps_the_file(fresh_demo: DemoServer, tmp_path: Path) -> 
 def test_read_only_is_refused_before_the_editor_opens(any_server: ServerUnderTest, tmp_path: Path) -> None:
     document = first(any_server)
     done = edit(any_server, tmp_path, document, [{"set": {"name": "never"}}], "--read-only")
-    assert done.result.returncode == 6 and "read-only" in done.result.stderr
+    assert done.result.returncode == 6 and "Read-only" in done.result.stderr
     assert done.openings == 0 and current(any_server, document)["_etag"] == document["_etag"]
 
 
@@ -328,38 +379,20 @@ def test_a_protected_profile_without_a_terminal_is_refused(fresh_demo: DemoServe
     server = ServerUnderTest.of(fresh_demo)
     document = first(server)
     done = edit(server, tmp_path, document, [{"set": {"name": "never"}}], env={"CASATUI_PROTECTED": "1"})
-    assert done.result.returncode == 6 and "protected" in done.result.stderr and done.openings == 0
+    assert done.result.returncode == 2 and "protected" in done.result.stderr and done.openings == 0
+    assert "--confirm NAME" in done.result.stderr and "apply" not in done.result.stderr
     assert current(server, document)["_etag"] == document["_etag"]
-
-
-# A new session whose controlling terminal is argv[1] (the first terminal a session leader opens), then argv[2:].
-TAKE_THE_TERMINAL = (
-    "import os, sys; os.setsid(); os.close(os.open(sys.argv[1], os.O_RDWR)); os.execv(sys.argv[2], sys.argv[2:])"
-)
 
 
 def on_a_terminal(server: ServerUnderTest, tmp: Path, document: dict[str, Any], typed: str) -> tuple[Edit, str]:
     """`edit` with a pseudo-terminal as its controlling terminal (stdin, stdout, stderr stay pipes), `typed` typed
     there once casatui asks; the edit, and what the terminal showed."""
     folder, variables = planned(server, tmp, document, [{"set": {"name": "confirmed"}}], "kubebackups")
-    leader, follower = pty.openpty()
-    wrapped = [sys.executable, "-c", TAKE_THE_TERMINAL, os.ttyname(follower),
-               *command("edit", "kubebackups", document["_id"], root=server.api_root)]  # fmt: skip
-    process = subprocess.Popen(wrapped, env=environment(tmp, server.token, {**variables, "CASATUI_PROTECTED": "1"}),
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)  # fmt: skip
-    shown = b""
-    while b"to save it: " not in shown:
-        ready, _, _ = select.select([leader], [], [], 60)
-        assert ready and process.poll() is None, (shown, process.communicate())
-        shown += os.read(leader, 1024)
-    os.write(leader, typed.encode() + b"\n")
-    out, err = process.communicate(timeout=120)
-    os.close(leader)
-    os.close(follower)
-    result = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    result, shown = terminal.on_a_terminal(command("edit", "kubebackups", document["_id"], root=server.api_root),
+                                           environment(tmp, server.token, {**variables, "CASATUI_PROTECTED": "1"}),
+                                           asked="to save it: ", typed=typed)  # fmt: skip
     no_secret_nor_escape(result, server.token)
-    return Edit(result, folder), shown.decode()
+    return Edit(result, folder), shown
 
 
 @pytest.mark.parametrize("right", [True, False])
@@ -375,7 +408,7 @@ def test_a_protected_profile_asks_for_the_name_on_the_terminal(
         assert done.result.returncode == 0, done.result.stderr
         assert current(server, document)["name"] == "confirmed"
     else:
-        assert done.result.returncode == 6 and "Not saved: the name typed is not" in done.result.stderr
+        assert done.result.returncode == 2 and "Not saved: the name typed is not" in done.result.stderr
         assert json.loads(done.kept().read_text())["name"] == "confirmed"
         assert current(server, document)["_etag"] == document["_etag"]
 
@@ -388,3 +421,24 @@ def test_no_textual_on_this_path(fresh_demo: DemoServer, tmp_path: Path, step: d
     imported = [line.rsplit("|", 1)[-1].strip() for line in done.result.stderr.splitlines() if "import time:" in line]
     assert "casatui.cli.edit" in imported and "casatui.core.editing" in imported  # (the measure works)
     assert not [module for module in imported if module.split(".")[0] == "textual"]
+
+
+def edit_has_confirm() -> bool:
+    from casatui.cli import build_parser
+
+    sub = next(action for action in build_parser()._actions if action.dest == "command").choices["edit"]  # type: ignore[index]
+    return any("--confirm" in action.option_strings for action in sub._actions)
+
+
+@pytest.mark.skipif(not edit_has_confirm(), reason="edit --confirm is not on the command line yet")
+def test_a_protected_profile_takes_the_name_with_confirm(fresh_demo: DemoServer, tmp_path: Path) -> None:
+    server = ServerUnderTest.of(fresh_demo)
+    document = first(server)
+    protected = {"CASATUI_PROTECTED": "1"}
+    wrong = edit(server, tmp_path, document, [{"set": {"name": "never"}}], "--confirm", "other", env=protected)
+    assert wrong.result.returncode == 2 and "is not the name" in wrong.result.stderr and wrong.openings == 0
+    (tmp_path / "editor").rename(tmp_path / "first-editor")
+    right = edit(server, tmp_path, document, [{"set": {"name": "by-flag"}}], "--confirm", document["name"],
+                 env=protected)  # fmt: skip
+    assert right.result.returncode == 0, right.result.stderr
+    assert current(server, document)["name"] == "by-flag"
