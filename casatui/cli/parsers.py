@@ -75,20 +75,25 @@ def add_commands(parser: argparse.ArgumentParser, shared: Callable[..., None]) -
     collection(edit)
     target(edit)
     edit.add_argument("--patch", action="store_true", help="save with PATCH (the changed fields) instead of PUT")
+    edit.add_argument("--confirm", metavar="NAME", help="the document's name, which a protected profile asks for")
 
     apply = command(
         "apply",
         "create documents, or replace them by name or id with If-Match, from a JSON or YAML file",
-        "Each document of FILE (one object, a list, JSON lines, or YAML documents) is created when the collection "
-        "has none of its name, else replaced with If-Match: the file's _etag when it holds one (a change made on the "
-        "server since it was read is then a conflict, exit 5), else the current one. Server-owned fields (_etag, "
-        "_created, status, ...) are never sent as the file has them. One line per document: created, replaced, "
-        "unchanged (nothing sent), or why not; a failing document does not stop the others, and the exit status is "
-        "the highest of theirs.",
+        "Each document of FILE (one object, a list, JSON lines, or YAML documents) replaces the one of its _id, "
+        "else the one of its name, or is created when there is none. Replacing is with If-Match: the file's _etag "
+        "when it holds one (a change made on the server since it was read is then a conflict, exit 5), else the "
+        "current one. Without --patch the file replaces the stored document (PUT): fields it leaves out are removed, "
+        "and named on its line; --patch merges it in at every depth, as Eve's PATCH does. Server-owned fields "
+        "(_etag, _created, status, ...) are never sent as the file has them. One line per document: created, "
+        "replaced, unchanged (nothing sent), or why not; a failing document does not stop the others, and the exit "
+        "status is the highest of theirs. A protected profile asks for the collection's name once.",
     )
     collection(apply)
     apply.add_argument("-f", "--filename", metavar="FILE", required=True, help="a file, or - for stdin")
     apply.add_argument("--dry-run", action="store_true", help="say what would be created or replaced; send nothing")
+    apply.add_argument("--confirm", metavar="COLLECTION",
+                       help="the collection's name, which a protected profile asks for (else typed)")  # fmt: skip
     apply.add_argument(
         "--patch", action="store_true", help="change only the fields each document gives, with PATCH (else: PUT)"
     )

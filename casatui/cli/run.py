@@ -27,7 +27,7 @@ from ..core.safe_text import safe_json, visible
 from ..core.session import Session
 from ..core.summaries import JobSummary, succeeded, summarize_job
 from . import exits
-from .confirm import check_given_name, protected_name
+from .confirm import check_given_name, protected_name, refuse_if_read_only
 from .exits import CommandError
 from .lookup import find, profile_for
 
@@ -159,8 +159,7 @@ async def run(args: Any, session: Session) -> int:
         raise CommandError("--timeout goes with --wait", exits.USAGE)
     if args.timeout is not None and not args.timeout > 0:  # (NaN too)
         raise CommandError("--timeout must be a number of seconds above 0", exits.USAGE)
-    if client.read_only:
-        raise CommandError("Read-only mode: nothing was started", exits.REFUSED)
+    refuse_if_read_only(session, "run")
     item = await find(session, profile, args.target)
     name = profile.name_of(item.data)
     shown = f"{profile.collection}/{visible(name)} ({visible(item.id)})"

@@ -185,7 +185,7 @@ def test_a_protected_profile_needs_the_definitions_name(fresh_demo: DemoServer, 
     before = job_ids(server)
     protected = {"CASATUI_PROTECTED": "1"}
     unconfirmed = casatui("run", "kubebackups", definition["name"], tmp=tmp_path, root=server.api_root,
-                          token=server.token, env=protected)  # fmt: skip
+                          token=server.token, env=protected, new_session=True)  # fmt: skip
     assert unconfirmed.returncode == 2 and "--confirm NAME" in unconfirmed.stderr and job_ids(server) == before
     confirmed = casatui("run", "kubebackups", definition["_id"], "--confirm", definition["name"], tmp=tmp_path,
                         root=server.api_root, token=server.token, env=protected)  # fmt: skip
