@@ -3,8 +3,9 @@
 
 An entry is found by any of its names (a collection: its name, its title, its initials, and later its aliases; an
 action: its description, its short word, its name, its key). A query matches a name, best first, as the whole name,
-its start, a substring at a word's start, a substring, each of its words somewhere in the name, or its letters in
-order (`kb` in kube|backups, `rtbn` in "Run this backup now"); an entry scores as its best-matching name.
+its start, the initials of all its words (`rtbn`: "Run this backup now"), a substring at a word's start, a
+substring, each of its words somewhere in the name, or its letters in order (`kb` in kube|backups, `bkp` in
+backups); an entry scores as its best-matching name.
 """
 
 from __future__ import annotations
@@ -91,6 +92,8 @@ def _score_name(query: str, name: str) -> tuple[float, tuple[int, ...]]:
     if folded.startswith(query):
         return 0.9 + 0.05 * shortness, tuple(range(len(query)))
     starts = word_starts(name)
+    if len(starts) > 1 and query.replace(" ", "") == "".join(folded[i] for i in starts):
+        return 0.85, tuple(starts)  # the initials of all its words: `rtbn`, "Run this backup now"
     at = folded.find(query)
     if at > 0:
         while at >= 0 and at not in starts:
