@@ -89,7 +89,7 @@ class CasaCommands(Provider):
             entries.append(
                 Entry(
                     command.title,
-                    (command.title, command.help),
+                    (command.title,),  # by its title, as Textual finds it (its help would match most queries)
                     command.callback,
                     help=markup_escaped(command.help),
                     discover=command.discover,
