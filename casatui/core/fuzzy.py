@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 from .safe_text import visible
@@ -81,25 +82,42 @@ def _folded(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text).translate(_SEPARATORS)
 
 
+@lru_cache(maxsize=4096)
+def _prepared(name: str) -> tuple[str, tuple[int, ...], frozenset[int]]:
+    """A name's folded form and its words' starts: the same names are matched again at every key typed."""
+    starts = tuple(word_starts(name))
+    return _folded(name), starts, frozenset(starts)
+
+
+def _in_order(query: str, folded: str) -> bool:
+    """The query's letters occur in the name in order (the cheap test before any scoring)."""
+    at = 0
+    for letter in query:
+        at = folded.find(letter, at) + 1
+        if not at:
+            return False
+    return True
+
+
 def _score_name(query: str, name: str) -> tuple[float, tuple[int, ...]]:
     """`query` is already folded and stripped; 0 when it does not match."""
-    folded = _folded(name)
-    if not folded or not query:
+    folded, starts, start_set = _prepared(name)
+    letters = query.replace(" ", "")
+    if not folded or not query or (not _in_order(letters, folded) and " " not in query):
         return 0.0, ()
     shortness = len(query) / len(folded)  # of two equal kinds of match, the one that covers more of its name
     if folded == query:
         return 1.0, tuple(range(len(name)))
     if folded.startswith(query):
         return 0.9 + 0.05 * shortness, tuple(range(len(query)))
-    starts = word_starts(name)
-    if len(starts) > 1 and query.replace(" ", "") == "".join(folded[i] for i in starts):
-        return 0.85, tuple(starts)  # the initials of all its words: `rtbn`, "Run this backup now"
+    if len(starts) > 1 and letters == "".join(folded[i] for i in starts):
+        return 0.85, starts  # the initials of all its words: `rtbn`, "Run this backup now"
     at = folded.find(query)
     if at > 0:
-        while at >= 0 and at not in starts:
+        while at >= 0 and at not in start_set:
             at = folded.find(query, at + 1)
         at = at if at >= 0 else folded.find(query)
-        kind = 0.8 if at in starts else 0.7
+        kind = 0.8 if at in start_set else 0.7
         return kind + 0.05 * shortness, tuple(range(at, at + len(query)))
     words = query.split()
     if len(words) > 1:
@@ -111,48 +129,48 @@ def _score_name(query: str, name: str) -> tuple[float, tuple[int, ...]]:
             positions.extend(range(found, found + len(word)))
         else:
             return 0.6 + 0.05 * shortness, tuple(sorted(set(positions)))
-    return _letters_in_order(query.replace(" ", ""), folded, set(starts))
+    if not _in_order(letters, folded):
+        return 0.0, ()
+    return _letters_in_order(letters, folded, start_set)
 
 
 # A matched letter scores 1, 2 more at a word's start, 1 more right after the previous one (at most 3 in all).
 _AT_START, _NEXT, _MOST = 2.0, 1.0, 3.0
 
 
-def _letters_in_order(query: str, folded: str, starts: set[int]) -> tuple[float, tuple[int, ...]]:
+def _letters_in_order(query: str, folded: str, starts: frozenset[int]) -> tuple[float, tuple[int, ...]]:
     """The best placement of the query's letters in order in the name (dynamic programming over letter and place:
-    at most len(query) * len(name) steps), scored in (0.1, 0.6]."""
-    if not query:
-        return 0.0, ()
+    at most len(query) * len(name) steps), scored in (0.1, 0.6]. Of equal placements, the earliest."""
     size = len(folded)
-    # best[j]: the best total for the letters so far with the last one at j, and the path to it
-    best: list[tuple[float, tuple[int, ...]] | None] = [None] * size
-    for j, char in enumerate(folded):
-        if char == query[0]:
-            best[j] = (1.0 + (_AT_START if j in starts else 0.0), (j,))
+    unset = -1.0
+    # total[j]: the best score of the letters so far with the last one at j; back[k][j]: where the one before was
+    total = [1.0 + (_AT_START if j in starts else 0.0) if c == query[0] else unset for j, c in enumerate(folded)]
+    back: list[list[int]] = []
     for letter in query[1:]:
-        following: list[tuple[float, tuple[int, ...]] | None] = [None] * size
-        leading: tuple[float, tuple[int, ...]] | None = None  # the best placement ending before j - 1
+        following = [unset] * size
+        before = [-1] * size
+        lead, lead_at = unset, -1  # the best placement ending at j - 2 or earlier (not next to j)
         for j in range(1, size):
-            earlier = best[j - 2] if j >= 2 else None
-            if earlier is not None and (leading is None or earlier[0] > leading[0]):
-                leading = earlier
+            if j >= 2 and total[j - 2] > lead:
+                lead, lead_at = total[j - 2], j - 2
             if folded[j] != letter:
                 continue
             own = 1.0 + (_AT_START if j in starts else 0.0)
-            options = []
-            if best[j - 1] is not None:
-                total, path = best[j - 1]  # type: ignore[misc]
-                options.append((total + min(_MOST, own + _NEXT), (*path, j)))
-            if leading is not None:
-                options.append((leading[0] + own, (*leading[1], j)))
-            if options:
-                following[j] = max(options, key=lambda option: option[0])
-        best = following
-    placed = [b for b in best if b is not None]
-    if not placed:
+            if total[j - 1] != unset and total[j - 1] + min(_MOST, own + _NEXT) > following[j]:
+                following[j], before[j] = total[j - 1] + min(_MOST, own + _NEXT), j - 1
+            if lead != unset and lead + own > following[j]:
+                following[j], before[j] = lead + own, lead_at
+        total = following
+        back.append(before)
+    best = max(total)
+    if best == unset:
         return 0.0, ()
-    total, path = max(placed, key=lambda option: (option[0], [-p for p in option[1]]))
-    return 0.1 + 0.5 * total / (_MOST * len(query)), path
+    at = total.index(best)
+    path = [at]
+    for before in reversed(back):
+        at = before[at]
+        path.append(at)
+    return 0.1 + 0.5 * best / (_MOST * len(query)), tuple(reversed(path))
 
 
 def match(query: str, names: Sequence[str]) -> Match | None:

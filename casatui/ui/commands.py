@@ -71,14 +71,16 @@ class CasaCommands(Provider):
             for scope in scopes_of(node):
                 targets.setdefault(scope, node)
         entries = []
-        for spec in ACTIONS:
+        for spec in sorted(ACTIONS, key=lambda spec: spec.scope == "app"):  # this screen's own actions first
             target = targets.get(spec.scope)
             if target is None or not spec.palette:
                 continue
             if target.check_action(spec.action.split("(")[0], ()) is not True:
                 continue  # not offered here (the collection's profile does not allow it)
             run = partial(self._run, target, spec.action)
-            entries.append(Entry(spec.description, action_names(spec), run, key=spec.shown_keys, discover=True))
+            # Enter on the palette runs the first of its list: quitting is never that (typing "quit" finds it).
+            discover = spec.id != "app.quit"
+            entries.append(Entry(spec.description, action_names(spec), run, key=spec.shown_keys, discover=discover))
         return entries
 
     def _system(self, app: CasaApp) -> list[Entry]:

@@ -97,9 +97,12 @@ async def test_every_explorer_action_is_found_by_its_description_with_its_key(
         for spec in specs:
             listed = await search(pilot, palette, spec.description)
             assert listed and listed[0] == f"{spec.description}  {spec.shown_keys}", (spec.id, listed[:3])
-        # Before anything is typed, the palette lists what can be done here.
+        # Before anything is typed, the palette lists what can be done here, this screen's actions first; never
+        # quitting first (enter runs the first), nor at all until it is typed.
         listed = await search(pilot, palette, "")
-        assert {f"{s.description}  {s.shown_keys}" for s in specs} <= set(listed)
+        assert {f"{s.description}  {s.shown_keys}" for s in specs if s.id != "app.quit"} <= set(listed)
+        assert listed[0] == "Filter (server-side where)  /" and "Quit  q" not in listed
+        assert (await search(pilot, palette, "quit"))[0] == "Quit  q"
 
 
 async def test_actions_are_found_by_their_short_names_and_keys(ui_demo: DemoServer, app_for: AppFactory) -> None:
