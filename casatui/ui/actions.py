@@ -21,7 +21,7 @@ class ActionSpec:
     description: str
     scope: str  # where it works: app, explorer, table, document, editor, log
     footer: bool = False  # shown in the footer
-    palette: bool = True  # offered in the command palette
+    palette: bool = True  # offered in the command palette (where it works): all but the palette and cursor moves
     key_display: str | None = None
     short: str = ""  # the footer's word for it
     priority: bool = False  # before the focused widget sees the key (escape in the code editor)
@@ -61,7 +61,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("sort", "s", "Sort by a column", "explorer", footer=True, short="Sort"),
     ActionSpec("toggle_times", "t", "Times: local with age / raw", "explorer"),
     ActionSpec("toggle_sidebar", "ctrl+b", "Show/hide the resource types", "explorer"),
-    ActionSpec("focus_sidebar", "tab", "Next pane", "explorer", palette=False),
+    ActionSpec("focus_sidebar", "tab", "Next pane", "explorer"),
     ActionSpec("toggle_preview", "p", "Show/hide the preview pane", "explorer"),
     ActionSpec("grow_preview", "greater_than_sign", "Wider preview", "explorer", key_display=">"),
     ActionSpec("shrink_preview", "less_than_sign", "Narrower preview", "explorer", key_display="<"),
@@ -78,9 +78,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # The table
     ActionSpec("cursor(1)", "j", "Down", "table", palette=False, name="down"),
     ActionSpec("cursor(-1)", "k", "Up", "table", palette=False, name="up"),
-    ActionSpec("edge(0)", "g", "First row", "table", palette=False, name="first"),
-    ActionSpec("edge(1)", "G", "Last row (loads only the last page)", "table", palette=False, name="last"),
-    ActionSpec("open", "enter", "Open the document", "table", palette=False),
+    ActionSpec("edge(0)", "g", "First row", "table", name="first"),
+    ActionSpec("edge(1)", "G", "Last row (loads only the last page)", "table", name="last"),
+    ActionSpec("open", "enter", "Open the document", "table"),
     # The editor
     ActionSpec("save", "ctrl+s", "Save (diff, then PUT or PATCH with If-Match)", "editor", footer=True, short="Save"),
     ActionSpec(
@@ -90,7 +90,6 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "editor",
         footer=True,
         short="Leave",
-        palette=False,
         priority=True,
     ),
     ActionSpec("external_editor", "f4", "Edit in $VISUAL / $EDITOR", "editor", footer=True, short="$EDITOR"),
@@ -106,24 +105,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
         footer=True,
         short="Copy as curl",
     ),
-    ActionSpec("close", "escape,q", "Close", "log", footer=True, palette=False),
+    ActionSpec("close", "escape,q", "Close", "log", footer=True),
     ActionSpec("switch_profile", "ctrl+o", "Switch to another profile of the config file", "app"),
     # A document on its own screen
     ActionSpec("toggle_server_fields", "z", "Show/hide server fields (_links, _etag…)", "document"),
-    ActionSpec("close", "escape,q", "Close", "document", footer=True, palette=False),
+    ActionSpec("close", "escape,q", "Close", "document", footer=True),
     # The overview
     ActionSpec(
         "refresh", "r", "Refresh the overview (it also refreshes every 15 s)", "overview", footer=True, short="Refresh"
     ),
-    ActionSpec("close", "escape", "Close", "overview", footer=True, palette=False),
+    ActionSpec("close", "escape", "Close", "overview", footer=True),
     # A job
     ActionSpec("follow", "f", "Follow the job's cluster or definition", "job", footer=True, short="Follow"),
     ActionSpec("refresh", "r", "Refresh now (a running job refreshes every 2 s)", "job", footer=True, short="Refresh"),
-    ActionSpec("close", "escape,q", "Close", "job", footer=True, palette=False),
+    ActionSpec("close", "escape,q", "Close", "job", footer=True),
     # A backup or copy definition
     ActionSpec("jobs", "J", "All the definition's jobs, in the table", "backup", footer=True, short="All its jobs"),
     ActionSpec("refresh", "r", "Refresh", "backup", footer=True),
-    ActionSpec("close", "escape,q", "Close", "backup", footer=True, palette=False),
+    ActionSpec("close", "escape,q", "Close", "backup", footer=True),
     # The diff before a save
     ActionSpec("confirm", "y,enter", "Save as shown", "diff", footer=True, short="Save"),
     ActionSpec(
@@ -182,7 +181,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         name="keep_editing",
     ),
     # Your writes
-    ActionSpec("close", "escape,q", "Close", "history", footer=True, palette=False),
+    ActionSpec("close", "escape,q", "Close", "history", footer=True),
 )
 
 SCOPE_TITLES = {

@@ -8,13 +8,13 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import App
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from ..core.cloudcasa import JOBS
 from ..core.drafts import item_from_draft
+from ..core.fuzzy import collection_names
 from ..core.navigation import Place
 from ..core.session import Session
 from . import colour_modes, textual_patches
@@ -35,7 +35,7 @@ class CasaApp(GuardedApp[None]):
     TITLE = "casatui"
     CSS_PATH = "casatui.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("app")]
-    COMMANDS: ClassVar = App.COMMANDS | {CasaCommands}
+    COMMANDS: ClassVar = {CasaCommands}  # Textual's own commands too (CasaCommands lists them): one ranking
 
     def __init__(
         self,
@@ -222,10 +222,12 @@ class CasaApp(GuardedApp[None]):
         if catalog is None:
             self.notify("Still discovering the resource types…", timeout=2)
             return
+        resources = sorted(catalog.resources.items())
         choices = [
             (name, Text(f"{plain(name)}  ", style="bold").append(plain(resource.title), style="dim"))
-            for name, resource in sorted(catalog.resources.items())
+            for name, resource in resources
         ]
+        names = {name: collection_names(name, resource.title) for name, resource in resources}  # as the palette
 
         def chosen(name: str | None) -> None:
             explorer = self.explorer
@@ -234,7 +236,7 @@ class CasaApp(GuardedApp[None]):
                     self.pop_screen()
                 explorer.open(Place(name))
 
-        self.push_screen(PickScreen("Go to resource type", choices), chosen)
+        self.push_screen(PickScreen("Go to resource type", choices, names=names), chosen)
 
     @on(OpenCollection)
     def open_collection(self, message: OpenCollection) -> None:

@@ -1,8 +1,11 @@
-"""A small modal list to choose from, with type-to-narrow: jump to a resource, sort by, follow a reference."""
+"""A small modal list to choose from, with type-to-narrow: jump to a resource, sort by, follow a reference.
+
+Narrowing ranks the choices with the command palette's matcher (`casatui.core.fuzzy`): a query lists the same
+resource types in the same order here as there."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -14,12 +17,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...core.fuzzy import rank
 from ..safe import plain, safe_text
 
 
 class PickScreen(ModalScreen[str | None]):
     """Choose one of `choices` (value, label); dismisses with the value, or None on escape. Labels and the title
-    often quote server names: their control characters are made visible here, whoever built them."""
+    often quote server names: their control characters are made visible here, whoever built them.
+
+    Typing narrows and ranks the choices by their label and value, or by `names` (value -> the names a choice is
+    found by: a resource type's name, title, initials and aliases) where given."""
 
     DEFAULT_CSS = """
     PickScreen { align: center middle; }
@@ -30,11 +37,22 @@ class PickScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel", show=False)]
 
     def __init__(
-        self, title: str, choices: Sequence[tuple[str, Text | str]], *, narrow: bool = True, hint: str = ""
+        self,
+        title: str,
+        choices: Sequence[tuple[str, Text | str]],
+        *,
+        narrow: bool = True,
+        hint: str = "",
+        names: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = plain(title)
         self.choices = [(value, safe_text(label)) for value, label in choices]
+        given = names or {}
+        self.names = {
+            value: tuple(plain(name) for name in given[value]) if value in given else (label.plain, plain(value))
+            for value, label in self.choices
+        }
         self.narrow = narrow
         self.hint = plain(hint)
 
@@ -54,10 +72,16 @@ class PickScreen(ModalScreen[str | None]):
     def _fill(self, needle: str) -> None:
         options = self.query_one("#pick-list", OptionList)
         options.clear_options()
-        needle = needle.lower().strip()
-        for value, label in self.choices:
-            if not needle or needle in label.plain.lower() or needle in value.lower():
-                options.add_option(Option(label, id=value))
+        labels = dict(self.choices)
+        for value, found in rank(needle, [(value, self.names[value]) for value, _ in self.choices]):
+            label = labels[value]
+            name = self.names[value][found.name]
+            at = label.plain.lower().find(name.lower()) if found.positions else -1
+            if at >= 0:  # the letters that matched, where the label shows the name they matched in
+                label = label.copy()
+                for position in found.positions:
+                    label.stylize("bold underline", at + position, at + position + 1)
+            options.add_option(Option(label, id=value))
         if options.option_count:
             options.highlighted = 0
 
