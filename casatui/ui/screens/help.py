@@ -37,7 +37,8 @@ class HelpScreen(ModalScreen[None]):
         self._under: Screen[object] | None = None
 
     def _offered(self, scope: str, action: str) -> bool:
-        """As the footer and palette: an action the screen below would refuse is shown, dimmed, saying why."""
+        """An action the screen below would refuse (the footer and the palette leave it out) is shown, dimmed, saying
+        why."""
         under = self._under
         if under is None or getattr(under, "SCOPE", "") != scope:
             return True
