@@ -201,30 +201,30 @@ def fit_widths(
 
     With room to spare, columns whose cells are cut (`wants`: the widest cell of each, when known) widen toward
     it a cell at a time, and the flexible columns (a message) take what is left. With too little room, the
-    columns less important than the flexible one are hidden (least important first) while the others would be
-    cramped; then every column shrinks toward its narrowest, the one with the most room to give first; then the
-    least important columns are hidden (width 0): a column is never squeezed into something unreadable, and a
-    state never cut."""
+    columns less important than the flexible one (without one, any but the first) are hidden, least important
+    first, while the others would be cramped; then every column shrinks toward its narrowest, the one with the
+    most room to give first; then the least important columns are hidden (width 0): a column is never squeezed
+    into something unreadable, and a state never cut."""
     if not columns:
         return []
     shown = list(range(len(columns)))
     flexible = [columns[i].priority for i in shown if columns[i].flex]
-    if flexible:
-        above = max(flexible)
+    above = max(flexible) if flexible else max(c.priority for c in columns) + 1  # (no flexible column: any)
 
-        def cramped() -> bool:
-            return sum(columns[i].comfortable for i in shown) + gap * (len(shown) - 1) > available
+    def cramped() -> bool:
+        return sum(columns[i].comfortable for i in shown) + gap * (len(shown) - 1) > available
 
-        while cramped():
-            lesser = [i for i in shown[1:] if columns[i].priority < above and not columns[i].flex]
-            if not lesser:
-                break
-            shown.remove(min(lesser, key=lambda i: (columns[i].priority, -i)))
+    while cramped():
+        lesser = [i for i in shown[1:] if columns[i].priority < above and not columns[i].flex]
+        if not lesser:
+            break
+        shown.remove(min(lesser, key=lambda i: (columns[i].priority, -i)))
     while True:
         widths = _fit(columns, shown, available, gap, wants)
         if widths is not None or len(shown) == 1:
             break
-        shown.remove(min(shown[1:] or shown, key=lambda i: (columns[i].priority, -i)))
+        # The least important goes, the rightmost of equals; a flexible one (a message) after its equals.
+        shown.remove(min(shown[1:] or shown, key=lambda i: (columns[i].priority, columns[i].flex, -i)))
     if widths is None:  # even one column does not fit: give it what there is
         widths = [0] * len(columns)
         widths[shown[0]] = max(1, available)

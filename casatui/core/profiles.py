@@ -246,8 +246,7 @@ class Profiles:
         columns = tuple(from_config(configured)) if configured else _curated_columns(profile, extra)
         # A state column is as wide as its longest state, from the schema's enum (the overlay's for the state field).
         columns = tuple(
-            fit_states(c, _states(resource, c.key) or (profile.states if c.key == state_field else ()))
-            for c in columns
+            fit_states(c, _states(resource, c.key) or (profile.states if c.key == state_field else ())) for c in columns
         )
         default_sort = self._default_sort(profile, extra)
         return replace(profile, columns=columns, default_sort=default_sort, configured=bool(configured))

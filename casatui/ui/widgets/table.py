@@ -141,6 +141,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._request_pages()
 
     def redraw(self) -> None:
+        if self._measure():  # a reference's name learned since, or a time now shown longer
+            self._relayout()
         self._forget_lines()
         self.refresh()
 
