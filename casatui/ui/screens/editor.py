@@ -163,7 +163,8 @@ class EditorScreen(Screen[Item | None]):
             # Of Eve's SERVER_FIELDS, the ones worth showing, on the label's line, as many as the width holds (the
             # version first): the header takes one line, however narrow the terminal.
             room = (self.size.width or self.app.size.width) - 2  # (the header's padding)
-            fields: list[tuple[str, str]] = [(k, str(data[k])) for k in ("_etag", "_updated", "_id", "_created") if k in data]
+            keys = ("_etag", "_updated", "_id", "_created")
+            fields: list[tuple[str, str]] = [(key, str(data[key])) for key in keys if key in data]
             if "_links" in data:
                 fields.append(("_links", f"{len(data['_links'])} link(s)"))
             for key, value in fields:
