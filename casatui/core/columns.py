@@ -259,8 +259,14 @@ def _fit(
         return widths
     if sum(columns[i].narrowest for i in shown) > room:
         return None
+
+    def room_to_give(i: int) -> tuple[float, int]:
+        # The name (the first column) and the message matter most: they give at half the rate of the others.
+        slack = widths[i] - columns[i].narrowest
+        return (slack / 2 if i == shown[0] or columns[i].flex else slack, -columns[i].priority)
+
     while spare < 0:  # the column with the most room to give gives a cell, in turn
-        i = max(shown, key=lambda i: (widths[i] - columns[i].narrowest, columns[i].flex, -columns[i].priority))
+        i = max(shown, key=room_to_give)
         widths[i] -= 1
         spare += 1
     return widths
