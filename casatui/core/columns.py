@@ -4,8 +4,9 @@ profile's (`profiles.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from . import formatting as fmt
@@ -32,10 +33,18 @@ class Column:
 
     @property
     def narrowest(self) -> int:
+        if self.kind == "state":  # a state is never cut: its width is the longest state known (see `fit_states`)
+            return max(self.width, self.min_width)
         if self.min_width:
             return self.min_width
-        floor = {"time": 14, "state": 8, "duration": 7, "bool": 3, "states": 5}.get(self.kind, 8)
+        floor = {"time": 14, "duration": 7, "bool": 3, "states": 5}.get(self.kind, 8)
         return min(self.width, max(floor, 4))
+
+    @property
+    def comfortable(self) -> int:
+        """The width below which a column is cramped: a flexible column's preferred width (a message cut to a few
+        words tells nothing), half-way to the narrowest for the others."""
+        return self.width if self.flex else (self.width + self.narrowest + 1) // 2
 
     @property
     def sort_field(self) -> str | None:
@@ -167,45 +176,97 @@ def render_cell(column: Column, document: Mapping[str, Any], options: RenderOpti
     return Cell(fmt.one_line(fmt.scalar(value)))
 
 
-def fit_widths(columns: Sequence[Column], available: int, gap: int = 1) -> list[int]:
-    """Column widths that fill `available` cells. Flexible columns take the spare room; when there is too little,
-    flexible columns give way first, then every column shrinks toward its narrowest, then the least important
-    columns are hidden (width 0) — a column is never squeezed into something unreadable."""
+def fit_states(column: Column, states: Iterable[str]) -> Column:
+    """A state column as wide as the longest of `states` (the schema's enum, or the states seen), never cut."""
+    if column.kind != "state":
+        return column
+    width = max([column.width, _cells(column.title), *(_cells(s) for s in states)])
+    return column if width == column.width else replace(column, width=width)
+
+
+def natural_width(columns: Sequence[Column], gap: int = 1) -> int:
+    """Cells the columns take at their preferred widths: the room a table needs to show them all uncut."""
+    return sum(c.width for c in columns) + gap * max(0, len(columns) - 1)
+
+
+def _cells(text: str) -> int:
+    """Terminal cells `text` takes (wide characters two), without Rich, which the command line does not load."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def fit_widths(
+    columns: Sequence[Column], available: int, gap: int = 1, wants: Sequence[int] | None = None
+) -> list[int]:
+    """Column widths that fill `available` cells.
+
+    With room to spare, columns whose cells are cut (`wants`: the widest cell of each, when known) widen toward
+    it a cell at a time, and the flexible columns (a message) take what is left. With too little room, the
+    columns less important than the flexible one (without one, any but the first) are hidden, least important
+    first, while the others would be cramped; then every column shrinks toward its narrowest, the one with the
+    most room to give first; then the least important columns are hidden (width 0): a column is never squeezed
+    into something unreadable, and a state never cut."""
     if not columns:
         return []
     shown = list(range(len(columns)))
+    flexible = [columns[i].priority for i in shown if columns[i].flex]
+    above = max(flexible) if flexible else max(c.priority for c in columns) + 1  # (no flexible column: any)
+
+    def cramped() -> bool:
+        return sum(columns[i].comfortable for i in shown) + gap * (len(shown) - 1) > available
+
+    while cramped():
+        lesser = [i for i in shown[1:] if columns[i].priority < above and not columns[i].flex]
+        if not lesser:
+            break
+        shown.remove(min(lesser, key=lambda i: (columns[i].priority, -i)))
     while True:
-        widths = _fit(columns, shown, available, gap)
+        widths = _fit(columns, shown, available, gap, wants)
         if widths is not None or len(shown) == 1:
             break
-        shown.remove(min(shown[1:] or shown, key=lambda i: (columns[i].priority, -i)))
+        # The least important goes, the rightmost of equals; a flexible one (a message) after its equals.
+        shown.remove(min(shown[1:] or shown, key=lambda i: (columns[i].priority, columns[i].flex, -i)))
     if widths is None:  # even one column does not fit: give it what there is
         widths = [0] * len(columns)
         widths[shown[0]] = max(1, available)
     return widths
 
 
-def _fit(columns: Sequence[Column], shown: list[int], available: int, gap: int) -> list[int] | None:
+def _fit(
+    columns: Sequence[Column], shown: list[int], available: int, gap: int, wants: Sequence[int] | None
+) -> list[int] | None:
     room = available - gap * (len(shown) - 1)
     widths = [0] * len(columns)
     for i in shown:
-        widths[i] = max(columns[i].width, 3)
+        column = columns[i]
+        widths[i] = max(column.width, 3)
+        if wants is not None and not column.flex:  # no wider than its widest cell: the room goes where cells are cut
+            widths[i] = max(min(widths[i], wants[i]), column.narrowest, 3)
     flexible = [i for i in shown if columns[i].flex] or [shown[-1]]
     spare = room - sum(widths)
     if spare >= 0:
+        if wants is not None:  # cut cells first, a cell each in turn (a name and a cluster both get some)
+            cut = [i for i in shown if wants[i] > widths[i]]
+            while spare > 0 and cut:
+                for i in list(cut):
+                    if spare == 0:
+                        break
+                    widths[i] += 1
+                    spare -= 1
+                    if widths[i] >= wants[i]:
+                        cut.remove(i)
         for n, i in enumerate(flexible):
             widths[i] += spare // len(flexible) + (1 if n < spare % len(flexible) else 0)
         return widths
     if sum(columns[i].narrowest for i in shown) > room:
         return None
-    for i in flexible:  # flexible columns give way first
-        give = min(-spare, widths[i] - columns[i].narrowest)
-        widths[i] -= give
-        spare += give
-    while spare < 0:
-        for i in sorted(shown, key=lambda i: widths[i] - columns[i].narrowest, reverse=True):
-            if spare >= 0 or widths[i] <= columns[i].narrowest:
-                continue
-            widths[i] -= 1
-            spare += 1
+
+    def room_to_give(i: int) -> tuple[float, int]:
+        # The name (the first column) and the message matter most: they give at half the rate of the others.
+        slack = widths[i] - columns[i].narrowest
+        return (slack / 2 if i == shown[0] or columns[i].flex else slack, -columns[i].priority)
+
+    while spare < 0:  # the column with the most room to give gives a cell, in turn
+        i = max(shown, key=room_to_give)
+        widths[i] -= 1
+        spare += 1
     return widths

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..api.edits import SERVER_FIELDS
 from . import cloudcasa
 from .cloudcasa import JOBS
-from .columns import Column, from_config, generic_columns
+from .columns import Column, fit_states, from_config, generic_columns
 from .formatting import lookup
 
 if TYPE_CHECKING:
@@ -244,6 +244,10 @@ class Profiles:
         )
         configured = self.configured_columns.get(collection)
         columns = tuple(from_config(configured)) if configured else _curated_columns(profile, extra)
+        # A state column is as wide as its longest state, from the schema's enum (the overlay's for the state field).
+        columns = tuple(
+            fit_states(c, _states(resource, c.key) or (profile.states if c.key == state_field else ())) for c in columns
+        )
         default_sort = self._default_sort(profile, extra)
         return replace(profile, columns=columns, default_sort=default_sort, configured=bool(configured))
 

@@ -333,9 +333,12 @@ async def test_usable_at_80_by_24(ui_demo: DemoServer, app_for: AppFactory) -> N
         assert header.startswith("Name") and "State" in header and "Started" in header
         assert screen.table.size.height >= 15
         assert not screen.query_one("#preview").display
+        before = dict(zip((c.title for c in screen.table.columns), screen.table._widths, strict=True))
         await pilot.press("ctrl+b")
         await pilot.pause()
-        assert "Cluster" in screen.table.render_line(0).text  # more room: more columns
+        after = dict(zip((c.title for c in screen.table.columns), screen.table._widths, strict=True))
+        assert after["Message"] > before["Message"]  # more room: the message first, before more columns
+        assert sum(after.values()) > sum(before.values())
 
 
 async def test_times_toggle_between_local_with_age_and_raw(ui_demo: DemoServer, app_for: AppFactory) -> None:

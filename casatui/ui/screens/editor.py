@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -125,6 +126,9 @@ class EditorScreen(Screen[Item | None]):
                 yield OptionList(id="issues")
         yield CasaFooter()
 
+    def on_resize(self) -> None:
+        self.query_one("#edit-header", Static).update(self._header())  # the fields that fit the new width
+
     def on_mount(self) -> None:
         self.buffer.focus()
         store = self.session.drafts
@@ -156,14 +160,20 @@ class EditorScreen(Screen[Item | None]):
         text = Text.assemble(("Editing " if self.base else "New document in ", "bold"), (self.label, "bold cyan"))
         if self.base is not None:
             data = self.base.data
-            text.append("\n")
-            for key in ("_id", "_etag", "_created", "_updated"):  # of Eve's SERVER_FIELDS, the ones worth a line
-                if key in data:
-                    text.append(f"{key} ", style="dim")
-                    text.append(f"{data[key]}   ")
+            # Of Eve's SERVER_FIELDS, the ones worth showing, on the label's line, as many as the width holds (the
+            # version first): the header takes one line, however narrow the terminal.
+            room = (self.size.width or self.app.size.width) - 2  # (the header's padding)
+            keys = ("_etag", "_updated", "_id", "_created")
+            fields: list[tuple[str, str]] = [(key, str(data[key])) for key in keys if key in data]
             if "_links" in data:
-                text.append("_links ", style="dim")
-                text.append(f"{len(data['_links'])} link(s)")
+                fields.append(("_links", f"{len(data['_links'])} link(s)"))
+            for key, value in fields:
+                for shown in (value, value[:12] + "…") if len(value) > 16 else (value,):  # (an etag's start)
+                    if text.cell_len + 3 + len(key) + 1 + cell_len(plain(shown)) <= room:
+                        text.append("   ")
+                        text.append(f"{key} ", style="dim")
+                        text.append(shown)
+                        break
             if self.server_gone:
                 text.append("\n⚠ Deleted on the server since you opened it: saving offers a file or a re-create.")
                 text.stylize(tones.BAD, text.plain.rindex("\n") + 1)
@@ -242,16 +252,10 @@ class EditorScreen(Screen[Item | None]):
         self.set_class(bool(problem), "-problem")
         if problem:
             return Text(multiline(problem))
-        text = Text(
-            "ctrl+s saves (with If-Match) · esc leaves · f4 opens $EDITOR · the server-managed fields "
-            "above are not in the buffer"
-        )
+        text = Text("ctrl+s saves with If-Match · the server's fields (above) are not in the buffer")
         owned = editing.server_owned(self.base.data) if self.base is not None else []
         if owned:
-            text.append(
-                f"\n`{'`, `'.join(owned)}` server-owned: in the buffer, but changing it is refused by CloudCasa.",
-                style=tones.WARN,
-            )
+            text.append(f"\nServer-owned, CloudCasa refuses changes: `{'`, `'.join(owned)}`", style=tones.WARN)
         if len(self.initial) > HIGHLIGHT_LIMIT:
             text.append(
                 f"\nOver {HIGHLIGHT_LIMIT // 1000} K characters: shown without JSON colours so typing stays quick.",

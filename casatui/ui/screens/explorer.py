@@ -27,7 +27,7 @@ from ...api.query import FilterError
 from ...api.sort import cycle_sort, format_sort
 from ...core import listing, tones
 from ...core.cloudcasa import JOBS
-from ...core.columns import Column
+from ...core.columns import Column, natural_width
 from ...core.drafts import Draft, item_from_draft
 from ...core.listing import Listing, Query
 from ...core.navigation import Place, Reference, jobs_filter, references
@@ -696,7 +696,10 @@ class ExplorerScreen(Screen[None]):
         self._fit_width(self.size.width)
 
     def _fit_width(self, width: int) -> None:
-        self.set_class(width < self.WIDE, "-narrow")
+        # The preview shows by default where the table beside it still has room for its columns.
+        sidebar = 0 if self.has_class("-hide-sidebar") else 20 if width < 100 else 24
+        table = width - sidebar - width * self.preview_width // 100 - 2  # (the table's scrollbar gutter)
+        self.set_class(width < self.WIDE or table < natural_width(self.columns), "-narrow")
         self.set_class(width < 100, "-tight")
 
     def _on_exchange(self, exchange: Any) -> None:
@@ -808,6 +811,7 @@ class ExplorerScreen(Screen[None]):
         if columns != self.columns or not self.table.columns:
             self.columns = columns
             self.table.set_columns(self.columns, self.sort)
+            self._fit_width(self.size.width or self.app.size.width)
         self.pages.use_columns(self.columns)
 
     def _parse_filter(self, text: str) -> bool:

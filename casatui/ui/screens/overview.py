@@ -99,7 +99,7 @@ def overview_options(data: Overview, now: float) -> list[Option]:
                 (f"{job.state:<8}", fmt.state_style(job.state)),
                 (" " + fit(plain(job.title), 24), "bold"),
                 " " + fit(plain(job.context), 18) + " ",
-                (fmt.one_line(job.message, 90), ""),
+                (fmt.one_line(job.message), ""),  # as long as the line holds (the list ends it with an ellipsis)
             )
         )
     if data.storage or data.accounts:
@@ -191,7 +191,7 @@ class OverviewScreen(Screen[None]):
     def show(self, data: Overview) -> None:
         now = self.now
         title = Text(f"Overview · {plain(self.session.profile)} · {plain(self.session.client.root)}")
-        title.append(f"   as of {fmt.local_time(now, now)} (r refreshes; every {REFRESH_SECONDS:g} s)", style="dim")
+        title.append(f"   as of {fmt.local_time(now, now)} (every {REFRESH_SECONDS:g} s)", style="dim")
         self.query_one("#overview-title", Static).update(title)
         options = overview_options(data, now)
         listing = self.query_one(OptionList)

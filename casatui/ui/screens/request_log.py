@@ -77,7 +77,24 @@ class RequestLogScreen(Screen[None]):
     RequestLogScreen #log-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
     RequestLogScreen DataTable { width: 3fr; height: 1fr; }
     RequestLogScreen #log-detail { width: 2fr; border-left: tall $panel; padding: 0 1; }
+    RequestLogScreen.-narrow DataTable { width: 2fr; }
+    RequestLogScreen.-narrow #log-detail { width: 1fr; }
     """
+    # Who, what and how it went first (an 80-column terminal shows these), the path taking what is left of the
+    # table's width; then what only a wide terminal has room for.
+    COLUMNS: ClassVar[tuple[tuple[str, int], ...]] = (
+        ("Time", 8),
+        ("Method", 7),
+        ("Status", 6),
+        ("ms", 4),
+        ("Path", 0),
+        ("Query", 30),
+        ("Size", 8),
+        ("Etag", 14),
+        ("#", 5),
+    )
+    NARROW = 120  # below this, the detail pane takes a third of the width rather than two fifths
+    PATH_WIDTHS = (16, 60)  # the Path column's narrowest and widest
     SCOPE = "log"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("log")]
 
@@ -85,6 +102,7 @@ class RequestLogScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.shown: list[Exchange] = []
+        self._columns_for = -1  # the Path width the columns were made for
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -97,27 +115,37 @@ class RequestLogScreen(Screen[None]):
         yield CasaFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, width in (
-            ("#", 5),
-            ("Time", 9),
-            ("Method", 7),
-            ("Path", 38),
-            ("Query", 30),
-            ("Status", 7),
-            ("ms", 6),
-            ("Size", 8),
-            ("Etag", 14),
-        ):
-            table.add_column(label, width=width)
+        self.set_class(self.app.size.width < self.NARROW, "-narrow")
         self.reload()
         self.session.client.listeners.append(self._add_live)
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < self.NARROW
+        if narrow != self.has_class("-narrow") or self._path_width() != self._columns_for:
+            self.set_class(narrow, "-narrow")
+            self.call_after_refresh(self.reload)  # once the table has its new width
+
+    def _path_width(self) -> int:
+        """What the table's width leaves the Path column once the columns before it have theirs."""
+        table = self.query_one(DataTable)
+        share = (2, 3) if self.has_class("-narrow") else (3, 5)  # (the CSS's fractions, before the first layout)
+        width = table.scrollable_content_region.width or self.app.size.width * share[0] // share[1]
+        before = 0
+        for label, cells in self.COLUMNS:
+            if label == "Path":
+                break
+            before += cells + 2 * table.cell_padding
+        narrowest, widest = self.PATH_WIDTHS
+        return max(narrowest, min(widest, width - before - 2 * table.cell_padding))
 
     def reload(self) -> None:
         """List the session's requests again (the log keeps the last few hundred)."""
         table = self.query_one(DataTable)
-        table.clear()
+        table.clear(columns=True)
+        self._columns_for = self._path_width()
+        for label, width in self.COLUMNS:
+            table.add_column(label, width=width or self._columns_for)
         self.shown.clear()
         for exchange in self.session.client.exchanges:
             self._add(exchange)
@@ -139,16 +167,16 @@ class RequestLogScreen(Screen[None]):
         path = exchange.path.removeprefix("/" + root_path).lstrip("/") or exchange.path
         query = " ".join(f"{k}={v}" for k, v in exchange.query)
         status = str(exchange.status) if exchange.status is not None else "—"
-        table.add_row(
-            Text(str(exchange.number)),
+        table.add_row(  # in the order of COLUMNS
             Text(time.strftime("%H:%M:%S", time.localtime(exchange.started))),
             Text(exchange.method),
-            safe_text(path),
-            safe_text(query, style="cyan"),
             Text(status, style=status_style(exchange.status)),
             Text(f"{exchange.latency_ms:.0f}"),
+            safe_text(path),
+            safe_text(query, style="cyan"),
             Text(f"{exchange.size:,}"),
             Text(plain((exchange.etag or "")[:12])),
+            Text(str(exchange.number)),
         )
         self.shown.append(exchange)
 

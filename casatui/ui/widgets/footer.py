@@ -1,16 +1,63 @@
-"""Textual's Footer, without keeping every set of keys it ever showed."""
+"""Textual's Footer, without keeping every set of keys it ever showed, and never wider than the screen."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from ..textual_patches import is_closing, prune_watchers
 
+HELP_ACTIONS = ("help", "app.help")
+PALETTE_CLASS = "-command-palette"
+
 
 class CasaFooter(Footer):
+    """On a narrow screen the command palette's key goes first (help lists it), then the last keys, and the help
+    key, always kept, says it shows all of them."""
+
+    _composed_for = 0  # the screen width the keys were chosen for
+
+    def compose(self) -> ComposeResult:
+        width = self.app.size.width
+        self._composed_for = width
+        widgets = list(super().compose())
+        keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class(PALETTE_CLASS)]
+        palette = [w for w in widgets if isinstance(w, FooterKey) and w.has_class(PALETTE_CLASS)]
+        others = sum(_cells(w) for w in widgets if not isinstance(w, FooterKey))
+        used = others + sum(_cells(k) for k in keys)
+        if used + sum(_cells(k) + 2 for k in palette) <= width:
+            yield from widgets
+            return
+        dropped = False
+        for key in reversed(keys):  # the last keys go first; the help key stays
+            if used <= width:
+                break
+            if key.action not in HELP_ACTIONS:
+                keys.remove(key)
+                used -= _cells(key)
+                dropped = True
+        for key in keys:
+            if dropped and key.action in HELP_ACTIONS:
+                key.description = "All keys"
+        yield from (w for w in widgets if w in keys or not isinstance(w, FooterKey))
+
+    def on_resize(self) -> None:
+        if self.app.size.width != self._composed_for:
+            self.call_after_refresh(self.recompose)
+
     async def recompose(self) -> None:
         # The Footer recomposes whenever the bindings change (a screen pushed or popped, focus moved). Each new
         # FooterKey binds itself to the Footer's `compact`; Textual drops a closed key's binding only when `compact`
         # next changes, which it never does here: every key ever shown, and its rendered lines, stayed alive.
         await super().recompose()
         prune_watchers(self, is_closing)
+
+
+def _cells(widget: Widget) -> int:
+    """Cells a footer key takes as Textual draws it (not compact): ` key description `."""
+    if isinstance(widget, FooterKey):
+        return cell_len(widget.key_display) + 2 + (cell_len(widget.description) + 1 if widget.description else 0)
+    return 0

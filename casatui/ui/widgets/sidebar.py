@@ -95,6 +95,11 @@ class Sidebar(Vertical):
                 options.focus()
                 return
 
+    @on(OptionList.OptionHighlighted, "#types")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # A long name is cut to the sidebar's width: the one highlighted shows whole when the pointer rests on it.
+        event.option_list.tooltip = plain(event.option.id) if event.option.id and not event.option.disabled else None
+
     @on(OptionList.OptionSelected, "#types")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and not event.option.disabled:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -30,6 +32,7 @@ from ..actions import bindings
 from ..cells import fit
 
 CACHE_LINES = 400
+MEASURED_ROWS = 200  # rows whose cells decide how wide a column would like to be (see `_measure`)
 HEADER = (-1, False)  # the header line's key in the line cache
 
 
@@ -106,6 +109,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self.sort: list[tuple[str, int]] = []
         self.options = RenderOptions(now=0.0)
         self._widths: list[int] = []
+        self._wants: list[int] = []  # each column's widest cell among the rows measured (never narrower per query)
         self._lines: OrderedDict[tuple[int, bool], Strip] = OrderedDict()
         self._finished: dict[int, tuple[Strip, Strip]] = {}  # id of a cached line: (it, as painted; see _paint)
         self._painting: tuple[Any, ...] = ()  # width, filters and background the painted lines were made with
@@ -121,10 +125,14 @@ class ResourceTable(ScrollView, can_focus=True):
     def set_columns(self, columns: Sequence[Column], sort: Sequence[tuple[str, int]]) -> None:
         self.columns = list(columns)
         self.sort = list(sort)
+        self._wants = [cell_len(c.title) for c in self.columns]
+        self._measure()
         self._relayout()
 
     def data_changed(self, keep_cursor: bool = True) -> None:
         """The model changed: redraw, resize the scroll area and ask for pages the view now needs."""
+        if self._measure():
+            self._relayout()
         self._forget_lines()
         self.virtual_size = Size(self.size.width, self.model.count + 1)
         if not keep_cursor or self.cursor >= self.model.count:
@@ -133,6 +141,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._request_pages()
 
     def redraw(self) -> None:
+        if self._measure():  # a reference's name learned since, or a time now shown longer
+            self._relayout()
         self._forget_lines()
         self.refresh()
 
@@ -145,9 +155,29 @@ class ResourceTable(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._relayout()
 
+    def _measure(self) -> bool:
+        """Widen each column's wish to its widest cell among the first rows loaded; True when one widened. A
+        wish never narrows until the columns are set again, so columns do not jump as pages arrive."""
+        wants = list(self._wants)
+        for number, (_, row) in enumerate(self.model.rows()):
+            if number >= MEASURED_ROWS:
+                break
+            for i, column in enumerate(self.columns):
+                width = cell_len(_shown(render_cell(column, row, self.options).text))
+                if width > wants[i]:
+                    wants[i] = width
+        changed = wants != self._wants
+        self._wants = wants
+        return changed
+
     def _relayout(self) -> None:
         width = max(1, self.scrollable_content_region.width)
-        self._widths = fit_widths(self.columns, width)
+        # A state column is as wide as the longest state seen too (its profile gave it the schema's enum).
+        columns = [
+            replace(column, width=max(column.width, want)) if column.kind == "state" else column
+            for column, want in zip(self.columns, self._wants, strict=True)
+        ]
+        self._widths = fit_widths(columns, width, wants=self._wants)
         self.virtual_size = Size(width, self.model.count + 1)
         self._forget_lines()
         self.refresh()
