@@ -49,6 +49,7 @@ from pathlib import Path
 from types import UnionType
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin, get_type_hints
 
+from .api.errors import TOKEN_VARIABLE
 from .api.models import Timeouts
 from .api.query import FilterError
 from .api.sort import parse_sort
@@ -66,7 +67,7 @@ APP_NAME = "casatui"
 DEFAULT_PROFILE = "default"
 DEFAULT_AUTO_REFRESH = 10.0
 COMMAND_TIMEOUT = 20.0  # seconds a token_command may take
-TOKEN_ENV = "CLOUDCASA_API_TOKEN"
+TOKEN_ENV = TOKEN_VARIABLE  # "CLOUDCASA_API_TOKEN"
 URL_ENV = "CLOUDCASA_URL"
 PROFILE_ENV = "CASATUI_PROFILE"
 CONFIG_ENV = "CASATUI_CONFIG"
