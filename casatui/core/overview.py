@@ -89,6 +89,7 @@ class Overview:
     accounts: list[Attention] = field(default_factory=list)  # cloud accounts not ACTIVE
     problems: list[str] = field(default_factory=list)  # parts that could not be fetched, and why
     failed_parts: set[str] = field(default_factory=set)  # collections whose part failed: "could not load"
+    fixes: list[str] = field(default_factory=list)  # what fixes the failures, once each ("Token refused: set …")
 
 
 async def count(client: CasaClient, collection: str, where: dict[str, Any]) -> int:
@@ -137,6 +138,9 @@ async def gather_overview(client: CasaClient, profiles: Profiles, now: float) ->
         except ApiError as error:
             overview.problems.append(f"{name}: {error}")
             overview.failed_parts.add(name)
+            fix = f"{error.title}: {error.fix}" if error.fix else ""
+            if fix and fix not in overview.fixes:  # a refused token fails every part the same way: said once
+                overview.fixes.append(fix)
 
     async def clusters() -> None:
         if not offered(CLUSTERS):

@@ -76,3 +76,11 @@ def test_a_wrong_token_is_still_told_by_the_server(demo: DemoServer, tmp_path: P
     assert result.returncode == 7 and len(result.stderr.splitlines()) == 1
     assert "refused the token (401)" in result.stderr and "$CLOUDCASA_API_TOKEN" in result.stderr
     assert "casatui info" in result.stderr and wrong not in result.stderr
+
+
+def test_an_overview_refused_everywhere_says_the_fix_once(demo: DemoServer, tmp_path: Path) -> None:
+    wrong = "wrong-token-abcdef0123456789"
+    result = casatui("overview", tmp=tmp_path, root=demo.api_root, token=wrong)
+    assert result.returncode == 7 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.count("set $CLOUDCASA_API_TOKEN or the profile's token source") == 1
+    assert wrong not in result.stdout + result.stderr

@@ -132,3 +132,24 @@ async def test_after_a_failure_r_loads_again_and_the_position_comes_back(ui_demo
             assert explorer(app).table.model.count == 300
             assert shown(app)["position"].startswith("1 of 300")
         await app.session.client.aclose()
+
+
+async def test_the_overview_says_once_what_would_make_it_load(ui_demo: DemoServer) -> None:
+    from textual.widgets import OptionList
+
+    from casatui.core.navigation import Place
+    from casatui.core.session import Session, Settings
+    from casatui.ui.screens.overview import OverviewScreen
+
+    from .conftest import NOW
+
+    session = Session(CasaClient(ui_demo.api_root, "another-token-9876543210", auth_hint=HINT), Settings(profile="t"))
+    app = CasaApp(session, Place("jobs"), clock=lambda: NOW, overview_first=True)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        listing = app.screen.query_one(OptionList)
+        lines = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+    fix = "Token refused: the token was refused: set $CLOUDCASA_API_TOKEN or the profile's token source"
+    assert lines[0].startswith(fix) and sum(fix in line for line in lines) == 1, lines
+    await session.client.aclose()
