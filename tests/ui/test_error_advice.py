@@ -16,7 +16,7 @@ from casatui.ui.app import CasaApp
 
 from ..faults import HTML_502, FaultServer, Respond, Seen
 from .conftest import AppFactory, text_of
-from .test_explorer import explorer, settle
+from .test_explorer import explorer, lines, settle
 
 HINT = "Profile test; the token comes from $CLOUDCASA_API_TOKEN."
 ONE_TRY = RetryPolicy(attempts=1)
@@ -39,6 +39,7 @@ def shown(app: CasaApp) -> dict[str, str]:
         "table": screen.table.empty_message,
         "position": text_of(screen.query_one("#position")).strip(),
         "notes": " ".join(str(note.message) for note in app._notifications),
+        "drawn": " ".join(" ".join(lines(screen.table)).split()),  # the table as painted, wrapped
     }
 
 
@@ -64,7 +65,7 @@ async def test_a_refused_token_names_where_it_comes_from_and_offers_no_retry(
         "Token refused: the token was refused: set $CLOUDCASA_API_TOKEN or the profile's token source "
         "(casatui info shows which is used)."
     )
-    assert "Press r" not in seen["table"]
+    assert "Press r" not in seen["table"] and seen["drawn"].endswith("(casatui info shows which is used).")
     assert "refused the token (401)" in seen["notes"] and HINT in seen["notes"] and other not in str(seen)
 
 
@@ -104,6 +105,7 @@ async def test_nothing_listening_names_the_api_root_and_offers_a_retry(app_for: 
     seen = await run(app_for(ui_demo), CasaClient(root, ui_demo.token, retry=ONE_TRY))
     assert seen["table"].startswith(f"Network error: nothing answers at {root}: check that the server is up")
     assert seen["table"].endswith("Press r to retry.") and "--url" in seen["table"]
+    assert seen["drawn"].endswith(" ".join(seen["table"].split()))  # all of it on screen, not cut at the edge
     assert f"Could not connect to {root}" in seen["notes"] and "casatui info" in seen["notes"]
 
 
