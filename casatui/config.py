@@ -49,6 +49,7 @@ from pathlib import Path
 from types import UnionType
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin, get_type_hints
 
+from .api.errors import TOKEN_VARIABLE
 from .api.models import Timeouts
 from .api.query import FilterError
 from .api.sort import parse_sort
@@ -66,7 +67,7 @@ APP_NAME = "casatui"
 DEFAULT_PROFILE = "default"
 DEFAULT_AUTO_REFRESH = 10.0
 COMMAND_TIMEOUT = 20.0  # seconds a token_command may take
-TOKEN_ENV = "CLOUDCASA_API_TOKEN"
+TOKEN_ENV = TOKEN_VARIABLE  # "CLOUDCASA_API_TOKEN"
 URL_ENV = "CLOUDCASA_URL"
 PROFILE_ENV = "CASATUI_PROFILE"
 CONFIG_ENV = "CASATUI_CONFIG"
@@ -76,6 +77,8 @@ MAX_CONFIG_DEPTH = 8  # tables and arrays: top > profiles > name > columns > res
 # a collection as a flag or a column's `ref` may name it: one path segment, never "." or "..", inside the API root
 COLLECTION_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 Columns = dict[str, list[Any]]  # resource -> [dotted path | {key, title, kind, ref, end, width, flex, sortable}]
+# how a column may show its value: the kinds `casatui.core.columns.render_cell` draws (any other would show as text)
+COLUMN_KINDS = ("text", "state", "time", "duration", "bool", "count", "size", "ref", "states", "schedules")
 Runner = Callable[[list[str]], "subprocess.CompletedProcess[str]"]
 
 
@@ -334,31 +337,64 @@ class _File:
             raise self.error(where, "token_command is empty")
         return argv
 
+    def resource(self, name: str, where: str) -> None:
+        """A key of a columns or sort table names one collection, as `--resource` does."""
+        if not COLLECTION_NAME.fullmatch(name):
+            raise self.error(where, f"{name!r} is not a collection name (letters, digits, _ . -), like jobs")
+
+    def dotted(self, key: str, text: str, where: str) -> None:
+        """A column's field: a dotted path of non-empty names, like "status.state"."""
+        if any(not part.strip() for part in text.split(".")):
+            raise self.error(where, f"{key} {text!r} is not a dotted path of field names, like status.state")
+
+    def column(self, spec: Mapping[str, Any], here: str) -> None:
+        self.keys(spec, settings(ColumnTable), here)
+        if not isinstance(spec.get("key"), str) or not spec["key"]:
+            raise self.error(here, 'a column table needs key = "a.dotted.path"')
+        for setting in settings(ColumnTable).values():
+            self.value(spec, setting, here)
+        self.dotted("key", spec["key"], here)
+        kind = spec.get("kind", "text")
+        if kind not in COLUMN_KINDS:
+            close = difflib.get_close_matches(kind, COLUMN_KINDS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "one of " + ", ".join(COLUMN_KINDS)
+            raise self.error(here, f"kind {kind!r} is not a kind of column ({hint})")
+        if "ref" in spec and not COLLECTION_NAME.fullmatch(spec["ref"]):
+            raise self.error(here, f"ref {spec['ref']!r} is not a collection name (letters, digits, _ . -)")
+        if (kind == "ref") != ("ref" in spec):  # one without the other would be ignored, or show bare ids
+            raise self.error(here, 'kind = "ref" and ref = "<collection>" go together: give both or neither')
+        if "end" in spec:
+            self.dotted("end", spec["end"], here)
+        if (kind == "duration") != ("end" in spec):
+            raise self.error(
+                here, 'kind = "duration" and end = "<field of the end time>" go together: give both or neither'
+            )
+
     def columns(self, table: Mapping[str, Any], where: str) -> Columns:
         result: Columns = {}
         for resource, specs in table.items():
             here = f"{where}.columns.{resource}"
+            self.resource(resource, where + ".columns")
             if not isinstance(specs, list):
                 raise self.error(where + ".columns", f"{resource} must be an array of columns")
             for spec in specs:
                 if isinstance(spec, dict):
-                    self.keys(spec, settings(ColumnTable), here)
-                    if not isinstance(spec.get("key"), str) or not spec["key"]:
-                        raise self.error(here, 'a column table needs key = "a.dotted.path"')
-                    for setting in settings(ColumnTable).values():
-                        self.value(spec, setting, here)
-                    if "ref" in spec and not COLLECTION_NAME.fullmatch(spec["ref"]):
-                        raise self.error(here, f"ref {spec['ref']!r} is not a collection name (letters, digits, _ . -)")
+                    self.column(spec, here)
                 elif not isinstance(spec, str) or not spec:
                     keys = ", ".join(settings(ColumnTable))
                     raise self.error(here, f"each column is a dotted path or a table {{{keys}}}")
+                else:
+                    self.dotted("column", spec, here)
             result[resource] = list(specs)
         return result
 
     def sorts(self, table: Mapping[str, Any], where: str) -> dict[str, str]:
         for resource, text in table.items():
+            self.resource(resource, where + ".sort")
             if not isinstance(text, str):
                 raise self.error(where + ".sort", f'{resource} must be a string like "-start_time"')
+            if not text.strip():
+                raise self.error(where + ".sort", f"{resource} is empty: give a sort or remove the line")
             try:
                 parse_sort(text)
             except FilterError as error:

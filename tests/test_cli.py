@@ -142,7 +142,8 @@ def test_a_token_a_header_cannot_carry_from_a_token_file_source(tmp_path: Path) 
 )
 def test_bad_config_values_are_one_line_before_any_screen(tmp_path: Path, content: bytes, needle: str) -> None:
     (tmp_path / "config.toml").write_bytes(content)
-    result = run("--url", "http://127.0.0.1:9", tmp=tmp_path)  # (a theme is checked after the first request starts)
+    # (a theme is checked after the first request starts, and so after the token is)
+    result = run("--url", "http://127.0.0.1:9", env={"CLOUDCASA_API_TOKEN": "some-token"}, tmp=tmp_path)
     assert result.returncode == 2 and result.stdout == "", result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"casatui: {tmp_path / 'config.toml'}: ") and needle in lines[0]

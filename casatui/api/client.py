@@ -596,7 +596,7 @@ class CasaClient:
             answer_headers = self._headers_shown(streamed)
             response = await read_reply(streamed)
         except httpx.HTTPError as exc:
-            error = network_error(exc, method, path, httpx.URL(self.root).host, self.scrub)
+            error = network_error(exc, method, path, self.root, self.scrub)
         except BodyRefused as reason:
             error = refused(method, path, status, reason)
         latency = (time.perf_counter() - clock) * 1000

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+TOKEN_VARIABLE = "CLOUDCASA_API_TOKEN"  # (config.TOKEN_ENV: the api layer does not import config)
 MAX_BODY_KEPT = 2000  # characters of a non-JSON body kept for the message and the request log
 
 
@@ -36,10 +37,17 @@ class Scrubber:
 
 
 class ApiError(Exception):
-    """Base of every failure; `str(error)` is the message to show."""
+    """Base of every failure; `str(error)` is the message to show.
+
+    `fix` is what to do about it in a few words, for where the whole message does not fit (a table that could not
+    be filled); `retry_helps` says whether asking again, unchanged, may succeed: a network failure, a 5xx, a 429 -
+    never a refused token, a missing permission or document, or a refused query, which only a change can fix.
+    """
 
     status: int | None = None
     title = "Request failed"
+    fix = ""
+    retry_helps = False
 
     def __init__(
         self,
@@ -55,6 +63,8 @@ class ApiError(Exception):
         self.message = message
         if status is not None:
             self.status = status
+        if self.status is not None and self.status >= 500:
+            self.retry_helps = True
         self.method = method
         self.path = path
         self.server_message = server_message
@@ -74,26 +84,33 @@ class ApiError(Exception):
 class BadRequest(ApiError):
     status = 400
     title = "Bad request"
+    fix = "the server refused the request: check the filter and the sort"
 
 
 class Unauthorized(ApiError):
     status = 401
-    title = "Not authorised"
+    title = "Token refused"
+    fix = (
+        f"the token was refused: set ${TOKEN_VARIABLE} or the profile's token source (casatui info shows which is used)"
+    )
 
 
 class Forbidden(ApiError):
     status = 403
-    title = "Forbidden"
+    title = "Not allowed"
+    fix = "this token is not allowed to do this: use a token whose role allows it, or ask an administrator"
 
 
 class NotFound(ApiError):
     status = 404
     title = "Not found"
+    fix = "not on this server: check the name, and the API URL (casatui info shows it)"
 
 
 class MethodNotAllowed(ApiError):
     status = 405
-    title = "Not allowed"
+    title = "Method not allowed"
+    fix = "the server does not allow this here"
 
 
 class EtagMismatch(ApiError):
@@ -152,6 +169,7 @@ class ValidationFailed(ApiError):
 class RateLimited(ApiError):
     status = 429
     title = "Rate limited"
+    retry_helps = True
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
         super().__init__(message, **kw)
@@ -160,12 +178,14 @@ class RateLimited(ApiError):
 
 class ServerError(ApiError):
     title = "Server error"
+    retry_helps = True
 
 
 class BadResponse(ApiError):
     """The server (or a proxy in front of it) answered something that is not what an Eve API sends."""
 
     title = "Unexpected answer"
+    retry_helps = True  # a proxy's page or a cut answer is often passing
 
 
 class AnswerRefused(BadResponse):
@@ -183,12 +203,14 @@ class WriteUnconfirmed(BadResponse):
     """A write answered with a success status but not with the document written: it does not count as saved."""
 
     title = "Save not confirmed"
+    retry_helps = False  # a write: it is fetched again, never sent again on its own
 
 
 class Redirected(ApiError):
     """A 3xx: casatui follows no redirect (the token would go along; a write is sent once)."""
 
     title = "Redirected"
+    fix = "casatui follows no redirect: check the API URL (--url, $CLOUDCASA_URL or the profile's url)"
 
     def __init__(self, message: str, *, location: str = "", **kw: Any) -> None:
         super().__init__(message, **kw)
@@ -199,6 +221,7 @@ class Unexpected(ApiError):
     """A failure that is none of the above (a bug in casatui, or data it could not take), said in one line."""
 
     title = "Unexpected failure"
+    retry_helps = True
 
 
 # -- errors before or without an answer ------------------------------------------------------------------
@@ -209,9 +232,11 @@ class NetworkError(ApiError):
 
     title = "Network error"
 
-    def __init__(self, message: str, *, kind: str, **kw: Any) -> None:
+    def __init__(self, message: str, *, kind: str, fix: str = "", **kw: Any) -> None:
         super().__init__(message, **kw)
         self.kind = kind  # "connect", "dns", "tls", "timeout", "protocol"
+        self.fix = fix
+        self.retry_helps = kind != "tls"  # a certificate does not change by asking again
 
 
 class ClientRefusal(ApiError):
@@ -366,14 +391,14 @@ def error_for(answer: Answer) -> ApiError:
         )
     if status == 401:
         return Unauthorized(
-            f"The server did not accept the API token (401).{quoted} Check that the token is "
-            "current and belongs to this organisation.",
+            f"The server refused the token (401).{quoted} Set ${TOKEN_VARIABLE} or the profile's token source to a "
+            "current API key of this organisation (`casatui info` shows which is used).",
             **common,
         )
     if status == 403:
         return Forbidden(
-            f"The token is valid but not allowed to do this (403).{quoted} Ask an administrator "
-            "for the permission, or use a token with the right role.",
+            f"The token is valid but not allowed to do {where} (403).{quoted} Use a token whose role allows it, or "
+            "ask an administrator of the organisation for the permission.",
             **common,
         )
     if status == 404:

@@ -93,28 +93,46 @@ def _caused_by_tls(exc: BaseException) -> bool:
     return False
 
 
-def network_error(exc: httpx.HTTPError, method: str, path: str, host: str, scrub: Callable[[str], str]) -> NetworkError:
-    """A request that got no answer, said for the user: timeout, TLS, DNS, connection or protocol."""
+def network_error(exc: httpx.HTTPError, method: str, path: str, root: str, scrub: Callable[[str], str]) -> NetworkError:
+    """A request that got no answer, said for the user: timeout, TLS, DNS, connection or protocol, each with the API
+    root it was for and what to check."""
     where = f"{method} {path}"
+    host = httpx.URL(root).host
     text = str(exc).lower()
+    url = "the API URL (--url, $CLOUDCASA_URL or the profile's url; casatui info shows it)"
     if isinstance(exc, httpx.TimeoutException):
         kind = "timeout"
-        message = f"{host} did not answer in time ({where}). The server may be overloaded or unreachable."
+        fix = "the server may be overloaded or unreachable: retry, or raise the profile's read_timeout"
+        message = (
+            f"{root} did not answer in time ({where}). The server may be overloaded or unreachable: retry in a "
+            "moment, check your network, or raise connect_timeout / read_timeout in the profile."
+        )
     elif isinstance(exc, httpx.ConnectError) and (_caused_by_tls(exc) or "certificate" in text or "ssl" in text):
         kind = "tls"
+        fix = "give the server's CA bundle with --ca-cert (or ca_cert in the profile), or check the API URL"
         message = (
-            f"TLS failed with {host}: {scrub(str(exc))}. For a self-hosted server with its own CA, "
-            "give its CA bundle (--ca-cert)."
+            f"TLS failed with {root}: {scrub(str(exc))}. For a self-hosted server with its own CA, give its CA "
+            "bundle (--ca-cert FILE, or ca_cert in the profile); --insecure skips the check (for a test server "
+            f"only). If this is not the server you meant, check {url}."
         )
     elif isinstance(exc, httpx.ConnectError) and any(
         s in text for s in ("name or service not known", "nodename nor servname", "name resolution", "getaddrinfo")
     ):
         kind = "dns"
-        message = f"The host name {host} could not be resolved. Check the API URL."
+        fix = f"the host name {host} is not known: check {url}"
+        message = f"The host name {host} of {root} could not be resolved. Check {url}, and your network or DNS."
     elif isinstance(exc, httpx.ConnectError):
         kind = "connect"
-        message = f"Could not connect to {host} ({where}): {scrub(str(exc)) or 'connection refused'}."
+        fix = f"nothing answers at {root}: check that the server is up, and {url}"
+        message = (
+            f"Could not connect to {root} ({where}): {scrub(str(exc)) or 'connection refused'}. Check that the "
+            f"server is up and reachable, and {url}."
+        )
     else:
         kind = "protocol"
-        message = f"The connection to {host} broke during {where}: {scrub(str(exc)) or type(exc).__name__}."
-    return NetworkError(message, kind=kind, method=method, path=path)
+        fix = "the connection broke: retry, or check the API URL (is it the API root, over https?)"
+        message = (
+            f"The connection to {root} broke during {where}: {scrub(str(exc)) or type(exc).__name__}. Retry; if it "
+            f"goes on, check {url}: it must be the API root (…/api/v1), and https:// when the server speaks TLS."
+        )
+    return NetworkError(message, kind=kind, fix=fix, method=method, path=path)

@@ -273,6 +273,21 @@ def run_command(args: argparse.Namespace, config_file: Path | None, resolved: An
         return exits.FAILED
 
 
+TOKENLESS = ("info", "completion", "api-docs")  # commands that send no request, or only for /api-docs (public)
+
+
+def check_token(args: argparse.Namespace, resolved: Any) -> str | None:
+    """No token at all, before any request: every request but /api-docs would be a 401. Said now, on one line and
+    with what to set, as `gh` does without credentials, rather than in a screen of refusals (or an exit 7 that reads
+    like a wrong token)."""
+    if resolved.token_source.kind != "none" or args.command in TOKENLESS:
+        return None
+    return (
+        f"no API token for profile {resolved.profile}: set $CLOUDCASA_API_TOKEN, or token_command or token_env in the "
+        "profile (`casatui info` shows which profile, URL and token source are used)"
+    )
+
+
 def check_themes(config: Any) -> str | None:
     """A theme Textual does not know would stop the app as it starts; every profile's, not only the chosen one."""
     settings = [(config.ui.theme, "[ui]")]
@@ -352,6 +367,11 @@ def main(argv: list[str] | None = None) -> int:
                 allow_http=args.allow_http,
             )
             resolved = resolve(config, flags)
+            problem = check_token(args, resolved)
+            if problem:
+                if log_stream is not None:
+                    log_stream.close()
+                return fail(problem)
         client = make_client(resolved, demo=args.demo)
     except ConfigError as error:
         if server is not None:
@@ -371,6 +391,9 @@ def main(argv: list[str] | None = None) -> int:
     def connect(profile: str) -> Any:
         """The session of another profile, for switching inside the app (same flags, that profile's settings)."""
         other = resolve(config, Flags(profile=profile, read_only=args.read_only, trust_api_docs=args.trust_api_docs))
+        problem = check_token(args, other)
+        if problem:
+            raise ConfigError(problem)  # shown in the app; the profile on screen stays
         return make_session(make_client(other), other, state, listeners)
 
     from ..core.cloudcasa import JOBS

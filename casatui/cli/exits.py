@@ -16,19 +16,19 @@ if TYPE_CHECKING:  # (imported by the command line before anything heavy)
 
 OK = 0
 FAILED = 1  # anything not classed below (e.g. a 422, a rate limit that outlasted the retries)
-USAGE = 2  # flags, config, filter, sort, an unknown field or collection
+USAGE = 2  # flags, config, no token at all (said before any request), filter, sort, an unknown field or collection
 NOT_FOUND = 3  # no such document (by id or name)
 AMBIGUOUS = 4  # a name that more than one document has (the matches are listed)
 CONFLICT = 5  # 409, 412, 428: the document changed, or the write needs its etag
 REFUSED = 6  # refused before sending: read-only, or a write the server's document does not offer
-AUTH = 7  # 401, 403: the token is missing, wrong or not allowed
+AUTH = 7  # 401, 403: the token is wrong or not allowed
 NETWORK = 8  # no answer: connection, DNS, TLS, timeout
 SERVER = 9  # 5xx, or an answer that is not what an Eve API sends
 JOB_FAILED = 10  # `run --wait`: the job ended in a state other than success (FAILED, PARTIAL, CANCELLED, ...)
 TIMED_OUT = 11  # `run --wait --timeout`: the job had not ended in time (it goes on)
 
 EPILOG = """\
-Exit statuses of the subcommands: 0 ok, 1 other failure, 2 usage (flags, config, filter), 3 not found,
+Exit statuses of the subcommands: 0 ok, 1 other failure, 2 usage (flags, config, no token, filter), 3 not found,
 4 ambiguous name, 5 conflict (changed on the server), 6 refused (read-only, or not offered by the server),
 7 authentication, 8 network, 9 server error, 10 the job did not succeed (run --wait), 11 timed out (--timeout).
 """

@@ -162,7 +162,8 @@ async def run(args: Any, session: Session) -> int:
     sys.stdout.flush()
     if not data.problems:
         return exits.OK
-    exits.say(f"{len(data.problems)} part(s) of the overview could not be loaded")
+    fixes = "".join(f"; {fix}" for fix in data.fixes)  # what would make them load (a token, the URL, …)
+    exits.say(f"{len(data.problems)} part(s) of the overview could not be loaded{fixes}")
     if data.clusters is None and data.jobs_today is None and data.errors:
         return exits.status_of(data.errors[0])  # nothing could be loaded: why (the token, the network, the server)
     return exits.FAILED

@@ -90,6 +90,7 @@ class Overview:
     problems: list[str] = field(default_factory=list)  # parts that could not be fetched, and why
     failed_parts: set[str] = field(default_factory=set)  # collections whose part failed: "could not load"
     errors: list[ApiError] = field(default_factory=list)  # why, as the client raised it (one per problem)
+    fixes: list[str] = field(default_factory=list)  # what fixes the failures, once each ("Token refused: set …")
 
 
 async def count(client: CasaClient, collection: str, where: dict[str, Any]) -> int:
@@ -139,6 +140,9 @@ async def gather_overview(client: CasaClient, profiles: Profiles, now: float) ->
             overview.problems.append(f"{name}: {error}")
             overview.failed_parts.add(name)
             overview.errors.append(error)
+            fix = f"{error.title}: {error.fix}" if error.fix else ""
+            if fix and fix not in overview.fixes:  # a refused token fails every part the same way: said once
+                overview.fixes.append(fix)
 
     async def clusters() -> None:
         if not offered(CLUSTERS):

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from ...api.errors import ApiError, EtagMismatch, NotFound, ReadOnlyRefused, Unexpected
+from ...api.errors import ApiError, EtagMismatch, Forbidden, NotFound, ReadOnlyRefused, Unauthorized, Unexpected
 from ...api.models import Item, Page
 from ...api.query import FilterError
 from ...api.sort import cycle_sort, format_sort
@@ -121,9 +121,12 @@ class PageLoader:
 
     def _failed(self, generation: int, number: int, error: ApiError) -> None:
         if self.table.model.fail(generation, number):
-            self.table.empty_message = f"{error.title}. Press r to retry."
+            # what fixes it; "r" only where asking again can help (not a refused token, permission or query)
+            fix = f": {error.fix}" if error.fix else ""
+            self.table.empty_message = f"{error.title}{fix}." + (" Press r to retry." if error.retry_helps else "")
             self.table.data_changed()
             self.screen.show_error(error)
+            self.screen.show_position()  # not "loading…" any more
 
     def as_api_error(self, error: Exception, doing: str) -> ApiError:
         """Any failure as the error the screen shows: an ApiError as it is, anything else said in one line with
@@ -848,7 +851,7 @@ class ExplorerScreen(Screen[None]):
         model, table = self.table.model, self.table
         count = model.count
         if model.total is None and not model.pages:
-            text = Text("loading…", style="dim")
+            text = Text("loading…", style="dim") if model.loading or not model.failed else Text("not loaded", tones.BAD)
         else:
             text = Text()
             text.append(
@@ -876,7 +879,9 @@ class ExplorerScreen(Screen[None]):
     # -- errors -----------------------------------------------------------------------------------------
 
     def show_error(self, error: ApiError) -> None:
-        self.status.set_problem(f"{error.title}: {error.server_message or error.status or ''}".strip(": "))
+        # a refused token's server words ("Please provide proper credentials") say less than what fixes it
+        said = error.fix if isinstance(error, (Unauthorized, Forbidden)) else error.server_message or error.fix
+        self.status.set_problem(f"{error.title}: {said or error.status or ''}".strip(": "))
         self.app.notify(str(error), title=error.title, severity="error", timeout=10, markup=False)
 
     # -- events from the widgets ------------------------------------------------------------------------

@@ -59,6 +59,8 @@ def could_not_load() -> Option:
 def overview_options(data: Overview, now: float) -> list[Option]:
     """The overview's lines (what `show` lists), each quoting server names and messages through the boundary."""
     options: list[Option] = []
+    for fix in data.fixes:  # first: what makes the rest load
+        options.append(Option(toned(f"{plain(fix)}.", tones.BAD, style="bold"), disabled=True))
     if data.clusters is not None:
         options.append(heading(f"Clusters ({data.clusters.total})"))
         options += state_lines(data.clusters, CLUSTERS)

@@ -6,6 +6,7 @@ Textual's DataTable builds every row up front (about 16 s for 100,000 rows on tw
 
 from __future__ import annotations
 
+import textwrap
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -343,11 +344,14 @@ class ResourceTable(ScrollView, can_focus=True):
             return header
         index = self._first_visible() + y - 1
         if index >= self.model.count:
-            if self.model.count == 0 and y == 2:
-                placeholder = self.get_component_rich_style("resource-table--placeholder")
-                # Every segment styled: under NO_COLOR, Textual's filter fails on one without a style.
-                message = Segment(f"  {_shown(self.empty_message)}", base + placeholder)
-                return Strip([message]).adjust_cell_length(width, base)
+            if self.model.count == 0 and y >= 2:
+                # wrapped, not cut: an error's fix and "Press r to retry" come at its end
+                lines = textwrap.wrap(_shown(self.empty_message), max(10, width - 4)) or [""]
+                if y - 2 < len(lines):
+                    placeholder = self.get_component_rich_style("resource-table--placeholder")
+                    # Every segment styled: under NO_COLOR, Textual's filter fails on one without a style.
+                    message = Segment(f"  {lines[y - 2]}", base + placeholder)
+                    return Strip([message]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         key = (index, index == self.cursor)
         strip = self._lines.get(key)
