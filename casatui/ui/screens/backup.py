@@ -60,6 +60,7 @@ def schedule_lines(schedule: PolicySchedule | None, paused: bool, now: float) ->
 
 
 class BackupScreen(Screen[None]):
+    AUTO_FOCUS = "#runs"  # j/k/enter move through the runs at once (the scrolling head above would take focus)
     DEFAULT_CSS = """
     BackupScreen #backup-head { padding: 0 1; height: auto; }
     BackupScreen DataTable { height: 1fr; }
@@ -170,6 +171,11 @@ class BackupScreen(Screen[None]):
     def _open_run(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
             self.post_message(OpenJob(str(event.row_key.value)))
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one("#runs", DataTable)
+        table.focus()
+        table.move_cursor(row=max(0, table.cursor_row + step))
 
     def action_jobs(self) -> None:
         link = self.profile.jobs_link
