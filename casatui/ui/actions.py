@@ -121,8 +121,6 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("refresh", "r", "Refresh now (a running job refreshes every 2 s)", "job", footer=True, short="Refresh"),
     ActionSpec("close", "escape,q", "Close", "job", footer=True, palette=False),
     # A backup or copy definition
-    ActionSpec("cursor(1)", "j", "Next run", "backup", palette=False, name="down"),
-    ActionSpec("cursor(-1)", "k", "Previous run", "backup", palette=False, name="up"),
     ActionSpec("jobs", "J", "All the definition's jobs, in the table", "backup", footer=True, short="All its jobs"),
     ActionSpec("refresh", "r", "Refresh", "backup", footer=True),
     ActionSpec("close", "escape,q", "Close", "backup", footer=True, palette=False),

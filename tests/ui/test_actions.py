@@ -27,7 +27,7 @@ IDS = [
     "document.toggle_server_fields", "document.close",
     "overview.refresh", "overview.close",
     "job.follow", "job.refresh", "job.close",
-    "backup.down", "backup.up", "backup.jobs", "backup.refresh", "backup.close",
+    "backup.jobs", "backup.refresh", "backup.close",
     "diff.confirm", "diff.toggle_method", "diff.cancel",
     "conflict.apply", "conflict.take_mine", "conflict.take_theirs", "conflict.take_original", "conflict.edit_merged",
     "conflict.keep", "conflict.discard", "conflict.overwrite", "conflict.file",
