@@ -216,6 +216,41 @@ def _diff_into(old: Mapping[str, Any], new: Mapping[str, Any], path: Path, out: 
             out.append(Change((*path, key), copy.deepcopy(value), MISSING))
 
 
+def differences(*values: Any, limit: int = 100) -> list[Path]:
+    """Where inside `values` (two or more JSON values) they do not all agree: paths relative to the values, in
+    order, down to the deepest point where all are still dicts or all lists (an element one side lacks is
+    MISSING there). `[()]` when they differ as wholes (scalars, or a list against a dict); `[]` when all agree.
+    For showing what changed inside a big value (a list of schedules), which `diff` keeps whole."""
+    found: list[Path] = []
+    _differences_into(values, (), found, limit)
+    return found
+
+
+def _differences_into(values: Sequence[Any], path: Path, out: list[Path], limit: int) -> None:
+    if len(out) >= limit or all(_same(values[0], value) for value in values[1:]):
+        return
+    if all(isinstance(value, Mapping) for value in values):
+        keys = list(dict.fromkeys(key for value in values for key in value))
+        for key in keys:
+            _differences_into([value.get(key, MISSING) for value in values], (*path, key), out, limit)
+    elif all(_is_array(value) for value in values):
+        for index in range(max(len(value) for value in values)):
+            inside = [value[index] if index < len(value) else MISSING for value in values]
+            _differences_into(inside, (*path, index), out, limit)
+    else:
+        out.append(path)
+
+
+def value_at(value: Any, path: Path) -> Any:
+    """The value at `path` inside `value` (as `differences` gives paths); MISSING where there is none."""
+    for part in path:
+        indexes = isinstance(part, int) and _is_array(value) and 0 <= part < len(value)
+        if not (indexes or (isinstance(part, str) and isinstance(value, Mapping) and part in value)):
+            return MISSING
+        value = value[part]
+    return value
+
+
 def is_unchanged(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     """True when the two differ at most in server fields: a write of `new` over `old` must not be sent."""
     return _same(strip_server_fields(old), strip_server_fields(new))

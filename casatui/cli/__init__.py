@@ -353,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
                             "pip install 'casatui[demo]', or from a clone: pip install '.[demo]'")  # fmt: skip
 
             logging.getLogger("werkzeug").disabled = True
+            if sys.stderr.isatty():  # a person waits: seeding 100000 jobs takes seconds, with nothing on the screen
+                print(f"casatui: seeding {args.jobs} jobs for the demo server…", file=sys.stderr, flush=True)
             server = DemoServer(seed_options=SeedOptions(jobs=args.jobs), activity=not args.no_activity).start()
             resolved = Resolved("demo", server.api_root, server.token, read_only=bool(args.read_only),
                                 trust_api_docs=args.trust_api_docs is not False)  # fmt: skip

@@ -22,6 +22,7 @@ class Place:
     sort: list[tuple[str, int]] | None = None  # None: the resource's default
     cursor_id: str | None = None
     cursor_index: int = 0
+    reopen_job: str | None = None  # a job whose view was over this place when the user left it: back reopens it
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from typing import Any
@@ -19,6 +20,7 @@ from .jobs import new_job
 from .openapi import openapi_document
 from .store import Store
 
+_RUNS = itertools.count()  # one number per run started: two runs of a definition in one second get different ids
 PROVIDER_REGIONS = {"aws": ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"]}
 
 
@@ -48,7 +50,7 @@ def _run_definition(store: Store, resource: str, definition: dict[str, Any], bod
     job_type = "K8S_SNAP" if resource == "kubebackups" else "K8S_COPY"
     retention: dict[str, Any] = body["retention"] if isinstance(body.get("retention"), dict) else {"retainDays": 7}
     cluster = store.db["kubeclusters"].find_one({"_id": definition.get("cluster")}) or {}
-    rng = random.Random(f"{definition['_id']}{now}")
+    rng = random.Random(f"{definition['_id']}{now}-{next(_RUNS)}")
     job = new_job(
         rng,
         job_type=job_type,

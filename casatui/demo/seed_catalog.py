@@ -92,8 +92,9 @@ POLICIES: list[tuple[str, str, list[tuple[str, int, bool, int]]]] = [
         [("30 0 * * MON,WED,FRI", 14, False, 0), ("0 22 */1 * *", 3, False, 0)],
     ),
     ("monthly-safelock-90d", "UTC", [("0 3 1 */1 *", 90, True, 3)]),
-    # Made before the organisation moved to the free plan: saving it unchanged now gets a 422.
-    ("legacy-every-6h", "Asia/Tokyo", [("0 */6 * * *", 2, False, 0)]),
+    # Every seeded document obeys the server's own rules (the free plan's daily-or-slower schedules too): the first
+    # edit anyone tries saves.
+    ("legacy-every-day", "Asia/Tokyo", [("0 6 * * *", 2, False, 0)]),
 ]
 
 # name, type, description, labels, container, command

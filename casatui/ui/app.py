@@ -244,7 +244,7 @@ class CasaApp(GuardedApp[None]):
         if explorer is not None and not self.unsaved_edit_above(explorer):
             while self.screen is not explorer:
                 self.pop_screen()
-            explorer.open(Place(message.collection, message.filter_text))
+            explorer.open(Place(message.collection, message.filter_text), reopen_job=message.from_job)
 
     def unsaved_edit_above(self, screen: Screen[Any]) -> bool:
         """Going back to `screen` would close an editor with unsaved changes (from the palette, a picker or a

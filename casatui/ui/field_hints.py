@@ -5,12 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 
 from ..api.discovery import ResourceType
+from ..core.safe_text import safe_json
 from ..core.templates import SKIPPED
 from .safe import safe_text
 
 
 def hints(resource: ResourceType | None) -> Text:
-    """One line per field: type, required, default, enum choices, reference target."""
+    """One line per field: type, required, default, enum choices, reference target; values as JSON (what the
+    document is written in: `false`, `null`, `"SCHEDULED"`)."""
     text = Text()
     if resource is None or not resource.fields:
         text.append("No schema from the server: write the document as CloudCasa expects it.", style="dim")
@@ -24,8 +26,12 @@ def hints(resource: ResourceType | None) -> Text:
         if spec.required:
             text.append("  required", style="yellow")
         if spec.enum:
-            text.append("  " + " | ".join(str(v) for v in spec.enum), style="green")
+            text.append("  " + " | ".join(as_json(v) for v in spec.enum), style="green")
         if spec.has_default:
-            text.append(f"  default {spec.default!r}", style="dim")
+            text.append(f"  default {as_json(spec.default)}", style="dim")
         text.append("\n")
     return safe_text(text, newlines=True)  # field names, enums and defaults come from the server's /api-docs
+
+
+def as_json(value: object) -> str:
+    return safe_json(value, default=str)  # a schema's default is JSON already; `default=str` for anything odd

@@ -7,12 +7,14 @@ from textual.message import Message
 
 
 class OpenCollection(Message):
-    """Show a collection in the explorer, with a filter (the explorer's back stack keeps where the user was)."""
+    """Show a collection in the explorer, with a filter (the explorer's back stack keeps where the user was).
+    `from_job`: the job whose view this leaves (following one of its references): going back reopens it."""
 
-    def __init__(self, collection: str, filter_text: str = "") -> None:
+    def __init__(self, collection: str, filter_text: str = "", *, from_job: str | None = None) -> None:
         super().__init__()
         self.collection = collection
         self.filter_text = filter_text
+        self.from_job = from_job
 
 
 class OpenJob(Message):

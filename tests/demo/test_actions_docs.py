@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 from openapi_spec_validator import validate
@@ -110,3 +112,24 @@ def test_provider_info_and_dashboard(http: httpx.Client) -> None:
     dashboard = http.get("/dashboard").json()
     assert dashboard["kubernetes"]["num_clusters"] == 8
     assert dashboard["kubernetes"]["num_active_clusters"] == 6
+
+
+def test_a_definition_run_twice_at_once_starts_two_jobs(fresh_http: httpx.Client) -> None:
+    backup = first(fresh_http, "kubebackups", '{"name":"staging-apps-adhoc"}')
+    url, same_second = f"/kubebackups/{backup['_id']}/action/run", False
+    for _ in range(5):  # until two runs land in the same second (the first pair almost always does)
+        known = {job["_id"] for job in runs_of(fresh_http, backup["_id"])}
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda _: fresh_http.post(url, json={"runBackup": True}), range(2)))
+        assert [answer.status_code for answer in answers] == [200, 200], answers[-1].text
+        new = [job for job in runs_of(fresh_http, backup["_id"]) if job["_id"] not in known]
+        assert len(new) == 2 and new[0]["name"] != new[1]["name"]
+        if new[0]["start_time"] == new[1]["start_time"]:
+            same_second = True
+            break
+    assert same_second
+
+
+def runs_of(http: httpx.Client, definition_id: str) -> list[dict[str, Any]]:
+    where = json.dumps({"backupdef": definition_id})
+    return http.get("/jobs", params={"where": where, "max_results": 500}).json()["_items"]

@@ -59,7 +59,23 @@ def schedule_lines(schedule: PolicySchedule | None, paused: bool, now: float) ->
     return lines
 
 
+class RunsTable(DataTable[Text]):
+    """The definition's runs, moved through with the explorer table's keys (j/k, g/G, enter)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("table")]
+
+    def action_cursor(self, step: int) -> None:
+        self.move_cursor(row=max(0, self.cursor_row + step))
+
+    def action_edge(self, last: int) -> None:
+        self.move_cursor(row=self.row_count - 1 if last else 0)
+
+    def action_open(self) -> None:
+        self.action_select_cursor()
+
+
 class BackupScreen(Screen[None]):
+    AUTO_FOCUS = "#runs"  # j/k/enter move through the runs at once (the scrolling head above would take focus)
     DEFAULT_CSS = """
     BackupScreen #backup-head { padding: 0 1; height: auto; }
     BackupScreen DataTable { height: 1fr; }
@@ -78,7 +94,7 @@ class BackupScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="backup-head"):
             yield Static("", id="backup-info", markup=False)
-        yield DataTable(cursor_type="row", id="runs")
+        yield RunsTable(cursor_type="row", id="runs")
         yield CasaFooter()
 
     @property

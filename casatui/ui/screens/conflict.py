@@ -14,7 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...api.edits import MISSING, Change, Conflict, Path, format_path
+from ...api.edits import MISSING, Change, Conflict, Path, differences, format_path, value_at
 from ...core import tones
 from ...core.editing import Conflict as ConflictOutcome
 from ...core.editing import Resolution
@@ -26,6 +26,7 @@ from ..widgets.footer import CasaFooter
 
 Side = Literal["yours", "theirs", "base"]
 SIDES: tuple[Side, ...] = ("yours", "theirs", "base")  # the order Enter cycles through
+INSIDE = 3  # how many differences inside one list or object a side's change shows
 
 
 def short(value: Any, limit: int = 60) -> str:
@@ -36,12 +37,20 @@ def short(value: Any, limit: int = 60) -> str:
 
 
 def changes_text(changes: list[Change], style: str) -> Text:
+    """Each change as `path  old → new`; inside a list or an object (which a change keeps whole), the places where
+    old and new differ, so that two long values with the same beginning do not look alike."""
     text = Text()
     if not changes:
         text.append("  nothing\n", style="dim")
     for change in changes:
-        text.append(f"  {plain(format_path(change.path))}", style=f"bold {style}")
-        text.append(f"  {short(change.old, 40)} → {short(change.new, 40)}\n")
+        inside = differences(change.old, change.new)
+        for place in inside[:INSIDE]:
+            path = (*change.path, *place)
+            text.append(f"  {plain(format_path(path))}", style=f"bold {style}")
+            text.append(f"  {short(value_at(change.old, place), 40)} → {short(value_at(change.new, place), 40)}\n")
+        if len(inside) > INSIDE:
+            more = f"  … and {len(inside) - INSIDE} more in {plain(format_path(change.path))}\n"
+            text.append(more, style="dim")
     return text
 
 
@@ -107,9 +116,16 @@ class ConflictScreen(Screen[Resolution]):
         chosen = self.choices[conflict.path]
         text = Text(plain(format_path(conflict.path)), style="bold")
         text.append(f"   ▸ {chosen}\n", style="cyan")
-        for side, value in (("yours", conflict.yours), ("theirs", conflict.theirs), ("base", conflict.base)):
+        sides = (("yours", conflict.yours), ("theirs", conflict.theirs), ("base", conflict.base))
+        inside = differences(conflict.yours, conflict.theirs, conflict.base)
+        place: Path = inside[0] if inside else ()
+        if place:  # a list or an object: the sides shown where they first differ, not from their common start
+            more = f" (and {len(inside) - 1} more)" if len(inside) > 1 else ""
+            text.append(f"     differ at {plain(format_path((*conflict.path, *place)))}{more}\n", style="dim")
+        for side, value in sides:
             marker = "●" if side == chosen else " "
-            text.append(f"   {marker} {side:<6} {short(value, 70)}\n", style="" if side == chosen else "dim")
+            shown = short(value_at(value, place), 70)
+            text.append(f"   {marker} {side:<6} {shown}\n", style="" if side == chosen else "dim")
         return Option(text, id=format_path(conflict.path))
 
     def action_choose(self, side: Side) -> None:

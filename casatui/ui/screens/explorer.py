@@ -38,6 +38,7 @@ from ...core.session import Session
 from ...core.startup import FirstPage
 from ...core.summaries import succeeded
 from ..actions import bindings
+from ..messages import OpenJob
 from ..safe import plain
 from ..widgets.banner import ProtectedBanner
 from ..widgets.document_view import DocumentView
@@ -787,9 +788,9 @@ class ExplorerScreen(Screen[None]):
             self.table.cursor,
         )
 
-    def open(self, place: Place, *, push: bool = True) -> None:
+    def open(self, place: Place, *, push: bool = True, reopen_job: str | None = None) -> None:
         if push and self.collection:
-            self.back_stack.append(self.place())
+            self.back_stack.append(replace(self.place(), reopen_job=reopen_job))
             del self.back_stack[:-50]
         self.collection = place.collection
         self.filter_text = place.filter_text
@@ -967,8 +968,11 @@ class ExplorerScreen(Screen[None]):
         if not self.back_stack:
             self.app.notify("Nothing to go back to.", timeout=2)
             return
-        self.open(self.back_stack.pop(), push=False)
+        place = self.back_stack.pop()
+        self.open(place, push=False)
         self.table.focus()
+        if place.reopen_job:
+            self.post_message(OpenJob(place.reopen_job))
 
     def action_refresh(self) -> None:
         self.pages.refresh_in_place()

@@ -21,10 +21,10 @@ from ...core.cloudcasa import JOBS
 from ...core.overview import bar
 from ...core.profiles import Profile
 from ...core.session import Session
-from ...core.summaries import JobSummary, succeeded, summarize_job
+from ...core.summaries import JobSummary, Reference, succeeded, summarize_job
 from ..actions import bindings
 from ..messages import OpenCollection
-from ..safe import plain, safe_text
+from ..safe import safe_text
 from ..widgets.footer import CasaFooter
 
 LIVE_SECONDS = 2.0  # how often a running job is checked (If-None-Match: unchanged costs a 304)
@@ -79,6 +79,12 @@ def render_job(job: JobSummary, now: float) -> Group:
         for line in job.activity:
             parts.append(_clean(Text.assemble((f"  {line.when}  " if line.when else "  ", "dim"), line.what)))
     return Group(*parts)
+
+
+def follow_label(reference: Reference) -> str:
+    """As the explorer labels a reference: field, collection, name, the id's tail."""
+    named = f" {reference.name}" if reference.name != reference.id else ""
+    return f"{reference.field} → {reference.collection}{named} ({reference.id[-6:]})"
 
 
 def _clean(text: Text | str, *, newlines: bool = False) -> Text:
@@ -168,19 +174,34 @@ class JobScreen(Screen[None]):
             )
 
     def action_follow(self) -> None:
-        found = [(reference.collection, reference.id) for reference in self.summary.references]
+        references = self.summary.references
+        known = self.session.names
+        if any(not r.carried and r.id not in known.get(r.collection, {}) for r in references):
+            self.follow_named()  # names first, as the explorer shows them
+        else:
+            self.pick_reference()
+
+    @work(group="follow", exclusive=True, exit_on_error=False)
+    async def follow_named(self) -> None:
+        for reference in self.summary.references:
+            if not reference.carried:
+                await self.session.resolve_names(reference.collection, [reference.id])
+        self.draw()
+        self.pick_reference()
+
+    def pick_reference(self) -> None:
+        """Choose what to follow, by name; going back from where it leads comes back to this job."""
+        found = self.summary.references
         if not found:
             return
-        from rich.text import Text as RichText
-
         from .pick import PickScreen
 
         def go(choice: str | None) -> None:
             if choice:
-                collection, _, item_id = choice.partition("|")
-                self.post_message(OpenCollection(collection, f"_id={item_id}"))
+                reference = found[int(choice)]
+                self.post_message(OpenCollection(reference.collection, f"_id={reference.id}", from_job=self.item.id))
 
-        choices = [(f"{c}|{i}", RichText(f"{c}  {plain(i)}")) for c, i in found]
+        choices = [(str(i), Text(follow_label(reference))) for i, reference in enumerate(found)]
         self.app.push_screen(PickScreen("Follow", choices, narrow=False), go)
 
     def action_close(self) -> None:

@@ -64,6 +64,8 @@ class FilterBar(Vertical):
     FilterBar { height: 2; }
     FilterBar > #filter-hint { height: 1; padding: 0 1; color: $text-muted; }
     FilterBar.-error > #filter-hint { color: $error; }
+    FilterBar.-error { height: auto; }
+    FilterBar.-error > #filter-hint { height: auto; max-height: 6; }
     """
 
     class Submitted(Message):
@@ -100,11 +102,19 @@ class FilterBar(Vertical):
         )
 
     def show_error(self, error: FilterError) -> None:
+        """The caret under the mistake and what was expected there; on one line when both fit, else the caret on
+        its own line and the message below it, wrapped (never cut at the terminal's edge)."""
         self.add_class("-error")
-        marker = Text(" " * max(0, error.position - self.input.scroll_offset.x) + "^ ", style="bold")
-        marker.append(plain(error))
-        marker.append("  (nothing was sent)", style="dim")
-        self.query_one("#filter-hint", Static).update(marker)
+        hint = self.query_one("#filter-hint", Static)
+        width = hint.content_region.width
+        column = max(0, error.position - self.input.scroll_offset.x)
+        said = Text(plain(error))
+        said.append("  (nothing was sent)", style="dim")
+        if width and column + 2 + said.cell_len <= width:
+            marker = Text(" " * column + "^ ", style="bold")
+        else:
+            marker = Text(" " * min(column, max(0, width - 1)) + "^\n", style="bold")
+        hint.update(marker + said)
         self.input.cursor_position = error.position
         self.input.focus()
 
