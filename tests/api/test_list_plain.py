@@ -87,7 +87,10 @@ async def test_it_steps_aside_when_the_answer_is_not_the_page(demo: DemoServer) 
         for _ in range(7):
             assert client.list_plain("jobs") is None
         assert faults.count("GET", "/jobs") == 7
-        assert not stranger.exchanges and not client.exchanges  # nothing logged: `list` logs what it then sends
+        # Each attempt is logged, as every request sent is, saying that it is asked again (by `list`).
+        assert len(stranger.exchanges) == 1 and len(client.exchanges) == 7
+        assert all("asked again" in (e.error or "") for e in [*stranger.exchanges, *client.exchanges])
+        assert stranger.exchanges[0].status == 401 and "not-the-token" not in str(stranger.exchanges[0])
         assert _fields(client.list_plain("jobs")) == _fields(await client.list("jobs"))  # the script is over
         await client.aclose()
     refused = CasaClient(f"http://127.0.0.1:{faults.port}/api/v1", demo.token)  # the server is gone
