@@ -20,7 +20,7 @@ from . import exits
 from .exits import CommandError
 from .formats import PAGE_SIZE
 from .lookup import ensure_catalog, find, profile_for
-from .output import CsvWriter, JsonLinesWriter, JsonWriter, NameWriter, TableWriter, Writer, YamlWriter
+from .output import CsvWriter, JsonLinesWriter, JsonWriter, NameWriter, ProgressLine, TableWriter, Writer, YamlWriter
 
 ALL_PAGE_SIZE = 500  # --all: pages this big (what is held at once)
 MAX_PAGES = 10_000  # as CasaClient.pages
@@ -67,25 +67,6 @@ async def pages(client: CasaClient, collection: str, query: dict[str, Any]) -> A
         yield page
         if not page.has_more or not page.items:
             return
-
-
-class Progress:
-    """`--all`'s progress on stderr, only when stderr is a terminal (a log file gets none of it)."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self.shown = stream.isatty()
-
-    def update(self, done: int, total: int | None) -> None:
-        if self.shown:
-            of = f" of {total}" if total is not None else ""
-            self.stream.write(f"\r\x1b[Kcasatui: {done}{of} documents")
-            self.stream.flush()
-
-    def end(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
 
 
 async def run(args: Any, session: Session) -> int:
@@ -136,7 +117,7 @@ async def many(
         fields = fetched_fields(profile)
         if fields is not None:
             query["projection"] = fields
-    progress = Progress(sys.stderr) if args.all else None
+    progress = ProgressLine(sys.stderr) if args.all else None
     writer: Writer | None = None
     total: int | None = None
     written = 0
@@ -153,7 +134,7 @@ async def many(
             writer.write(documents)
             written += len(documents)
             if progress is not None:
-                progress.update(written, total)
+                progress.update(f"{written}{f' of {total}' if total is not None else ''} documents")
             if limit is not None and written >= limit:
                 break
     finally:

@@ -88,6 +88,25 @@ class Lines:
             self.line("  " + line)
 
 
+class ProgressLine:
+    """Progress on one line of `stream` (stderr), rewritten in place; only when it is a terminal (a log file or a
+    pipe gets none of it)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.shown = stream.isatty()
+
+    def update(self, text: str) -> None:
+        if self.shown:
+            self.stream.write(f"\r\x1b[Kcasatui: {text}")
+            self.stream.flush()
+
+    def end(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
 class Writer:
     """Takes documents a page at a time; `one` says a single document was asked for (an object, not a list)."""
 

@@ -30,6 +30,7 @@ from . import exits
 from .confirm import check_given_name, protected_name, refuse_if_read_only
 from .exits import CommandError
 from .lookup import find, profile_for
+from .output import ProgressLine
 
 POLL_FIRST = 2.0  # seconds between two looks at the job
 POLL_MOST = 10.0
@@ -75,23 +76,6 @@ def progress_text(summary: JobSummary) -> str:
     return ", ".join(parts)
 
 
-class ProgressLine:
-    """One line on stderr, rewritten in place, only when stderr is a terminal."""
-
-    def __init__(self) -> None:
-        self.shown = sys.stderr.isatty()
-
-    def update(self, text: str) -> None:
-        if self.shown:
-            sys.stderr.write(f"\r\x1b[Kcasatui: {text}")
-            sys.stderr.flush()
-
-    def end(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-
-
 def write_job(job: dict[str, Any], jobs: Profile, form: str) -> None:
     if form == "json":
         print(safe_json(slim([job])[0], indent=2), flush=True)
@@ -124,7 +108,7 @@ async def look_for_job(
 async def follow(session: Session, job: dict[str, Any], clock: Clock) -> tuple[dict[str, Any], bool]:
     """The job once its state is final (True), or as last seen when the deadline passed (False)."""
     jobs = session.profile_of(JOBS)
-    line = ProgressLine()
+    line = ProgressLine(sys.stderr)
     item = Item(JOBS, job, str(job.get("_etag", "")))
     pause = POLL_FIRST
     try:
