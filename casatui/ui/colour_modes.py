@@ -36,9 +36,9 @@ def install(app: App[Any]) -> None:
 
 
 def keep_ansi(app: App[Any], *, forced: bool = False) -> None:
-    """On a terminal of 16 colours, ANSI colours pass as they are (see the module's note). Only on a terminal, or
-    when `forced` (a test): headless, the environment's TERM says nothing about the screen."""
-    if (forced or not app.is_headless) and mode_of(app) == SIXTEEN:
+    """On a terminal of 16 colours, ANSI colours pass as they are (see the module's note). Only on a terminal (headless,
+    the environment's TERM says nothing about the screen), or when `forced` (a test, a screenshot)."""
+    if forced or (not app.is_headless and mode_of(app) == SIXTEEN):
         app.ansi_color = True
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,13 +41,23 @@ class Scenario:
     mutates: bool = False  # needs a server of its own (writes, or someone else's writes)
     settings: dict[str, Any] = dataclasses.field(default_factory=dict)
     overview: bool = False
+    colours: str = ""  # "16": a terminal of 16 colours; "mono": NO_COLOR; "": truecolor
 
 
 def build_app(server: DemoServer, scenario: Scenario) -> CasaApp:
     client = CasaClient(server.api_root, server.token, read_only=scenario.settings.get("read_only", False))
     session = Session(client, Settings(profile=scenario.settings.pop("profile", "demo"), **scenario.settings))
-    return CasaApp(session, Place(scenario.resource, scenario.filter_text), clock=lambda: NOW,
-                   overview_first=scenario.overview)  # fmt: skip
+    place = Place(scenario.resource, scenario.filter_text)
+    before = os.environ.pop("NO_COLOR", None)
+    if scenario.colours == "mono":  # (Textual reads NO_COLOR once, as the app is made)
+        os.environ["NO_COLOR"] = "1"
+    try:
+        return CasaApp(session, place, clock=lambda: NOW, overview_first=scenario.overview,
+                       colours="16" if scenario.colours == "16" else None)  # fmt: skip
+    finally:
+        os.environ.pop("NO_COLOR", None)
+        if before is not None:
+            os.environ["NO_COLOR"] = before
 
 
 LOADING_GROUPS = {"pages", "preview", "discover", "names", "open", "overview", "backup", "job"}
@@ -194,6 +205,13 @@ async def _backup(pilot: Pilot[None], server: DemoServer) -> None:
 SCENARIOS = [
     Scenario("explorer", "The explorer: resource types, the jobs table, the status line", (140, 36), "jobs"),
     Scenario("explorer_80x24", "The same at 80×24", (80, 24), "jobs"),
+    Scenario("explorer_120x35", "The same at 120×35", (120, 35), "jobs"),
+    Scenario("explorer_200x50", "The same at 200×50: the columns take the width", (200, 50), "jobs"),
+    Scenario("explorer_16_colours", "With 16 colours (TERM=xterm): the terminal's own ANSI colours", (120, 35), "jobs",
+             colours="16"),
+    Scenario("explorer_no_color", "With NO_COLOR: a failure bold and reversed", (120, 35), "jobs", colours="mono"),
+    Scenario("overview_no_color", "The overview with NO_COLOR", (120, 40), "jobs", overview=True, colours="mono"),
+    Scenario("editor_80x24", "The editor at 80×24", (80, 24), "kubebackups", "name=prod-full-daily", steps=_editor),
     Scenario("filter", "A filter in the query language, sent as Eve's where", (140, 36), "jobs", steps=_filter),
     Scenario("filter_error", "A filter with a mistake: marked, nothing sent", (140, 36), "jobs", steps=_filter_error),
     Scenario("preview", "A wide terminal: the preview of the selected document", (180, 40), "kubebackups",
