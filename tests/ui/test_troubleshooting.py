@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
+import pytest
 from textual.widgets import DataTable, OptionList
 
 from casatui.api.client import CasaClient
@@ -205,3 +206,29 @@ def test_odd_schedules_from_the_server_never_break_the_view() -> None:
         describe(cron)  # words or the text itself, never an exception
         with contextlib.suppress(CronError):
             next_run(cron, "Mars/Olympus", datetime(2026, 11, 28, tzinfo=timezone.utc))
+
+
+async def test_an_overview_that_cannot_be_gathered_says_so(
+    ui_demo: DemoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure that is not an API error (each part reports those) left "Gathering…" on screen for ever."""
+    import casatui.ui.screens.overview as overview_screen
+
+    async def broken(*args: object) -> None:
+        raise TypeError("an answer of an unexpected shape")
+
+    monkeypatch.setattr(overview_screen, "gather_overview", broken)
+    app = app_with_overview(ui_demo)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.3)
+        listing = app.screen.query_one(OptionList)
+        shown = text_of(listing.get_option_at_index(0).prompt)
+        assert "could not be gathered: TypeError: an answer of an unexpected shape. r tries again" in shown
+        monkeypatch.setattr(overview_screen, "gather_overview", gather_overview)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert listing.option_count > 5 and "could not be gathered" not in text_of(
+            listing.get_option_at_index(0).prompt
+        )

@@ -186,7 +186,16 @@ class OverviewScreen(Screen[None]):
 
     @work(group="overview", exclusive=True, exit_on_error=False)
     async def load(self) -> None:
-        data = await gather_overview(self.session.client, self.session.profiles, self.now)
+        try:
+            data = await gather_overview(self.session.client, self.session.profiles, self.now)
+        except Exception as error:  # not an API error (each part reports those): never "Gathering…" for ever
+            listing = self.query_one(OptionList)
+            listing.clear_options()
+            why = self.session.client.scrub(f"{type(error).__name__}: {error}")
+            said = safe_text(f"  The overview could not be gathered: {why}. r tries again.")
+            said.stylize(tones.BAD)
+            listing.add_option(Option(said, disabled=True))
+            return
         self.data = data
         self.show(data)
 
