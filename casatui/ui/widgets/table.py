@@ -111,6 +111,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self.options = RenderOptions(now=0.0)
         self._widths: list[int] = []
         self._wants: list[int] = []  # each column's widest cell among the rows measured (never narrower per query)
+        self._measured: dict[int, dict[str, Any]] = {}  # the rows measured, by id
         self._lines: OrderedDict[tuple[int, bool], Strip] = OrderedDict()
         self._finished: dict[int, tuple[Strip, Strip]] = {}  # id of a cached line: (it, as painted; see _paint)
         self._painting: tuple[Any, ...] = ()  # width, filters and background the painted lines were made with
@@ -127,7 +128,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.sort = list(sort)
         self._wants = [cell_len(c.title) for c in self.columns]
-        self._measure()
+        self._measure(again=True)
         self._relayout()
 
     def data_changed(self, keep_cursor: bool = True) -> None:
@@ -142,7 +143,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._request_pages()
 
     def redraw(self) -> None:
-        if self._measure():  # a reference's name learned since, or a time now shown longer
+        if self._measure(again=True):  # a reference's name learned since, or a time now shown longer
             self._relayout()
         self._forget_lines()
         self.refresh()
@@ -156,13 +157,19 @@ class ResourceTable(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._relayout()
 
-    def _measure(self) -> bool:
+    def _measure(self, *, again: bool = False) -> bool:
         """Widen each column's wish to its widest cell among the first rows loaded; True when one widened. A
-        wish never narrows until the columns are set again, so columns do not jump as pages arrive."""
+        wish never narrows until the columns are set again, so columns do not jump as pages arrive. A row is
+        measured once (a page arriving costs only its new rows), unless `again` (what cells show has changed)."""
+        before = {} if again else self._measured
+        self._measured = {}  # the first rows only: a refresh's replaced rows are let go
         wants = list(self._wants)
         for number, (_, row) in enumerate(self.model.rows()):
             if number >= MEASURED_ROWS:
                 break
+            self._measured[id(row)] = row  # (the row is kept, so its id is not another's while it is here)
+            if before.get(id(row)) is row:
+                continue
             for i, column in enumerate(self.columns):
                 width = cell_len(_shown(render_cell(column, row, self.options).text))
                 if width > wants[i]:
