@@ -309,6 +309,11 @@ def main(argv: list[str] | None = None) -> int:
 
     startup.pause()  # until the first rows are painted (see core/startup.py)
     args = build_parser().parse_args(dash_values_joined(sys.argv[1:] if argv is None else argv))
+    if args.command == "completion":  # at every TAB: from what is kept on disk, before the filter's and sort's parsers
+        from . import completion
+
+        startup.resume()
+        return completion.run(args)
     from ..api.query import FilterError, parse_filter
     from ..api.sort import parse_sort
     from ..config import ConfigError, Flags, Resolved, load_config, resolve, state_dir
@@ -316,11 +321,6 @@ def main(argv: list[str] | None = None) -> int:
     problem = check_flags(args)
     if problem:
         return fail(problem)
-    if args.command == "completion":  # from what is kept on disk: no config resolved, no request
-        from . import completion
-
-        startup.resume()
-        return completion.run(args)
     try:
         sort = parse_sort(args.sort) if args.sort else None
     except FilterError as error:
