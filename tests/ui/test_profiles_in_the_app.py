@@ -47,10 +47,14 @@ async def test_e_is_not_offered_where_the_document_allows_no_put_or_patch(
         assert screen.check_action("edit", ()) is False and screen.check_action("delete", ()) is False
         assert "edit" not in footer_keys(app)
         sent = len(app.session.client.exchanges)
+        selected = screen.table.current
+        assert selected is not None
         await pilot.press("e")
         await settle(pilot)
         assert not isinstance(app.screen, EditorScreen)
-        assert len(app.session.client.exchanges) == sent  # not even the GET an edit starts with
+        # Not even the GET of the document an edit starts with (a names lookup still landing under load may come).
+        after = list(app.session.client.exchanges)[sent:]
+        assert not [e for e in after if e.method != "GET" or e.path.endswith(str(selected["_id"]))], after
         screen.open(screen.place().__class__("kubeclusters"))
         await settle(pilot)
         assert screen.check_action("edit", ()) is True and "edit" in footer_keys(app)
