@@ -882,7 +882,7 @@ class ExplorerScreen(Screen[None]):
     def show_error(self, error: ApiError) -> None:
         # a refused token's server words ("Please provide proper credentials") say less than what fixes it
         said = error.fix if isinstance(error, (Unauthorized, Forbidden)) else error.server_message or error.fix
-        self.status.set_problem(f"{error.title}: {said or error.status or ''}".strip(": "))
+        self.status.set_problem(f"{error.title}: {said or error.status or ''}".strip(": "), error.path)
         self.app.notify(str(error), title=error.title, severity="error", timeout=10, markup=False)
 
     # -- events from the widgets ------------------------------------------------------------------------

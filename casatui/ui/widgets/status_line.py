@@ -23,6 +23,7 @@ class StatusLine(Static):
         self.protected = False
         self.last: Exchange | None = None
         self.problem = ""
+        self.problem_path = ""
         self.extra = ""
 
     def set_connection(self, profile: str, root: str, *, read_only: bool, protected: bool = False) -> None:
@@ -31,13 +32,19 @@ class StatusLine(Static):
 
     def request(self, exchange: Exchange) -> None:
         self.last = exchange
-        if exchange.status is not None and exchange.status < 400:
+        if exchange.status is not None and exchange.status < 400 and self._answers_problem(exchange):
             self.problem = ""
         self._draw()
 
-    def set_problem(self, text: str) -> None:
+    def set_problem(self, text: str, path: str = "") -> None:
+        """`path`: what failed (as the error names it, "jobs"); only a success there clears the problem (a names
+        lookup that succeeds meanwhile says nothing about it). Without one, any success clears it."""
         self.problem = text
+        self.problem_path = path.strip("/")
         self._draw()
+
+    def _answers_problem(self, exchange: Exchange) -> bool:
+        return not self.problem_path or exchange.path.rstrip("/").endswith("/" + self.problem_path)
 
     def set_extra(self, text: str) -> None:
         self.extra = text
