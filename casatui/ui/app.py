@@ -111,36 +111,42 @@ class CasaApp(GuardedApp[None]):
         if choice is None:
             return
         draft = drafts[int(choice)]
-        item = item_from_draft(draft)
-        from .screens.editor import EditorScreen
+        explorer = self.explorer
+        if explorer is None or self.question_above(explorer):
+            return
+        editor = explorer.editor
+        if editor is not None and not await editor.leave():  # one editor at a time
+            return
+        while self.screen is not explorer:  # the editor is a pane of the explorer: it comes to the front
+            self.pop_screen()
+        from .widgets.editor_pane import EditorPane
 
         label = f"{draft.collection} / {(draft.base or {}).get('name') or draft.item_id or 'new document'}"
-        explorer = self.explorer
-        editor = EditorScreen(self.session, draft.collection, item, label=label, text=draft.text, draft=draft)
-        await self.push_screen(editor, callback=explorer.writes.after_write if explorer is not None else None)
+        pane = EditorPane(
+            self.session, draft.collection, item_from_draft(draft), label=label, text=draft.text, draft=draft
+        )
+        await explorer.show_editor(pane)
 
     async def action_quit(self) -> None:
         self.run_worker(self._quit(), group="quit", exclusive=True)
 
     async def _quit(self) -> None:
-        from .screens.editor import EditorScreen
-
-        dirty = [s for s in self.screen_stack if isinstance(s, EditorScreen) and s.dirty]
-        if dirty:
+        explorer = self.explorer
+        editor = explorer.editor if explorer is not None else None
+        if editor is not None and editor.dirty:
             answer = await self.push_screen_wait(
                 ChoiceScreen(
                     "Quit with unsaved changes?",
-                    safe_text(f"Your edit of {dirty[-1].label} is kept as a draft and offered back next time."),
+                    safe_text(f"Your edit of {editor.label} is kept as a draft and offered back next time."),
                     [("q", "Quit, keep the draft"), ("d", "Discard it and quit")],
                 )
             )
             if answer is None:
                 return
-            for editor in dirty:
-                if answer == "d":
-                    editor.discard_draft()
-                elif not await editor.keep_before_closing():  # no draft could be written, and the user stayed
-                    return
+            if answer == "d":
+                editor.discard_draft()
+            elif not await editor.keep_before_closing():  # no draft could be written, and the user stayed
+                return
         self.exit()
 
     @property
@@ -204,7 +210,8 @@ class CasaApp(GuardedApp[None]):
                 return
             session.clock = self.session.clock
             self.sessions[name] = session
-        if self.unsaved_edit_above(self.screen_stack[0]):
+        explorer = self.explorer
+        if explorer is not None and self.unsaved_edit_in(explorer):
             return
         self.session = session
         self.session.startup.release()  # the first explorer is about to close
@@ -231,7 +238,7 @@ class CasaApp(GuardedApp[None]):
 
         def chosen(name: str | None) -> None:
             explorer = self.explorer
-            if name and explorer is not None and not self.unsaved_edit_above(explorer):
+            if name and explorer is not None and not self.question_above(explorer):
                 while self.screen is not explorer:
                     self.pop_screen()
                 explorer.open(Place(name))
@@ -241,19 +248,28 @@ class CasaApp(GuardedApp[None]):
     @on(OpenCollection)
     def open_collection(self, message: OpenCollection) -> None:
         explorer = self.explorer
-        if explorer is not None and not self.unsaved_edit_above(explorer):
+        if explorer is not None and not self.question_above(explorer):
             while self.screen is not explorer:
                 self.pop_screen()
             explorer.open(Place(message.collection, message.filter_text), reopen_job=message.from_job)
 
-    def unsaved_edit_above(self, screen: Screen[Any]) -> bool:
-        """Going back to `screen` would close an editor with unsaved changes (from the palette, a picker or a
-        dialog on top of it): refused, said; the editor's own leave keeps or discards the edit explicitly."""
-        from .screens.editor import EditorScreen
-
+    def question_above(self, screen: Screen[Any]) -> bool:
+        """Going back to `screen` would take away a question someone waits on (the editor's diff, a 412, a
+        confirmation): refused, said; it is answered or closed on its own first."""
         stack = self.screen_stack
         above = stack[stack.index(screen) + 1 :] if screen in stack else stack
-        if not any(isinstance(s, EditorScreen) and s.dirty for s in above):
+        if not any(getattr(s, "AWAITED", False) for s in above):
+            return False
+        self.notify("A question is open: answer it (or esc) first.", severity="warning", timeout=6)
+        return True
+
+    def unsaved_edit_in(self, explorer: ExplorerScreen) -> bool:
+        """Closing `explorer` would close its editor with unsaved changes: refused, said; the editor's own leave
+        keeps or discards the edit explicitly."""
+        editor = explorer.editor
+        if self.question_above(explorer):
+            return True
+        if editor is None or not editor.dirty:
             return False
         self.notify(
             "An edit with unsaved changes is open: save it (ctrl+s) or leave the editor (esc) first.",

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
+    from textual.widget import Widget
 
 
 def apply() -> None:
@@ -115,6 +116,14 @@ def release_syntax_tree(document: Any) -> None:
     cycle."""
     if getattr(document, "_syntax_tree", None) is not None:
         document._syntax_tree = None
+
+
+def forget_removed_children(parent: Widget) -> None:
+    """After a child is removed, `parent` still holds it in its cached arrangements (up to four layouts) and in its
+    children's cached "displayed" lists (until something next asks): the child, and all it holds, stay alive."""
+    parent._clear_arrangement_cache()
+    nodes = parent._nodes
+    nodes._displayed_nodes = nodes._displayed_visible_nodes = (-1, [])
 
 
 def prune_watchers(watched: object, dead: Callable[[Any], bool]) -> None:

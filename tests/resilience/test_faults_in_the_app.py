@@ -15,13 +15,12 @@ from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
 from casatui.ui.screens.diff import DiffScreen
-from casatui.ui.screens.editor import EditorScreen
 from casatui.ui.screens.explorer import ExplorerScreen
 from casatui.ui.widgets.filter_bar import FilterBar
 from casatui.ui.widgets.status_line import StatusLine
 
 from ..faults import HTML_502, FaultServer, ResetMidBody, Respond, Seen, Slow
-from ..ui.conftest import NOW
+from ..ui.conftest import NOW, editor_of, in_front
 from ..ui.test_explorer import settle
 from .odd_data import big_document, listing, odd_jobs
 
@@ -143,8 +142,8 @@ async def test_moving_during_a_slow_refresh_keeps_the_row_the_user_chose(server:
         assert screen.table.cursor == 3 and screen.table.current["_id"] == chosen["_id"]
         await pilot.press("e")
         await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, EditorScreen) and editor.base is not None and editor.base.id == chosen["_id"]
+        editor = editor_of(app)
+        assert editor is not None and editor.base is not None and editor.base.id == chosen["_id"]
 
 
 async def test_a_refresh_fetches_the_previewed_document_once(server: DemoServer, faults: FaultServer,
@@ -172,8 +171,8 @@ async def test_a_token_that_expires_mid_edit_keeps_the_buffer_and_the_draft(serv
         await settle(pilot)
         await pilot.press("e")
         await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, EditorScreen)
+        editor = editor_of(app)
+        assert editor is not None
         document = json.loads(editor.buffer.text)
         document["timezone"] = "Europe/Vienna"
         editor.buffer.load_text(json.dumps(document, indent=2))
@@ -186,7 +185,7 @@ async def test_a_token_that_expires_mid_edit_keeps_the_buffer_and_the_draft(serv
         if isinstance(app.screen, DiffScreen):
             await pilot.press("y")
             await settle(pilot)
-        assert app.screen is editor and editor.buffer.text == typed
+        assert in_front(app, editor) and editor.buffer.text == typed
         assert any("401" in str(n.message) for n in app._notifications)
         assert DraftStore(tmp_path / "drafts").all()[0].text == typed
         faults.rules.clear()  # a new token: the same save goes through
@@ -194,7 +193,7 @@ async def test_a_token_that_expires_mid_edit_keeps_the_buffer_and_the_draft(serv
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-        assert not isinstance(app.screen, EditorScreen)
+        assert editor_of(app) is None
         assert DraftStore(tmp_path / "drafts").all() == []
 
 
@@ -223,7 +222,7 @@ async def test_odd_documents_show_literally_and_open_in_the_preview_and_editor(s
             screen.table.cursor = index
             await pilot.press("e")
             await settle(pilot)
-            assert isinstance(app.screen, EditorScreen), jobs[index]["name"]
+            assert editor_of(app) is not None, jobs[index]["name"]
             await pilot.press("escape")
             await settle(pilot)
         assert app.is_running
@@ -238,8 +237,8 @@ async def test_a_5_mb_document_opens_in_the_editor(server: DemoServer, faults: F
         await settle(pilot, timeout=30)
         await pilot.press("e")
         await settle(pilot, timeout=30)
-        editor = app.screen
-        assert isinstance(editor, EditorScreen)
+        editor = editor_of(app)
+        assert editor is not None
         assert len(editor.buffer.text) > 5_000_000
         assert not editor.buffer.highlighted  # colouring 5 MB on every key would make typing crawl
         assert "without JSON colours" in str(editor.query_one("#edit-note").render())

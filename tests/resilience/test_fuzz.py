@@ -15,9 +15,8 @@ from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer, SeedOptions
 from casatui.ui.app import CasaApp
 from casatui.ui.screens.diff import DiffScreen
-from casatui.ui.screens.editor import EditorScreen
 
-from ..ui.conftest import NOW
+from ..ui.conftest import NOW, editor_of, in_front
 from ..ui.test_explorer import settle
 
 json_like = st.text(alphabet=st.sampled_from([*'{}[]":,0123456789.-etruflasn \n\\ab', "\x00", "é", "💾"]))
@@ -60,8 +59,8 @@ async def _save_each(texts: list[str]) -> None:
             await settle(pilot)
             await pilot.press("e")
             await settle(pilot)
-            editor = app.screen
-            assert isinstance(editor, EditorScreen)
+            editor = editor_of(app)
+            assert editor is not None
             for text in texts:
                 editor.buffer.load_text(text)
                 typed = editor.buffer.text  # as the editor holds it (TextArea splits on every line separator)
@@ -70,7 +69,7 @@ async def _save_each(texts: list[str]) -> None:
                 if isinstance(app.screen, DiffScreen):
                     await pilot.press("escape")
                     await settle(pilot)
-                assert app.is_running and app.screen is editor
+                assert app.is_running and in_front(app, editor)
                 assert editor.buffer.text == typed  # the buffer is never changed by a failed or refused save
             assert not [e for e in client.exchanges if e.method != "GET"]
 

@@ -18,7 +18,7 @@ from casatui.ui.app import CasaApp
 from casatui.ui.screens.request_log import RequestLogScreen
 
 from ..faults import FaultServer, Respond, gzip_bomb, nested
-from ..ui.conftest import NOW
+from ..ui.conftest import NOW, editor_of
 from ..ui.test_explorer import settle
 from .test_faults_in_the_app import explorer, lists
 
@@ -107,7 +107,6 @@ async def test_a_document_at_the_depth_limit_shows_and_opens_in_the_editor(
     server: DemoServer, faults: FaultServer, tmp_path: Path
 ) -> None:
     from casatui.api.limits import MAX_JSON_DEPTH
-    from casatui.ui.screens.editor import EditorScreen
 
     deep = b'{"_id": "a1", "_etag": "e1", "name": "deep", "spec": ' + nested(MAX_JSON_DEPTH - 4) + b"}"
     faults.when(lists, Respond(200, b'{"_items": [' + deep + b'], "_meta": {"total": 1}}', JSON))
@@ -121,10 +120,10 @@ async def test_a_document_at_the_depth_limit_shows_and_opens_in_the_editor(
         await pilot.press("e")
         await settle(pilot)
         for _ in range(50):
-            if isinstance(app.screen, EditorScreen):
+            if editor_of(app) is not None:
                 break
             await pilot.pause(0.05)
-        assert isinstance(app.screen, EditorScreen) and app.is_running
+        assert editor_of(app) is not None and app.is_running
 
 
 @pytest.mark.parametrize("depth", [500, 10_000])

@@ -14,6 +14,10 @@ from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer, SeedOptions
 from casatui.ui.app import CasaApp
 
+from .scenarios import editor_of, in_front
+
+__all__ = ["editor_of", "in_front"]  # the tests' one way to find the editor
+
 NOW = 1_795_900_000  # Sat, 28 Nov 2026 21:06:40 GMT: the seed's "now" and the app's clock in UI tests
 SNAPSHOT_PORT = 48765  # the API root shows in the status line, so snapshots need a fixed port
 

@@ -23,6 +23,7 @@ from casatui.core.session import Session, Settings
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
 from casatui.ui.screens.request_log import RequestLogScreen
+from casatui.ui.widgets.editor_pane import EditorPane
 from casatui.ui.widgets.status_line import StatusLine
 
 NOW = 1_795_900_000
@@ -61,6 +62,21 @@ def build_app(server: DemoServer, scenario: Scenario) -> CasaApp:
 
 
 LOADING_GROUPS = {"pages", "preview", "discover", "names", "open", "overview", "backup", "job"}
+
+
+def editor_of(app: CasaApp) -> EditorPane | None:
+    """The explorer's open editor pane (one at a time), or None."""
+    explorer = app.explorer
+    if explorer is None:
+        return None
+    editor = explorer.editor
+    assert editor is None or isinstance(editor, EditorPane)
+    return editor
+
+
+def in_front(app: CasaApp, editor: EditorPane) -> bool:
+    """`editor` is open, shown, with nothing over it, and what is typed goes to it."""
+    return editor_of(app) is editor and app.screen is app.explorer and editor.display and editor.buffer.has_focus
 
 
 async def settle(pilot: Pilot[None], rounds: int = 400) -> None:
@@ -139,10 +155,11 @@ def _colleague_saves(server: DemoServer, collection: str, name: str, changes: di
 
 
 def _change(pilot: Pilot[None], change: Callable[[dict[str, Any]], None]) -> None:
-    editor = pilot.app.screen
-    document = json.loads(editor.buffer.text)  # type: ignore[attr-defined]
+    editor = editor_of(pilot.app)  # type: ignore[arg-type]  # Pilot[None] of a CasaApp
+    assert editor is not None
+    document = json.loads(editor.buffer.text)
     change(document)
-    editor.buffer.load_text(json.dumps(document, indent=2) + "\n")  # type: ignore[attr-defined]
+    editor.buffer.load_text(json.dumps(document, indent=2) + "\n")
 
 
 async def _diff(pilot: Pilot[None], server: DemoServer) -> None:

@@ -23,13 +23,13 @@ from casatui.ui.screens.compare import CompareScreen
 from casatui.ui.screens.confirm import ChoiceScreen
 from casatui.ui.screens.conflict import ConflictScreen, DeletedScreen
 from casatui.ui.screens.diff import DiffScreen
-from casatui.ui.screens.editor import EditorScreen
 from casatui.ui.screens.pick import PickScreen
 from casatui.ui.screens.save_as import SaveAsScreen
+from casatui.ui.widgets.editor_pane import EditorPane
 
-from .conftest import text_of
+from .conftest import editor_of, in_front, text_of
 from .test_editor import Api, app_on, edit, open_editor, save, writes
-from .test_explorer import settle
+from .test_explorer import explorer, settle
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ async def test_nan_in_the_buffer_is_not_sent(ui_fresh: DemoServer, tmp_path: Pat
         editor.buffer.load_text(json.dumps(document, indent=2) + "\n")
         before = len(app.session.client.exchanges)
         await save(pilot, confirm=False)
-        assert app.screen is editor and len(app.session.client.exchanges) == before
+        assert in_front(app, editor) and len(app.session.client.exchanges) == before
         note = str(editor.query_one("#edit-note").render())
         assert "Infinity is not a JSON number" in note and "Nothing was sent" in note
         line = editor.buffer.text.splitlines()[editor.buffer.cursor_location[0]]
@@ -75,7 +75,7 @@ def drafts_of(app: CasaApp) -> list[Draft]:
     return app.session.drafts.all()
 
 
-async def leave_keeping_a_draft(pilot: Pilot[None], editor: EditorScreen, timezone: str) -> str:
+async def leave_keeping_a_draft(pilot: Pilot[None], editor: EditorPane, timezone: str) -> str:
     edit(editor, lambda d: d.update(timezone=timezone))
     typed = editor.buffer.text
     await pilot.press("escape")
@@ -83,7 +83,7 @@ async def leave_keeping_a_draft(pilot: Pilot[None], editor: EditorScreen, timezo
     assert isinstance(pilot.app.screen, ChoiceScreen) and "Leave" in pilot.app.screen.title_text
     await pilot.press("l")
     await settle(pilot)
-    assert not isinstance(pilot.app.screen, EditorScreen)
+    assert editor_of(pilot.app) is None
     return typed
 
 
@@ -102,15 +102,15 @@ async def test_opening_a_document_with_a_draft_offers_it_and_never_deletes_it(
         assert '+   "timezone": "Europe/Paris",' in offer.diff.plain
         await pilot.press("escape")  # not now
         await settle(pilot)
-        assert not isinstance(app.screen, EditorScreen | CompareScreen)
+        assert editor_of(app) is None and not isinstance(app.screen, CompareScreen)
         assert [d.text for d in drafts_of(app)] == [typed]
         # Resumed: the editor holds the draft; leaving again keeps it.
         await pilot.press("e")
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, EditorScreen) and editor.buffer.text == typed
+        editor = editor_of(app)
+        assert editor is not None and editor.buffer.text == typed
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("l")
@@ -121,8 +121,8 @@ async def test_opening_a_document_with_a_draft_offers_it_and_never_deletes_it(
         await settle(pilot)
         await pilot.press("x")
         await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, EditorScreen) and json.loads(editor.buffer.text)["timezone"] != "Europe/Paris"
+        editor = editor_of(app)
+        assert editor is not None and json.loads(editor.buffer.text)["timezone"] != "Europe/Paris"
         assert drafts_of(app) == []
         await pilot.press("escape")
         await settle(pilot)
@@ -169,8 +169,8 @@ async def test_new_documents_drafts_are_offered_too(ui_fresh: DemoServer, tmp_pa
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, EditorScreen)
+        editor = editor_of(app)
+        assert editor is not None
         edit(editor, lambda d: d.update(name="half-written"))
         typed = editor.buffer.text
         await pilot.press("escape")
@@ -182,7 +182,8 @@ async def test_new_documents_drafts_are_offered_too(ui_fresh: DemoServer, tmp_pa
         assert isinstance(app.screen, CompareScreen)
         await pilot.press("r")
         await settle(pilot)
-        assert isinstance(app.screen, EditorScreen) and app.screen.buffer.text == typed
+        editor = editor_of(app)
+        assert editor is not None and editor.buffer.text == typed
 
 
 def unwritable(app: CasaApp, tmp_path: Path) -> None:
@@ -210,7 +211,7 @@ async def test_a_draft_that_cannot_be_written_is_said_before_leaving_and_needs_a
         await pilot.press("l")  # "leave, keep the draft" is not offered: nothing happens
         await pilot.press("escape")  # stay
         await settle(pilot)
-        assert app.screen is editor and editor.buffer.text == typed
+        assert in_front(app, editor) and editor.buffer.text == typed
         # Written to a file the user names.
         await pilot.press("escape")
         await settle(pilot)
@@ -221,7 +222,7 @@ async def test_a_draft_that_cannot_be_written_is_said_before_leaving_and_needs_a
         field.value = str(tmp_path / "kept.json")
         await pilot.press("enter")
         await settle(pilot)
-        assert not isinstance(app.screen, EditorScreen | SaveAsScreen | ChoiceScreen)
+        assert editor_of(app) is None and not isinstance(app.screen, SaveAsScreen | ChoiceScreen)
         assert (tmp_path / "kept.json").read_text() == typed
         assert stat.S_IMODE((tmp_path / "kept.json").stat().st_mode) == 0o600
         # Copied to the clipboard.
@@ -232,7 +233,7 @@ async def test_a_draft_that_cannot_be_written_is_said_before_leaving_and_needs_a
         await settle(pilot)
         await pilot.press("c")
         await settle(pilot)
-        assert not isinstance(app.screen, EditorScreen) and app.clipboard == typed
+        assert editor_of(app) is None and app.clipboard == typed
 
 
 async def test_quitting_when_the_draft_cannot_be_written_asks_on_the_editor(
@@ -252,7 +253,7 @@ async def test_quitting_when_the_draft_cannot_be_written_asks_on_the_editor(
         assert isinstance(app.screen, ChoiceScreen) and "cannot be kept as a draft" in app.screen.title_text
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is editor and app.return_code is None
+        assert in_front(app, editor) and app.return_code is None
         typed = editor.buffer.text
         await pilot.press("ctrl+q")
         await settle(pilot)
@@ -372,7 +373,7 @@ async def test_protected_re_create_after_a_delete_needs_the_name(
         assert writes(app) == ["PUT"]
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is editor and writes(app) == ["PUT"]
+        assert in_front(app, editor) and writes(app) == ["PUT"]
         await pilot.press("ctrl+s")
         await settle(pilot)
         await type_name(pilot, "pg-thaw")
@@ -414,7 +415,7 @@ async def test_a_merge_refused_after_a_412_is_edited_on_top_of_theirs(
         assert isinstance(app.screen, ConflictScreen) and app.screen.conflicts == []
         await pilot.press("a")
         await settle(pilot)
-        assert app.screen is editor and editor.has_class("-issues") and writes(app) == ["PUT", "PUT"]
+        assert in_front(app, editor) and editor.has_class("-issues") and writes(app) == ["PUT", "PUT"]
         assert editor.base is not None and editor.base.etag == api.find("policies", "daily-7d")["_etag"]
         assert json.loads(editor.buffer.text)["tags"] == {"owner": "colleague"}
         assert '"bogus"' in editor.buffer.text.splitlines()[editor.buffer.cursor_location[0]]
@@ -462,7 +463,7 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], rounds: int =
 async def test_the_editor_shows_that_the_server_version_changed_and_what_changed(
     ui_fresh: DemoServer, api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(EditorScreen, "CHECK_SECONDS", 0.1, raising=False)
+    monkeypatch.setattr(EditorPane, "CHECK_SECONDS", 0.1, raising=False)
     app = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_editor(pilot)
@@ -481,7 +482,7 @@ async def test_the_editor_shows_that_the_server_version_changed_and_what_changed
         assert "+ " in shown.diff.plain and "Europe/Paris" not in shown.diff.plain  # theirs against the base
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is editor and editor.buffer.text == typed
+        assert in_front(app, editor) and editor.buffer.text == typed
         seen = len(checks(app))
         await pilot.pause(0.5)
         assert set(checks(app)[seen:]) <= {304}  # asked with the new etag since: unchanged
@@ -490,7 +491,7 @@ async def test_the_editor_shows_that_the_server_version_changed_and_what_changed
         await settle(pilot)
         await pilot.press("d")
         await settle(pilot)
-        assert not isinstance(app.screen, EditorScreen)
+        assert editor_of(app) is None
         await pilot.pause(0.3)
         closed = len(checks(app))
         await pilot.pause(0.6)
@@ -500,7 +501,7 @@ async def test_the_editor_shows_that_the_server_version_changed_and_what_changed
 async def test_the_editor_shows_a_deletion_on_the_server(
     ui_fresh: DemoServer, api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(EditorScreen, "CHECK_SECONDS", 0.1, raising=False)
+    monkeypatch.setattr(EditorPane, "CHECK_SECONDS", 0.1, raising=False)
     app = app_on(ui_fresh, tmp_path, "kubehooks", "mysql-flush", read_only=True)  # reads are fine in read-only
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_editor(pilot)
@@ -510,7 +511,7 @@ async def test_the_editor_shows_a_deletion_on_the_server(
         assert "Deleted on the server" in text_of(editor.query_one("#edit-header"))
 
 
-async def test_going_to_another_collection_never_closes_an_unsaved_edit(ui_fresh: DemoServer, tmp_path: Path) -> None:
+async def test_going_to_another_collection_keeps_the_edit_open_beside_it(ui_fresh: DemoServer, tmp_path: Path) -> None:
     app = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
     async with app.run_test(size=(120, 40)) as pilot:
         editor = await open_editor(pilot)
@@ -521,11 +522,25 @@ async def test_going_to_another_collection_never_closes_an_unsaved_edit(ui_fresh
         assert isinstance(app.screen, PickScreen)
         await pilot.press("j", "o", "enter")
         await settle(pilot)
-        assert editor in app.screen_stack and editor.buffer.text == typed
-        assert any("unsaved changes" in str(n.message) for n in app._notifications)
+        assert explorer(app).collection == "jobs"
+        assert editor_of(app) is editor and editor.buffer.text == typed and editor.collection == "policies"
+
+
+async def test_a_question_of_the_editor_is_never_taken_away_from_under_it(ui_fresh: DemoServer, tmp_path: Path) -> None:
+    app = app_on(ui_fresh, tmp_path, "policies", "daily-7d")
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot)
+        edit(editor, lambda d: d.update(timezone="Europe/Madrid"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DiffScreen)
         app.post_message(OpenCollection("jobs"))  # as the palette, the overview and the job view do
         await settle(pilot)
-        assert editor in app.screen_stack
+        assert isinstance(app.screen, DiffScreen) and app.explorer is not None and app.explorer.collection == "policies"
+        assert any("A question is open" in str(n.message) for n in app._notifications)
+        await pilot.press("y")  # the save it was waiting for goes on
+        await settle(pilot)
+        assert editor_of(app) is None and writes(app) == ["PUT"]
 
 
 async def test_a_protected_name_with_control_characters_is_accepted_as_shown() -> None:

@@ -28,11 +28,11 @@ from casatui.ui.app import CasaApp
 from casatui.ui.screens.confirm import ChoiceScreen
 from casatui.ui.screens.conflict import ConflictScreen, DeletedScreen
 from casatui.ui.screens.diff import DiffScreen
-from casatui.ui.screens.editor import EditorScreen
 from casatui.ui.screens.pick import PickScreen
+from casatui.ui.widgets.editor_pane import EditorPane
 
 from ..faults import FaultServer, ResetMidBody
-from .conftest import make_app
+from .conftest import editor_of, in_front, make_app
 from .test_explorer import explorer, settle
 
 
@@ -70,16 +70,16 @@ def app_on(server: DemoServer, tmp_path: Path, collection: str, name: str, **set
     return app
 
 
-async def open_editor(pilot: Pilot[None]) -> EditorScreen:
+async def open_editor(pilot: Pilot[None]) -> EditorPane:
     await settle(pilot)
     await pilot.press("e")
     await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, EditorScreen), screen
+    screen = editor_of(pilot.app)
+    assert screen is not None, screen
     return screen
 
 
-def edit(editor: EditorScreen, change: Any) -> None:
+def edit(editor: EditorPane, change: Any) -> None:
     """Change the buffer the way a person would end up with it: parse, change, write back."""
     document = json.loads(editor.buffer.text)
     change(document)
@@ -117,7 +117,7 @@ async def test_no_overlap_412_applies_mine_to_theirs_and_saves_both(
         assert isinstance(screen, ConflictScreen) and screen.conflicts == []
         await pilot.press("a")
         await settle(pilot)
-        assert not isinstance(app.screen, EditorScreen | ConflictScreen)
+        assert editor_of(app) is None and not isinstance(app.screen, ConflictScreen)
         stored = api.find("kubebackups", "prod-full-daily")
         assert stored["policy"] == weekly["_id"]
         assert stored["tags"] == {"owner": "colleague"}
@@ -172,7 +172,7 @@ async def test_discard_mine_and_reload(ui_fresh: DemoServer, api: Api, tmp_path:
         await save(pilot)
         await pilot.press("d")
         await settle(pilot)
-        assert app.screen is editor
+        assert in_front(app, editor)
         assert json.loads(editor.buffer.text)["timezone"] == "Asia/Tokyo"
         assert not editor.dirty and editor.base is not None
         assert editor.base.etag == api.find("policies", "mwf-plus-nightly")["_etag"]
@@ -188,7 +188,7 @@ async def test_keep_editing_leaves_the_buffer_untouched(ui_fresh: DemoServer, ap
         await save(pilot)
         await pilot.press("k")
         await settle(pilot)
-        assert app.screen is editor and editor.buffer.text == typed
+        assert in_front(app, editor) and editor.buffer.text == typed
 
 
 async def test_deleted_while_editing_offers_a_file_or_a_re_create(
@@ -240,7 +240,7 @@ async def test_422_lists_the_issues_moves_the_cursor_and_keeps_the_buffer(ui_fre
         edit(editor, lambda d: (d.update(pause="yes"), d["source"].update(all_namespaces=3)))
         typed = editor.buffer.text
         await save(pilot)
-        assert app.screen is editor and editor.has_class("-issues")
+        assert in_front(app, editor) and editor.has_class("-issues")
         issues = editor.query_one("#issues")
         labels = [issues.get_option_at_index(i).id for i in range(issues.option_count)]  # type: ignore[attr-defined]
         assert sorted(labels) == ["pause", "source.all_namespaces"]
@@ -265,7 +265,7 @@ async def test_invalid_json_points_at_the_error_and_sends_nothing(ui_fresh: Demo
         editor.buffer.load_text('{\n  "name": "daily-7d",\n  "timezone": UTC\n}\n')
         before = len(app.session.client.exchanges)
         await save(pilot, confirm=False)
-        assert app.screen is editor
+        assert in_front(app, editor)
         assert len(app.session.client.exchanges) == before
         assert "line 3, column 15" in str(editor.query_one("#edit-note").render())
         assert editor.buffer.cursor_location == (2, 14)
@@ -292,7 +292,7 @@ async def test_a_network_failure_keeps_the_buffer_and_the_draft(ui_fresh: DemoSe
             edit(editor, lambda d: d.update(timezone="Europe/Paris"))
             typed = editor.buffer.text
             await save(pilot)
-            assert app.screen is editor and editor.buffer.text == typed
+            assert in_front(app, editor) and editor.buffer.text == typed
             assert "ctrl+s tries again" in str(editor.query_one("#edit-note").render())
             assert faults.count("PUT") == 1  # writes are never retried on their own
             await pilot.pause(1.2)
@@ -318,8 +318,8 @@ async def test_a_draft_survives_a_crash_and_is_offered_at_the_next_start(ui_fres
         assert isinstance(again.screen, PickScreen)
         await pilot.press("enter")
         await settle(pilot)
-        restored = again.screen
-        assert isinstance(restored, EditorScreen) and restored.buffer.text == typed
+        restored = editor_of(again)
+        assert restored is not None and restored.buffer.text == typed
         await save(pilot)  # the draft's base etag is still current: it saves
         assert Api(ui_fresh).find("policies", "daily-7d")["timezone"] == "Pacific/Auckland"
         assert list((tmp_path / "drafts").glob("*.json")) == []
@@ -335,12 +335,12 @@ async def test_leaving_with_unsaved_changes_asks(ui_fresh: DemoServer, tmp_path:
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("escape")  # cancel: still editing
         await settle(pilot)
-        assert app.screen is editor
+        assert in_front(app, editor)
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("d")  # discard
         await settle(pilot)
-        assert not isinstance(app.screen, EditorScreen)
+        assert editor_of(app) is None
         assert app.session.drafts.all() == []  # type: ignore[union-attr]
 
 
@@ -368,8 +368,8 @@ async def test_create_from_the_schema_template(ui_fresh: DemoServer, api: Api, t
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, EditorScreen) and editor.base is None
+        editor = editor_of(app)
+        assert editor is not None and editor.base is None
         template = json.loads(editor.buffer.text)
         assert template == {"name": "", "hook_type": "COMMON", "hook": []}
         edit(

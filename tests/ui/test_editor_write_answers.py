@@ -11,6 +11,7 @@ from casatui.api.client import CasaClient
 from casatui.demo import DemoServer
 
 from ..faults import FaultServer, Respond, Seen
+from .conftest import in_front
 from .test_editor import app_on, edit, open_editor, save
 
 
@@ -43,7 +44,7 @@ async def test_a_save_answered_without_the_document_is_not_saved(
             typed = editor.buffer.text
             await save(pilot)
             messages = [str(n.message) for n in app._notifications]
-            assert app.screen is editor and editor.buffer.text == typed
+            assert in_front(app, editor) and editor.buffer.text == typed
             assert any(words in text for text in messages), messages
             assert not any(text.startswith("Saved") for text in messages)
             assert editor.base.id == item_id

@@ -32,7 +32,6 @@ from casatui.ui.screens.backup import BackupScreen
 from casatui.ui.screens.confirm import ChoiceScreen
 from casatui.ui.screens.conflict import ConflictScreen
 from casatui.ui.screens.diff import DiffScreen
-from casatui.ui.screens.editor import EditorScreen
 from casatui.ui.screens.help import HelpScreen
 from casatui.ui.screens.history import HistoryScreen
 from casatui.ui.screens.job import JobScreen
@@ -41,7 +40,7 @@ from casatui.ui.screens.pick import PickScreen
 from casatui.ui.screens.request_log import RequestLogScreen
 
 from ..faults import FaultServer, Respond
-from .conftest import NOW
+from .conftest import NOW, editor_of, in_front
 from .test_explorer import settle
 
 HOSTILE = (
@@ -242,8 +241,8 @@ async def test_no_server_string_reaches_the_terminal_raw_on_any_screen(
             await sweep.press("escape")
 
             await sweep.press("e")
-            editor = app.screen
-            assert isinstance(editor, EditorScreen)
+            editor = editor_of(app)
+            assert editor is not None
             assert "\\u009b" in editor.buffer.text and "\\u202e" in editor.buffer.text  # escaped, lossless
             await sweep.look("editor", expect=("␛]52;c;", "⟨U+202E⟩evil", "\\u202eevil"))
             pause = json.loads(editor.buffer.text)["pause"]
@@ -260,7 +259,7 @@ async def test_no_server_string_reaches_the_terminal_raw_on_any_screen(
             assert isinstance(app.screen, ConflictScreen)
             await sweep.look("conflict", expect=("␛]52;c;", "\\u202eevil"))
             await sweep.press("a")  # no overlap: saved on top of theirs
-            assert not isinstance(app.screen, EditorScreen | ConflictScreen), [
+            assert editor_of(app) is None and not isinstance(app.screen, ConflictScreen), [
                 (e.method, e.status, e.response_body) for e in list(app.session.client.exchanges)[-3:]
             ]
             await sweep.look("after the save (notification)", expect=())
@@ -323,12 +322,12 @@ async def test_a_hostile_document_round_trips_through_the_editor_exactly(
             await settle(pilot)
             await pilot.press("e")
             await settle(pilot)
-            editor = app.screen
-            assert isinstance(editor, EditorScreen)
+            editor = editor_of(app)
+            assert editor is not None
             assert not FOREIGN.search(editor.buffer.text.replace("\n", ""))
             await pilot.press("ctrl+s")
             await settle(pilot)
-            assert app.screen is editor and faults.count("PUT") == faults.count("PATCH") == 0  # "No changes"
+            assert in_front(app, editor) and faults.count("PUT") == faults.count("PATCH") == 0  # "No changes"
             text = editor.buffer.text.replace('"pause": false', '"pause": true')
             assert text != editor.buffer.text
             editor.buffer.load_text(text)
@@ -336,7 +335,7 @@ async def test_a_hostile_document_round_trips_through_the_editor_exactly(
             await settle(pilot)
             await pilot.press("y")
             await settle(pilot)
-            assert not isinstance(app.screen, EditorScreen)
+            assert editor_of(app) is None
     stored = httpx.get(f"{server.api_root}/kubebackups/{ids['backup']}",
                        headers={"Authorization": f"Bearer {server.token}"}).json()  # fmt: skip
     assert stored["pause"] is True

@@ -14,12 +14,11 @@ from textual.widgets import Input, OptionList
 from casatui.demo import DemoServer
 from casatui.ui.actions import ACTIONS, ActionSpec
 from casatui.ui.app import CasaApp
-from casatui.ui.screens.editor import EditorScreen
 from casatui.ui.screens.explorer import ExplorerScreen
 from casatui.ui.screens.pick import PickScreen
 from casatui.ui.widgets.filter_bar import FilterBar
 
-from .conftest import AppFactory
+from .conftest import AppFactory, editor_of
 from .test_explorer import explorer, settle
 from .test_profiles_in_the_app import discovered
 
@@ -151,7 +150,8 @@ async def test_actions_chosen_in_the_palette_run_on_the_explorer(ui_demo: DemoSe
         await pilot.press("enter")
         await settle(pilot)
         await pilot.pause(0.3)
-        assert isinstance(app.screen, EditorScreen) and app.screen.collection == "kubebackups"
+        editor = editor_of(app)
+        assert editor is not None and editor.collection == "kubebackups"
 
 
 async def test_every_editor_action_is_found_and_runs_on_the_editor(ui_demo: DemoServer, app_for: AppFactory) -> None:
@@ -161,8 +161,8 @@ async def test_every_editor_action_is_found_and_runs_on_the_editor(ui_demo: Demo
         await pilot.press("e")
         await settle(pilot)
         await pilot.pause(0.3)
-        editor = app.screen
-        assert isinstance(editor, EditorScreen)
+        editor = editor_of(app)
+        assert editor is not None
         specs = offered_here(app, ("app", "editor"))
         assert {s.id for s in specs} >= {"editor.save", "editor.leave", "editor.reformat", "editor.server_changes"}
         palette = await open_palette(pilot)

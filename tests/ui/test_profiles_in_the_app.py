@@ -14,10 +14,9 @@ from textual.widgets import Input, OptionList
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
 from casatui.ui.screens.diff import DiffScreen
-from casatui.ui.screens.editor import EditorScreen
 from casatui.ui.widgets.filter_bar import FilterBar
 
-from .conftest import AppFactory
+from .conftest import AppFactory, editor_of
 from .test_explorer import explorer, last_list_query, lines, settle, submit_filter
 
 
@@ -51,7 +50,7 @@ async def test_e_is_not_offered_where_the_document_allows_no_put_or_patch(
         assert selected is not None
         await pilot.press("e")
         await settle(pilot)
-        assert not isinstance(app.screen, EditorScreen)
+        assert editor_of(app) is None
         # Not even the GET of the document an edit starts with (a names lookup still landing under load may come).
         after = list(app.session.client.exchanges)[sent:]
         assert not [e for e in after if e.method != "GET" or e.path.endswith(str(selected["_id"]))], after

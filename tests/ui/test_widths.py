@@ -13,11 +13,10 @@ from casatui.core.cloudcasa import OVERLAY
 from casatui.core.columns import Column, fit_states, fit_widths
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
-from casatui.ui.screens.editor import EditorScreen
 from casatui.ui.screens.request_log import RequestLogScreen
 
 from ..servers import ServerUnderTest
-from .conftest import AppFactory
+from .conftest import AppFactory, editor_of
 from .test_explorer import explorer, lines, settle
 from .test_profiles_in_the_app import discovered
 
@@ -141,8 +140,8 @@ async def test_every_screen_fits_80_by_24(ui_demo: DemoServer, app_for: AppFacto
         footer_fits(app, 80)
         await pilot.press("e")
         await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, EditorScreen)
+        editor = editor_of(app)
+        assert editor is not None
         header = editor.query_one("#edit-header").region.height + editor.query_one("#edit-note").region.height
         assert header <= 3, header
         assert editor.buffer.region.height >= 24 - 3 - 1

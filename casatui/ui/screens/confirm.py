@@ -34,6 +34,7 @@ class ChoiceScreen(ModalScreen[str | None]):
     ChoiceScreen Input { margin-top: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "choose_none", "Cancel", show=False)]
+    AWAITED: ClassVar[bool] = True  # a flow waits on its answer: never taken away from under it
 
     def __init__(
         self,

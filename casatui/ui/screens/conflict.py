@@ -66,6 +66,7 @@ class ConflictScreen(Screen[Resolution]):
     """
     SCOPE = "conflict"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("conflict")]
+    AWAITED: ClassVar[bool] = True  # a flow waits on its answer: never taken away from under it
 
     def __init__(self, label: str, outcome: ConflictOutcome) -> None:
         super().__init__()
@@ -171,6 +172,7 @@ class DeletedScreen(ModalScreen[str | None]):
     """
     SCOPE = "deleted"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("deleted")]
+    AWAITED: ClassVar[bool] = True  # a flow waits on its answer: never taken away from under it
 
     def __init__(self, label: str) -> None:
         super().__init__()

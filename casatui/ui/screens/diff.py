@@ -43,6 +43,7 @@ class DiffScreen(ModalScreen[Method | None]):
     """
     SCOPE = "diff"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("diff")]
+    AWAITED: ClassVar[bool] = True  # a flow waits on its answer: never taken away from under it
 
     def __init__(
         self,

@@ -10,7 +10,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
 from textual import on, work
@@ -37,9 +37,10 @@ from ...core.safe_text import safe_json
 from ...core.session import Session
 from ...core.startup import FirstPage
 from ...core.summaries import succeeded
-from ..actions import bindings
+from ..actions import bindings, in_scope
 from ..messages import OpenJob
 from ..safe import plain
+from ..textual_patches import forget_removed_children
 from ..widgets.banner import ProtectedBanner
 from ..widgets.document_view import DocumentView
 from ..widgets.filter_bar import FilterBar
@@ -49,6 +50,9 @@ from ..widgets.status_line import StatusLine
 from ..widgets.table import ResourceTable
 from .confirm import ChoiceScreen
 from .pick import PickScreen
+
+if TYPE_CHECKING:
+    from ..widgets.editor_pane import EditorPane
 
 
 class PageLoader:
@@ -340,7 +344,22 @@ class DocumentWrites:
     # -- edit and create --------------------------------------------------------------------------------
 
     def edit(self) -> None:
+        editor = self.screen.editor
+        if editor is not None:
+            row = self.screen.table.current
+            if editor.shows(self.screen.collection, row):  # already open: back to it
+                editor.buffer.focus()
+                return
+            self.screen.run_worker(self._close_then(self.edit), group="draft", exclusive=True)
+            return
         self.screen.run_worker(self.screen.guarded(self._edit, "opening the editor"), group="open", exclusive=True)
+
+    async def _close_then(self, then: Callable[[], None]) -> None:
+        """One editor at a time: the open one is left first (asking, when it holds unsaved changes), then `then`."""
+        editor = self.screen.editor
+        if editor is not None and not await editor.leave():
+            return
+        then()
 
     async def _edit(self) -> None:
         row = self.screen.table.current
@@ -357,13 +376,15 @@ class DocumentWrites:
         if draft is not None:  # asking waits on the user: not in the "open" worker, which means loading
             self.screen.run_worker(partial(self._offer, draft, item, None, None), group="draft", exclusive=True)  # type: ignore[arg-type]  # Textualize/textual#6386
             return
-        from .editor import EditorScreen  # the code editor (tree-sitter) loads when first needed
+        from ..widgets.editor_pane import EditorPane  # the code editor (tree-sitter) loads when first needed
 
-        editor = EditorScreen(self.session, self.screen.collection, item, label=self._label(item))
-        await self.app.push_screen(editor, callback=self.after_write)
+        await self.screen.show_editor(EditorPane(self.session, self.screen.collection, item, label=self._label(item)))
 
     def create(self) -> None:
         if self._refuse_if_not_allowed("create", "creating a document"):
+            return
+        if self.screen.editor is not None:
+            self.screen.run_worker(self._close_then(self.create), group="draft", exclusive=True)
             return
         resource = self.session.resource(self.screen.collection)
         from ...core import templates  # with the editor's modules, loaded on first use rather than at startup
@@ -375,14 +396,14 @@ class DocumentWrites:
         if draft is not None:
             self.screen.run_worker(partial(self._offer, draft, None, text, hints), group="draft", exclusive=True)  # type: ignore[arg-type]  # Textualize/textual#6386
             return
-        self._open_new(text, hints, None)
+        self.screen.run_worker(self._open_new(text, hints, None), group="open", exclusive=True)
 
-    def _open_new(self, text: str, hints: Text | None, draft: Draft | None) -> None:
-        from .editor import EditorScreen
+    async def _open_new(self, text: str, hints: Text | None, draft: Draft | None) -> None:
+        from ..widgets.editor_pane import EditorPane
 
         collection = self.screen.collection
-        editor = EditorScreen(self.session, collection, None, label=collection, text=text, hints=hints, draft=draft)
-        self.app.push_screen(editor, callback=lambda item: self.after_write(item, created=True))
+        pane = EditorPane(self.session, collection, None, label=collection, text=text, hints=hints, draft=draft)
+        await self.screen.show_editor(pane)
 
     # -- a draft left from before -----------------------------------------------------------------------
 
@@ -435,11 +456,11 @@ class DocumentWrites:
                 self.app.notify(f"The draft could not be removed: {error}", severity="error", markup=False)
                 return
         if item is None:
-            self._open_new(resumed.text if resumed is not None else template or "", hints, resumed)
+            await self._open_new(resumed.text if resumed is not None else template or "", hints, resumed)
             return
-        from .editor import EditorScreen
+        from ..widgets.editor_pane import EditorPane
 
-        editor = EditorScreen(
+        pane = EditorPane(
             self.session,
             self.screen.collection,
             (item_from_draft(resumed) or item) if resumed is not None else item,
@@ -447,7 +468,7 @@ class DocumentWrites:
             text=resumed.text if resumed is not None else None,
             draft=resumed,
         )
-        await self.app.push_screen(editor, callback=self.after_write)
+        await self.screen.show_editor(pane)
 
     def after_write(self, item: Item | None, *, created: bool = False) -> None:
         """Show a saved document where it is: its row and the preview take the new version."""
@@ -613,6 +634,7 @@ class ExplorerScreen(Screen[None]):
     AUTO_FOCUS = "#table"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("explorer"), Binding("escape", "escape", show=False)]
     WIDE = 150  # columns from which the preview shows by default
+    TABLE_BESIDE_EDITOR = 30  # cells the table needs for the editor to open beside it, not zoomed
     CLOCK_TICK = 30.0  # seconds between redraws of relative times ("3h ago")
 
     def __init__(self, session: Session, start: Place) -> None:
@@ -627,6 +649,10 @@ class ExplorerScreen(Screen[None]):
         self.back_stack: list[Place] = []
         self.refresh_timer: Timer | None = None
         self.preview_width = 40
+        self._preview_sized = False  # by the user (< and >): the width is theirs
+        self.editor_width = 50  # percent of the screen, beside the table
+        self._zoom_chosen = False  # the right-hand pane alone, chosen with the zoom key
+        self._editor_behind = False  # narrow terminals: the editor stays open while the table is shown
         self.writes = DocumentWrites(self)
         self.pages = PageLoader(self)
         self.selected = SelectedDocument(self)
@@ -701,10 +727,100 @@ class ExplorerScreen(Screen[None]):
 
     def _fit_width(self, width: int) -> None:
         # The preview shows by default where the table beside it still has room for its columns.
-        sidebar = 0 if self.has_class("-hide-sidebar") else 20 if width < 100 else 24
-        table = width - sidebar - width * self.preview_width // 100 - 2  # (the table's scrollbar gutter)
+        table = self._table_width(width, self.preview_width)
         self.set_class(width < self.WIDE or table < natural_width(self.columns), "-narrow")
         self.set_class(width < 100, "-tight")
+        self._arrange(width)
+
+    def _arrange(self, width: int) -> None:
+        """Where the right-hand pane goes: beside the table; alone (zoomed: chosen with the key, or an editor the
+        table would leave too little room beside); or, on a narrow terminal, behind the table."""
+        editor = self.editor
+        room = editor is None or self._room_beside(width)
+        behind = editor is not None and self._editor_behind and not room
+        zoomed = not behind and (self._zoom_chosen or not room)
+        self._editor_behind = behind
+        self.set_class(editor is not None, "-editing")
+        self.set_class(zoomed, "-zoomed")
+        self.set_class(behind, "-editor-behind")
+        if editor is not None:
+            editor.styles.width = "1fr" if zoomed else f"{self.editor_width}%"
+        for preview in self.query("#preview"):  # (none yet while composing)
+            preview.styles.width = "1fr" if zoomed else f"{self.preview_width}%" if self._preview_sized else None
+
+    def _table_width(self, width: int, pane_percent: int) -> int:
+        sidebar = 0 if self.has_class("-hide-sidebar") else 20 if width < 100 else 24
+        return width - sidebar - width * pane_percent // 100 - 2  # (the table's scrollbar gutter)
+
+    def _room_beside(self, width: int) -> bool:
+        return self._table_width(width, self.editor_width) >= self.TABLE_BESIDE_EDITOR
+
+    # -- the editor pane ----------------------------------------------------------------------------------
+
+    @property
+    def editor(self) -> EditorPane | None:
+        """The open editor (one at a time), not one already closing."""
+        if not self.is_mounted:
+            return None
+        panes: list[EditorPane] = list(self.query("EditorPane"))  # type: ignore[arg-type]  # by name: no import
+        return next((pane for pane in panes if not pane.closed), None)
+
+    async def show_editor(self, pane: EditorPane) -> None:
+        """The editor takes the preview's place, or the whole width where the table would not keep its room."""
+        self._zoom_chosen = self._editor_behind = False
+        await self.query_one("#body", Horizontal).mount(pane)
+        self._arrange(self.size.width)
+
+    async def on_editor_pane_closed(self, message: EditorPane.Closed) -> None:
+        pane = message.pane
+        await pane.remove()
+        forget_removed_children(self.query_one("#body", Horizontal))  # its buffer: ~50 MB for a 1 MB document
+        if self.editor is None:
+            self._zoom_chosen = self._editor_behind = False
+            self._arrange(self.size.width)
+            self.table.focus()
+        self.writes.after_write(message.item, created=pane.new)
+
+    def on_editor_pane_zoom_asked(self) -> None:
+        self.action_zoom()
+
+    def on_editor_pane_table_asked(self) -> None:
+        """From the editor to the table, the editor kept: beside it where there is room, else behind it."""
+        width = self.size.width
+        self._zoom_chosen = False
+        self._editor_behind = not self._room_beside(width)
+        self._arrange(width)
+        self.table.focus()
+
+    def action_zoom(self) -> None:
+        """The right-hand pane (the editor, else the preview) alone, or back beside the table."""
+        width = self.size.width
+        editor = self.editor
+        if editor is not None and (self._editor_behind or not self._in_editor()):
+            self._editor_behind = False  # from the table: to the editor, zoomed (chosen, where it need not be)
+            self._zoom_chosen = self._room_beside(width)
+        elif self.has_class("-zoomed"):
+            if editor is not None and not self._room_beside(width):
+                self.app.notify(
+                    f"Too narrow for the editor beside the table (it needs about {self._narrowest_beside()} "
+                    "columns): shift+tab shows the table, f2 the editor again.",
+                    timeout=5,
+                )
+                return
+            self._zoom_chosen = False
+        else:
+            self._zoom_chosen = True
+        self._arrange(width)
+        if editor is not None:
+            editor.buffer.focus()
+        elif self._zoom_chosen:
+            self.preview.focus()
+
+    def _narrowest_beside(self) -> int:
+        width = self.size.width
+        while not self._room_beside(width):
+            width += 1
+        return width
 
     def _on_exchange(self, exchange: Any) -> None:
         # Textual removes the status line before this screen's unmount stops the listening: a late answer (one
@@ -941,6 +1057,10 @@ class ExplorerScreen(Screen[None]):
     # -- actions ----------------------------------------------------------------------------------------
 
     # Actions offered only where the collection's profile allows them (footer, help and palette ask here too).
+    # The explorer's actions that are about the table and the preview (all but zoom), not offered from the editor.
+    TABLE_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        spec.action.split("(")[0] for spec in in_scope("explorer") if spec.action != "zoom"
+    )
     OFFERED_IF: ClassVar[dict[str, str]] = {
         "edit": "edit",
         "create": "create",
@@ -950,6 +1070,8 @@ class ExplorerScreen(Screen[None]):
     }
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.TABLE_ACTIONS and self._in_editor():
+            return False  # typing goes to the editor: the footer and the palette offer the editor's keys there
         if action == "related_jobs":
             return self.collection == "" or self.profile.jobs_link is not None
         need = self.OFFERED_IF.get(action)
@@ -958,8 +1080,15 @@ class ExplorerScreen(Screen[None]):
     def action_focus_filter(self) -> None:
         self.query_one(FilterBar).input.focus()
 
+    def _in_editor(self) -> bool:
+        editor = self.editor
+        return editor is not None and self.focused is not None and editor in self.focused.ancestors_with_self
+
     def action_escape(self) -> None:
         if self.query_one(FilterBar).input.has_focus:
+            self.table.focus()
+        elif self.has_class("-zoomed") and not self.has_class("-editing"):
+            self.action_zoom()  # the zoomed preview: back beside the table
             self.table.focus()
         else:
             self.action_back()
@@ -1067,8 +1196,14 @@ class ExplorerScreen(Screen[None]):
         self._resize_preview(-5)
 
     def _resize_preview(self, step: int) -> None:
+        editor = self.editor
+        if editor is not None:  # the editor has the preview's place
+            self.editor_width = max(20, min(75, self.editor_width + step))
+            self._arrange(self.size.width)
+            return
         self.preview_width = max(20, min(75, self.preview_width + step))
-        self.preview.styles.width = f"{self.preview_width}%"
+        self._preview_sized = True
+        self._arrange(self.size.width)
 
     def action_focus_sidebar(self) -> None:
         self.focus_next()

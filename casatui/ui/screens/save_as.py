@@ -27,6 +27,7 @@ class SaveAsScreen(ModalScreen[Path | None]):
     SaveAsScreen #save-as-problem { color: $error; height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False)]
+    AWAITED: ClassVar[bool] = True  # a flow waits on its answer: never taken away from under it
 
     def __init__(self, text: str, suggested: Path) -> None:
         super().__init__()

@@ -1,6 +1,10 @@
-"""The JSON editor: a fresh GET, the editable fields in a code editor, ETag-guarded saves that never lose a key.
+"""The JSON editor, a pane of the explorer: a fresh GET, the editable fields in a code editor, ETag-guarded saves
+that never lose a key.
 
-The buffer is kept as a draft on disk while it differs from what was loaded; every failure leaves it as it was.
+It takes the preview's place beside the table, or the whole width (zoomed: a key, or a terminal too narrow for both);
+it is the same widget either way, so every guard behaves the same. The buffer is kept as a draft on disk while it
+differs from what was loaded; every failure leaves it as it was. It closes by posting `EditorPane.Closed`: the
+explorer takes it away and shows the saved version.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -37,14 +41,12 @@ from ...core.editing import Method, ParseProblem, buffer_text, parse_buffer
 from ...core.session import Session
 from ..actions import bindings
 from ..safe import multiline, plain, safe_text
-from ..widgets.banner import ProtectedBanner
-from ..widgets.footer import CasaFooter
-from ..widgets.json_buffer import HIGHLIGHT_LIMIT, JsonBuffer
-from .compare import CompareScreen
-from .confirm import ChoiceScreen
-from .conflict import ConflictScreen, DeletedScreen
-from .diff import DiffScreen
-from .save_as import SaveAsScreen
+from ..screens.compare import CompareScreen
+from ..screens.confirm import ChoiceScreen
+from ..screens.conflict import ConflictScreen, DeletedScreen
+from ..screens.diff import DiffScreen
+from ..screens.save_as import SaveAsScreen
+from .json_buffer import HIGHLIGHT_LIMIT, JsonBuffer
 
 DRAFT_DELAY = 1.0  # seconds of quiet typing before the draft is written
 
@@ -67,22 +69,32 @@ def _wake(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-class EditorScreen(Screen[Item | None]):
+class EditorPane(Vertical):
     DEFAULT_CSS = """
-    EditorScreen #edit-header { height: auto; padding: 0 1; background: $panel; }
-    EditorScreen #edit-note { height: auto; padding: 0 1; color: $text-muted; }
-    EditorScreen.-problem #edit-note { color: $error; text-style: bold; }
-    EditorScreen TextArea { height: 1fr; border: none; }
-    EditorScreen #edit-side { width: 46; display: none; border-left: tall $error; }
-    EditorScreen.-issues #edit-side { display: block; }
-    EditorScreen #edit-side-title { padding: 0 1; text-style: bold; color: $error; }
-    EditorScreen #issues { height: 1fr; border: none; }
+    EditorPane { width: 50%; border-left: tall $panel; }
+    EditorPane:focus-within { border-left: tall $accent; }
+    EditorPane #edit-header { height: auto; padding: 0 1; background: $panel; }
+    EditorPane #edit-note { height: auto; padding: 0 1; color: $text-muted; }
+    EditorPane.-problem #edit-note { color: $error; text-style: bold; }
+    EditorPane TextArea, EditorPane TextArea:focus { height: 1fr; border: none; }
+    EditorPane #edit-side { width: 46; max-width: 50%; display: none; border-left: tall $error; }
+    EditorPane.-issues #edit-side { display: block; }
+    EditorPane #edit-side-title { padding: 0 1; text-style: bold; color: $error; }
+    EditorPane #issues, EditorPane #issues:focus { height: 1fr; border: none; }
     """
     SCOPE = "editor"
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("editor")]
     # How often the server is asked whether the document changed: a conditional GET that Eve answers with a
     # bodiless 304 while it did not. Often enough to warn before a save, rare enough to cost nothing.
     CHECK_SECONDS: ClassVar[float] = 15.0
+
+    class Closed(Message):
+        """The editor is done: `item` is the version it saved, or None (left without saving)."""
+
+        def __init__(self, pane: EditorPane, item: Item | None) -> None:
+            super().__init__()
+            self.pane = pane
+            self.item = item
 
     def __init__(
         self,
@@ -99,6 +111,7 @@ class EditorScreen(Screen[Item | None]):
         self.session = session
         self.collection = collection
         self.base = item  # the version being edited (None: a new document)
+        self.new = item is None
         self.label = label
         self.initial = text if text is not None else buffer_text(item.data if item else {})
         self.saved_text = buffer_text(item.data) if item else ""
@@ -111,12 +124,11 @@ class EditorScreen(Screen[Item | None]):
         self._draft_owned = draft is not None
         self._draft_elsewhere: Draft | None = None
         self.draft_problem: str | None = None  # why the last draft could not be written
+        self.closed = False
 
     # -- layout -----------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        if self.session.settings.protected:
-            yield ProtectedBanner(self.session.profile)
         yield Static(self._header(), id="edit-header")
         yield Static(self._note(), id="edit-note")
         with Horizontal():
@@ -124,10 +136,28 @@ class EditorScreen(Screen[Item | None]):
             with Vertical(id="edit-side"):
                 yield Static("", id="edit-side-title")
                 yield OptionList(id="issues")
-        yield CasaFooter()
 
     def on_resize(self) -> None:
         self.query_one("#edit-header", Static).update(self._header())  # the fields that fit the new width
+
+    def close(self, item: Item | None) -> None:
+        """Done: the explorer removes the pane (and shows `item`, the saved version). Once only."""
+        if not self.closed:
+            self.closed = True
+            self.post_message(self.Closed(self, item))
+
+    class ZoomAsked(Message):
+        """The zoom key, pressed in the editor: the explorer gives it the whole width, or its place beside the
+        table back."""
+
+    class TableAsked(Message):
+        """To the table, the editor kept open (beside it, or behind it on a narrow terminal)."""
+
+    def action_zoom(self) -> None:
+        self.post_message(self.ZoomAsked())
+
+    def action_to_table(self) -> None:
+        self.post_message(self.TableAsked())
 
     def on_mount(self) -> None:
         self.buffer.focus()
@@ -162,7 +192,7 @@ class EditorScreen(Screen[Item | None]):
             data = self.base.data
             # Of Eve's SERVER_FIELDS, the ones worth showing, on the label's line, as many as the width holds (the
             # version first): the header takes one line, however narrow the terminal.
-            room = (self.size.width or self.app.size.width) - 2  # (the header's padding)
+            room = (self.size.width or self.app.size.width) - 3  # (the pane's border and the header's padding)
             keys = ("_etag", "_updated", "_id", "_created")
             fields: list[tuple[str, str]] = [(key, str(data[key])) for key in keys if key in data]
             if "_links" in data:
@@ -252,10 +282,10 @@ class EditorScreen(Screen[Item | None]):
         self.set_class(bool(problem), "-problem")
         if problem:
             return Text(multiline(problem))
-        text = Text("ctrl+s saves with If-Match · the server's fields (above) are not in the buffer")
+        text = Text("ctrl+s saves with If-Match; server fields are shown above")  # (fits the pane beside a table)
         owned = editing.server_owned(self.base.data) if self.base is not None else []
         if owned:
-            text.append(f"\nServer-owned, CloudCasa refuses changes: `{'`, `'.join(owned)}`", style=tones.WARN)
+            text.append(f"\nServer-owned (changes refused): `{'`, `'.join(owned)}`", style=tones.WARN)
         if len(self.initial) > HIGHLIGHT_LIMIT:
             text.append(
                 f"\nOver {HIGHLIGHT_LIMIT // 1000} K characters: shown without JSON colours so typing stays quick.",
@@ -468,7 +498,7 @@ class EditorScreen(Screen[Item | None]):
         self.discard_draft()
         self.saved_text = buffer_text(item.data)
         self.notify(message, timeout=4, markup=False)
-        self.dismiss(item)
+        self.close(item)
 
     def _show_issues(self, error: ValidationFailed) -> None:
         locate = editing.locator(self.buffer.text)  # parsed once for all the issues
@@ -707,18 +737,19 @@ class EditorScreen(Screen[Item | None]):
     # -- leaving ----------------------------------------------------------------------------------------
 
     def action_leave(self) -> None:
-        self._leave()
+        self.run_worker(self.leave, group="leave", exclusive=True)  # type: ignore[arg-type]  # Textualize/textual#6386
 
-    @work(group="leave", exclusive=True)
-    async def _leave(self) -> None:
+    async def leave(self) -> bool:
+        """Close, asking first when the buffer holds unsaved changes. True once closed; False: still editing."""
         if not self.dirty:
             self._save_draft()  # removes this editor's draft: the buffer is the server's version again
-            self.dismiss(None)
-            return
+            self.close(None)
+            return True
         if not self._save_draft():  # said here, before closing: with no draft, leaving needs a choice
             if await self.keep_before_closing():
-                self.dismiss(None)
-            return
+                self.close(None)
+                return True
+            return False
         answer = await self.app.push_screen_wait(
             ChoiceScreen(
                 "Leave with unsaved changes?",
@@ -728,7 +759,16 @@ class EditorScreen(Screen[Item | None]):
         )
         if answer == "l":
             if await self.keep_before_closing():
-                self.dismiss(None)
+                self.close(None)
+                return True
         elif answer == "d":
             self.discard_draft()
-            self.dismiss(None)
+            self.close(None)
+            return True
+        return False
+
+    def shows(self, collection: str, row: dict[str, Any] | None) -> bool:
+        """This editor edits the document of `row` in `collection`."""
+        if self.base is None or row is None:
+            return False
+        return self.collection == collection and self.base.id == row.get("_id")
