@@ -144,7 +144,7 @@ async def test_every_screen_fits_80_by_24(ui_demo: DemoServer, app_for: AppFacto
         assert editor is not None
         header = editor.query_one("#edit-header").region.height + editor.query_one("#edit-note").region.height
         assert header <= 3, header
-        assert editor.buffer.region.height >= 24 - 3 - 1
+        assert editor.buffer.region.height >= 24 - 3 - 2  # the header, the status line and the footer
         footer_fits(app, 80)
         await pilot.press("escape")
         await settle(pilot)
