@@ -15,7 +15,8 @@ from casatui.ui.actions import ACTIONS, SCOPE_TITLES, bindings
 IDS = [
     "app.quit", "app.help", "app.command_palette", "app.jump", "app.request_log", "app.overview", "app.history",
     "explorer.focus_filter", "explorer.refresh", "explorer.toggle_auto_refresh", "explorer.watch", "explorer.sort",
-    "explorer.toggle_times", "explorer.toggle_sidebar", "explorer.focus_sidebar", "explorer.toggle_preview", "explorer.zoom",
+    "explorer.toggle_times", "explorer.toggle_sidebar", "explorer.focus_sidebar", "explorer.toggle_preview",
+    "explorer.zoom",
     "explorer.grow_preview", "explorer.shrink_preview", "explorer.follow", "explorer.related_jobs", "explorer.back",
     "explorer.edit", "explorer.create", "explorer.delete", "explorer.run_now", "explorer.toggle_pause",
     "explorer.copy_id", "explorer.toggle_server_fields",
