@@ -1,154 +1,147 @@
-"""Cron schedules as CloudCasa policies write them: in words, and the next run in the policy's timezone."""
+"""Cron schedules as CloudCasa policies write them: in words, and the next run in the policy's timezone.
+
+The words come from cron-descriptor, the runs from cronsim, which keeps Debian cron's rules: a day-of-month and a
+day-of-week both restricted mean either day (unless one of them starts with `*`: then both); on the day daylight
+saving skips an hour, a time inside it runs at the jump; on the day an hour repeats, a fixed time runs once (a
+schedule whose minute or hour is `*…` runs by the real clock, in both copies of the hour).
+
+Both libraries are imported when a schedule is first read, never at start-up: completion, `get` and the first
+screen do not need them.
+"""
 
 from __future__ import annotations
 
-import itertools
+import functools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
-DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
-RANGES = {"minute": (0, 59), "hour": (0, 23), "day": (1, 31), "month": (1, 12), "weekday": (0, 6)}
+if TYPE_CHECKING:
+    from cron_descriptor import Options
+
+# A list of every minute is 170 characters; longer text is not read at all, so hostile input costs bounded work.
+MAX_LENGTH = 256
+MAX_ZONE_LENGTH = 64  # the longest IANA name is 32 characters
+FIELDS = "minute hour day-of-month month day-of-week"
+# The macros of Vixie cron (`@reboot` has no time to show, so it is refused).
+MACROS = {
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *",
+}
+# A run found before the moment asked about: a fixed time in an hour that repeats, which cron does not run twice.
+# An hour has at most 60 of them.
+MAX_STALE_RUNS = 60
 
 
 class CronError(ValueError):
-    pass
+    """Text that is not a schedule; the message says why in one line and never quotes the text."""
 
 
 @dataclass(frozen=True)
 class Cron:
-    text: str
-    minutes: frozenset[int]
-    hours: frozenset[int]
-    days: frozenset[int]
-    months: frozenset[int]
-    weekdays: frozenset[int]  # 0 = Sunday
-    any_day: bool
-    any_weekday: bool
-
-
-def _values(field: str, kind: str) -> frozenset[int]:
-    low, high = RANGES[kind]
-    names = DAYS if kind == "weekday" else MONTHS if kind == "month" else []
-    result: set[int] = set()
-    for part in field.upper().split(","):
-        step = 1
-        if "/" in part:
-            part, step_text = part.split("/", 1)
-            if not step_text.isdecimal() or int(step_text) == 0:
-                raise CronError(f"bad step in {field!r}")
-            step = int(step_text)
-        if part in ("*", ""):
-            start, end = low, high
-        elif "-" in part:
-            first, last = part.split("-", 1)
-            start, end = _number(first, names, kind), _number(last, names, kind)
-        else:
-            start = _number(part, names, kind)
-            end = high if step > 1 else start
-        if not (low <= start <= high and low <= end <= high):
-            raise CronError(f"{field!r} is out of range for the {kind}")
-        result.update(range(start, end + 1, step))
-    if kind == "weekday" and 7 in result:
-        result.discard(7)
-        result.add(0)
-    return frozenset(result)
-
-
-def _number(text: str, names: list[str], kind: str) -> int:
-    if text in names:
-        return names.index(text) + (1 if kind == "month" else 0)
-    if not text.isdecimal():
-        raise CronError(f"{text!r} is not a {kind}")
-    value = int(text)
-    return 0 if kind == "weekday" and value == 7 else value
+    text: str  # as the policy writes it
+    expression: str  # five fields, upper case, a macro expanded and `?` as `*`: what both libraries read
 
 
 def parse(text: str) -> Cron:
+    """The schedule `text` says, checked by cronsim; CronError when it is not one."""
+    if len(text) > MAX_LENGTH:
+        raise CronError(f"a schedule is at most {MAX_LENGTH} characters")
     fields = text.split()
+    if len(fields) == 1 and fields[0].startswith("@"):
+        macro = MACROS.get(fields[0].lower())
+        if macro is None:
+            raise CronError(f"the macros are {', '.join(MACROS)}")
+        fields = macro.split()
     if len(fields) != 5:
-        raise CronError("a schedule has five fields: minute hour day-of-month month day-of-week")
-    minute, hour, day, month, weekday = fields
-    return Cron(
-        text,
-        _values(minute, "minute"),
-        _values(hour, "hour"),
-        _values(day, "day"),
-        _values(month, "month"),
-        _values(weekday, "weekday"),
-        day in ("*", "*/1"),
-        weekday in ("*", "*/1"),
-    )
+        raise CronError(f"a schedule has five fields: {FIELDS}")
+    # Quartz's "no specific value" in a day field: cron's `*` (cronsim does not know `?`).
+    fields = ["*" if field == "?" and i in (2, 4) else field for i, field in enumerate(fields)]
+    expression = " ".join(fields).upper()
+    _check(expression)
+    return Cron(text, expression)
 
 
-def _runs_on(cron: Cron, moment: datetime) -> bool:
-    if moment.month not in cron.months:
-        return False
-    weekday = (moment.weekday() + 1) % 7
-    day_ok, weekday_ok = moment.day in cron.days, weekday in cron.weekdays
-    if cron.any_day and cron.any_weekday:
-        return True
-    if cron.any_day:
-        return weekday_ok
-    if cron.any_weekday:
-        return day_ok
-    return day_ok or weekday_ok  # cron's rule when both are restricted
+def _check(expression: str) -> None:
+    from cronsim import CronSim, CronSimError
+
+    try:
+        CronSim(expression, datetime(2000, 1, 1))
+    except CronSimError as error:  # "Bad day-of-week"
+        raise CronError(f"not a schedule: {str(error).lower()}") from None
+    except (ValueError, LookupError, ArithmeticError, AssertionError):  # a case the library did not foresee
+        raise CronError("not a schedule") from None
+
+
+def known_zone(name: str) -> bool:
+    """True when `name` is a timezone this machine knows (else the runs are given in UTC)."""
+    return _zone(name) is not None
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    if not name or len(name) > MAX_ZONE_LENGTH:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # unknown, not a relative path, a null byte
+        return None
 
 
 def next_run(text: str, timezone: str = "UTC", after: datetime | None = None) -> datetime | None:
-    """The next time the schedule fires after `after`, in the policy's timezone (None if never within 5 years)."""
+    """The next time the schedule fires after `after`, in the timezone `timezone` (UTC when unknown); None when it
+    never fires within cronsim's 50 years. CronError when `text` is not a schedule."""
+    from cronsim import CronSim
+
     cron = parse(text)
-    try:
-        zone = ZoneInfo(timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    start = (after or datetime.now(zone)).astimezone(zone).replace(second=0, microsecond=0) + timedelta(minutes=1)
-    day = start.replace(hour=0, minute=0)
-    for _ in range(366 * 5):
-        if _runs_on(cron, day):
-            for hour in sorted(cron.hours):
-                for minute in sorted(cron.minutes):
-                    candidate = day.replace(hour=hour, minute=minute)
-                    if candidate >= start:
-                        return candidate
-        day = (day + timedelta(days=1)).replace(hour=0, minute=0)
+    zone = _zone(timezone or "UTC") or ZoneInfo("UTC")
+    start = (after or datetime.now(zone)).astimezone(zone)
+    # Timestamps, not datetimes: two times of one zone compare by their wall clock, whatever their fold.
+    since = start.timestamp()
+    runs = CronSim(cron.expression, start)
+    for _ in range(MAX_STALE_RUNS + 1):
+        try:
+            run = next(runs)
+        except StopIteration:
+            return None
+        if run.timestamp() > since:
+            return run
     return None
-
-
-def _clock(hours: frozenset[int], minutes: frozenset[int]) -> str | None:
-    if len(hours) == 1 and len(minutes) == 1:
-        return f"{min(hours):02d}:{min(minutes):02d}"
-    return None
-
-
-def _list(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def describe(text: str) -> str:
-    """`0 2 */1 * *` -> "every day at 02:00"; `30 0 * * MON,WED,FRI` -> "at 00:30 on Monday, Wednesday and Friday"."""
+    """`0 2 * * *` -> "At 02:00"; `5 4 1,15 * 1` -> "At 04:05, on day 1 and 15 of the month, or on Monday".
+    The text itself when it is not a schedule."""
     try:
         cron = parse(text)
     except CronError:
         return text
-    clock = _clock(cron.hours, cron.minutes)
-    if clock is None:
-        if len(cron.minutes) == 1 and len(cron.hours) > 1:
-            hours = sorted(cron.hours)
-            gaps = {b - a for a, b in itertools.pairwise(hours)}
-            every = f"every {gaps.pop()} hours" if len(gaps) == 1 else f"at hours {', '.join(map(str, hours))}"
-            when = f"{every} at minute {min(cron.minutes)}"
-        else:
-            when = f"at minutes {sorted(cron.minutes)} of hours {sorted(cron.hours)}"
-    else:
-        when = f"at {clock}"
-    if cron.months != frozenset(range(1, 13)):
-        when += " in " + _list([MONTHS[m - 1].capitalize() for m in sorted(cron.months)])
-    if cron.any_day and cron.any_weekday:
-        return f"every day {when}" if clock else when
-    if cron.any_day:
-        return f"{when} on {_list([DAY_NAMES[d] for d in sorted(cron.weekdays)])}"
-    days = _list([str(d) for d in sorted(cron.days)])
-    return f"{when} on day {days} of the month"
+    return _words(cron.expression) or text
+
+
+@functools.lru_cache(maxsize=256)  # keys are checked expressions: at most MAX_LENGTH characters each
+def _words(expression: str) -> str:
+    from cron_descriptor import ExpressionDescriptor
+
+    try:
+        words = ExpressionDescriptor(expression, _options()).get_description()
+    except Exception:  # a form cronsim reads and cron-descriptor does not: the text itself says it
+        return ""
+    day_of_month, day_of_week = expression.split()[2:5:2]
+    if day_of_month.startswith("*") or day_of_week.startswith("*"):
+        # cron-descriptor says "or on Monday" for `*/2 * MON`; cron (and cronsim) run when both match.
+        words = words.replace(", or on ", ", only on ")
+    return str(words)
+
+
+@functools.cache
+def _options() -> Options:
+    from cron_descriptor import Options
+
+    # English whatever the machine's locale (the rest of casatui is), and the 24-hour clock CloudCasa shows.
+    return Options(locale_code="en_US", use_24hour_time_format=True)

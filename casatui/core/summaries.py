@@ -30,7 +30,7 @@ from .cloudcasa import (
 )
 from .formatting import as_epoch, as_text, lookup, number_at, text_at
 from .profiles import Profile
-from .schedule import CronError, describe, next_run
+from .schedule import CronError, describe, known_zone, next_run
 
 Names = Mapping[str, Mapping[str, str]]  # collection -> id -> name: the names casatui knows
 LAST_RUNS = 3  # how many of the runs a definition records of itself are shown
@@ -206,13 +206,14 @@ class ScheduleEntry:
 @dataclass(frozen=True)
 class PolicySchedule:
     name: str
-    timezone: str
+    timezone: str  # the policy's, with "unknown: times in UTC" when this machine does not know it
     entries: tuple[ScheduleEntry, ...]
 
     @property
     def next_run(self) -> datetime | None:
-        """The soonest of the schedules' next runs."""
-        return min((e.next_run for e in self.entries if e.next_run is not None), default=None)
+        """The soonest of the schedules' next runs (by the instant: in an hour that repeats, the wall clock lies)."""
+        runs = [e.next_run for e in self.entries if e.next_run is not None]
+        return min(runs, key=datetime.timestamp, default=None)
 
 
 def policy_schedule(policy: Mapping[str, Any], profile: Profile, now: float) -> PolicySchedule:
@@ -232,7 +233,8 @@ def policy_schedule(policy: Mapping[str, Any], profile: Profile, now: float) -> 
         keep = number_at(schedule, SCHEDULE_KEEP_DAYS)
         locked = lookup(schedule, SCHEDULE_LOCKED) is True
         entries.append(ScheduleEntry(cron, describe(cron) if cron else "", keep, locked, upcoming))
-    return PolicySchedule(profile.name_of(policy), zone, tuple(entries))
+    label = zone if known_zone(zone) else f"{zone}, unknown: times in UTC"
+    return PolicySchedule(profile.name_of(policy), label, tuple(entries))
 
 
 def _cron(schedule: Mapping[str, Any]) -> str:

@@ -187,7 +187,7 @@ def test_a_policy_with_only_the_five_cron_fields_and_missing_parts() -> None:
     assert schedule.timezone == "UTC"  # CloudCasa's default
     first, second, third = schedule.entries
     assert (first.cron, first.words, first.keep_days, first.locked) == (
-        "30 0 * * MON,WED,FRI", "at 00:30 on Monday, Wednesday and Friday", None, False)  # fmt: skip
+        "30 0 * * MON,WED,FRI", "At 00:30, only on Monday, Wednesday, and Friday", None, False)  # fmt: skip
     assert isinstance(first.next_run, datetime) and first.next_run.timestamp() > NOW
     assert (second.cron, second.words, second.keep_days, second.locked, second.next_run) == ("", "", 3, False, None)
     assert (third.cron, third.words, third.keep_days, third.next_run) == ("not a cron", "not a cron", None, None)

@@ -149,17 +149,18 @@ async def test_a_definitions_runs_success_rate_and_next_run(ui_demo: DemoServer)
         good, finished = success_rate(runs, app.session.profile_of("jobs"))
         info = text_of(view.query_one("#backup-info"))
         assert f"{good} of {finished} finished runs succeeded" in info
-        assert "at 00:30 on Monday, Wednesday and Friday" in info and "every day at 22:00" in info
+        assert "At 00:30, only on Monday, Wednesday, and Friday" in info and "At 22:00  (0 22 */1 * *" in info
         assert "Next run Sun 2026-11-29 22:00 CET" in info
         assert view.query_one(DataTable).row_count == len(runs)
 
 
 def test_schedules_in_words_and_next_runs() -> None:
     now = datetime(2026, 11, 28, 21, 6, tzinfo=timezone.utc)
-    assert describe("0 2 */1 * *") == "every day at 02:00"
-    assert describe("0 4 * * SUN") == "at 04:00 on Sunday"
-    assert describe("0 3 1 */1 *") == "at 03:00 on day 1 of the month"
-    assert describe("0 */6 * * *") == "every 6 hours at minute 0"
+    # cron-descriptor's words (the hand-made parser said "every day at 02:00", "at 04:00 on Sunday", …).
+    assert describe("0 2 */1 * *") == "At 02:00"
+    assert describe("0 4 * * SUN") == "At 04:00, only on Sunday"
+    assert describe("0 3 1 */1 *") == "At 03:00, on day 1 of the month"
+    assert describe("0 */6 * * *") == "Every 6 hours"
     assert str(next_run("0 4 * * SUN", "America/New_York", now)) == "2026-11-29 04:00:00-05:00"
     assert str(next_run("0 3 1 */1 *", "UTC", now)) == "2026-12-01 03:00:00+00:00"
 
