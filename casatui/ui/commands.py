@@ -104,13 +104,15 @@ class CasaCommands(Provider):
         if catalog is None:
             return []
         entries = []
+        short = app.session.settings.aliases.by_collection(catalog.resources)
         for name, resource in sorted(catalog.resources.items()):  # the `:` jump's order
             # Names, titles and descriptions come from the server's /api-docs: made visible, and the help text (which
             # the palette parses as markup) escaped.
             help_text = markup_escaped(resource.description) if resource.description else None
             label = f"Open {plain(name)} ({plain(resource.title)})"
             run = partial(app.post_message, OpenCollection(name))
-            entries.append(Entry(label, collection_names(name, resource.title), run, help=help_text))
+            names = collection_names(name, resource.title, short.get(name, ()))
+            entries.append(Entry(label, names, run, help=help_text))
         return entries
 
     def _profiles(self, app: CasaApp) -> list[Entry]:
