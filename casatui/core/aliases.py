@@ -63,6 +63,20 @@ class Aliases:
             found.setdefault(target, []).append(alias)
         return {target: tuple(names) for target, names in found.items()}
 
+    def names(self, titles: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+        """collection -> the names the `:` jump and the palette find it by (`titles`: collection -> its title): its
+        own, its title, their initials and its aliases, less a derived name that is another's alias (`ko`, the
+        initials of kubeoffloads, is kuberestores' when the user says so: typed, it finds that one first)."""
+        from .fuzzy import collection_names
+
+        offered = self.offered(titles)
+        short = self.by_collection(titles)
+        found = {}
+        for name, title in titles.items():
+            names = collection_names(name, title, short.get(name, ()))
+            found[name] = tuple(n for n in names if n == names[0] or offered.get(n, name) == name)
+        return found
+
     def resolve(self, name: str, collections: Collection[str] | None = None) -> str:
         """The collection `name` means: itself when it is one of `collections` (or no alias has it), else the
         collection of its alias. With `collections` None (the server's document is not known yet) every alias

@@ -14,7 +14,6 @@ from textual.screen import Screen
 
 from ..core.cloudcasa import JOBS
 from ..core.drafts import item_from_draft
-from ..core.fuzzy import collection_names
 from ..core.navigation import Place
 from ..core.session import Session
 from . import colour_modes, textual_patches
@@ -229,8 +228,7 @@ class CasaApp(GuardedApp[None]):
             for name, resource in resources
         ]
         aliases = self.session.settings.aliases
-        short = aliases.by_collection(catalog.resources)
-        names = {name: collection_names(name, resource.title, short.get(name, ())) for name, resource in resources}
+        names = aliases.names({name: resource.title for name, resource in resources})  # as the palette
         if not self._aliases_said:  # the user's aliases that this server's document makes useless, said once
             self._aliases_said = True
             for problem in aliases.problems(catalog.resources):
