@@ -291,8 +291,8 @@ def check_token(args: argparse.Namespace, resolved: Any) -> str | None:
     if resolved.token_source.kind != "none" or args.command in TOKENLESS:
         return None
     return (
-        f"no API token for profile {resolved.profile}: set $CLOUDCASA_API_TOKEN, or token_command or token_env in the "
-        "profile (`casatui info` shows which profile, URL and token source are used)"
+        f"no API token for profile {resolved.profile}: set $CLOUDCASA_API_TOKEN, or token_command, token_env or "
+        "token_keyring in the profile (`casatui info` shows which profile, URL and token source are used)"
     )
 
 

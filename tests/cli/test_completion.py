@@ -24,6 +24,7 @@ from casatui.demo import DemoServer
 from ..servers import ServerUnderTest
 from .run import get
 
+
 def with_aliases(collections: list[str]) -> list[str]:
     """The collections, then the built-in short names of those among them (the candidates, in their order)."""
     short = sorted(alias for alias, target in SHORT_NAMES.items() if target in collections)

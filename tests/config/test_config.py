@@ -769,8 +769,8 @@ def test_the_tables_of_keys_come_from_the_dataclasses() -> None:
     assert list(settings(Config)) == ["default_profile", "profiles", "ui", "aliases"]  # not `path`: no key of the file
     assert list(settings(UiDefaults)) == ["theme", "auto_refresh_seconds", "columns", "sort", "external_editor"]
     assert set(settings(Profile)) == set(settings(UiDefaults)) | {
-        "url", "token_env", "token_command", "token_keyring", "token", "read_only", "protected", "trust_api_docs", "ca_cert", "insecure",
-        "allow_http", "connect_timeout", "read_timeout",
+        "url", "token_env", "token_command", "token_keyring", "token", "read_only", "protected", "trust_api_docs",
+        "ca_cert", "insecure", "allow_http", "connect_timeout", "read_timeout",
     }  # fmt: skip
     assert token_keys() == ["token_env", "token_command", "token_keyring", "token"]
     kinds = {key: setting.kind for key, setting in settings(Profile).items()}
