@@ -186,6 +186,13 @@ def make_session(client: Any, resolved: Any, state: Path, listeners: list[Any]) 
     return Session(client, settings, state_dir=state)
 
 
+def start_collection(session: Any, resource: str) -> str:
+    """The collection `--resource` names, itself or by an alias: among the kept document's collections when one is
+    kept, else as the alias table says (a name the server turns out not to have is said by the explorer)."""
+    catalog = session.catalog
+    return str(session.settings.aliases.resolve(resource, catalog.resources if catalog is not None else None))
+
+
 def visible(text: str) -> str:
     """Control and invisible characters as escapes: a message may quote a flag or a file, and stderr is a terminal."""
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
@@ -414,10 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     session = make_session(client, resolved, state, listeners)
     session.settings.keep_catalog = not args.demo  # the demo's port, and so its root, is new each run
     session.restore_catalog()  # the document as read last time: the first request and frame follow it
-    collection = JOBS
-    if args.resource:  # an alias names its collection: among the kept document's, else as the table says
-        catalog = session.catalog
-        collection = session.settings.aliases.resolve(args.resource, catalog.resources if catalog else None)
+    collection = start_collection(session, args.resource) if args.resource else JOBS
     # The first page is fetched in a thread while Textual is imported and the screen laid out.
     session.startup.prefetch(client, session.profile_of(collection), args.where, sort, session.settings.page_size)
     from ..ui.app import CasaApp

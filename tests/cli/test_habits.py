@@ -195,3 +195,23 @@ def test_without_the_keyring_package_the_app_stops_naming_the_extra(tmp_path: Pa
     assert result.stderr.splitlines() == [
         "casatui: profile lab: token_keyring needs the keyring package: pip install 'casatui[keyring]'"
     ]
+
+
+def test_resource_opens_the_collection_an_alias_names(demo: DemoServer, tmp_path: Path) -> None:
+    from casatui.api.client import CasaClient
+    from casatui.cli import start_collection
+    from casatui.core.aliases import Aliases
+    from casatui.core.session import Session, Settings
+
+    (tmp_path / "state").mkdir(mode=0o700)
+    settings = Settings(aliases=Aliases({"mine": "policies", "gone": "nosuchthing"}))
+    session = Session(CasaClient(demo.api_root, demo.token), settings, state_dir=tmp_path / "state")
+    # Nothing kept yet: the table says, as typed.
+    assert [start_collection(session, name) for name in ("kb", "mine", "eks", "jobs")] == [
+        "kubebackups", "policies", "awseksclusters", "jobs"
+    ]  # fmt: skip
+    assert names(get(demo, tmp_path, "jobs", "--limit", "1", "-o", "name"))  # a command keeps the document
+    assert session.restore_catalog()
+    assert [start_collection(session, name) for name in ("kb", "mine", "eks", "gone")] == [
+        "kubebackups", "policies", "eks", "gone"
+    ]  # fmt: skip
