@@ -21,8 +21,11 @@ SOURCES = {
 
 
 def facts(resolved: Any, config_file: Path | None, state: Path) -> dict[str, Any]:
+    from ..core.aliases import Aliases
     from ..core.catalog_cache import load
 
+    kept = load(state, resolved.url)
+    aliases = Aliases(resolved.aliases, origin=resolved.aliases_origin)
     return {
         "config_file": str(config_file) if config_file is not None else None,
         "profile": resolved.profile,
@@ -31,13 +34,15 @@ def facts(resolved: Any, config_file: Path | None, state: Path) -> dict[str, Any
         "token_source": SOURCES.get(resolved.token_source.kind, resolved.token_source.kind),
         "state_dir": str(state),
         "drafts_dir": str(state / "drafts"),  # (as `casatui.core.session.Session` keeps them)
-        "api_document_kept": load(state, resolved.url) is not None,
+        "api_document_kept": kept is not None,
         "read_only": resolved.read_only,
         "protected": resolved.protected,
         "trust_api_docs": resolved.trust_api_docs,
         "editor": _editor(),
         "external_editor": resolved.external_editor,
         "aliases": dict(resolved.aliases),
+        # (known only from a kept document: `info` sends nothing)
+        "alias_problems": aliases.problems(kept.resources) if kept is not None else [],
     }
 
 
@@ -66,6 +71,7 @@ def run(args: Any, resolved: Any, config_file: Path | None, state: Path) -> int:
         **found,
         "api_document_kept": "yes" if found["api_document_kept"] else "no (read at the next connection)",
         "aliases": ", ".join(f"{alias} = {target}" for alias, target in found["aliases"].items()) or "none of yours",
+        "alias_problems": "; ".join(found["alias_problems"]) or "none",
     }
     for key, value in shown.items():
         text = ("yes" if value else "no") if isinstance(value, bool) else str(value)

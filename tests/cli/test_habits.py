@@ -106,15 +106,18 @@ def test_a_missing_or_unreadable_config_file_is_one_line(tmp_path: Path) -> None
 
 
 def test_info_says_the_files_the_editor_and_where_the_token_comes_from(demo: DemoServer, tmp_path: Path) -> None:
-    (tmp_path / "config.toml").write_text('[ui]\nexternal_editor = true\n[aliases]\nmine = "policies"\n')
+    (tmp_path / "config.toml").write_text('[ui]\nexternal_editor = true\n[aliases]\nmine = "policies"\ngone = "x"\n')
     env = {"CASATUI_EDITOR": "hx --wait", "VISUAL": "emacs", "EDITOR": "nano"}
     result = casatui("info", "-o", "json", tmp=tmp_path, root=demo.api_root, token=demo.token, env=env)
     facts = json.loads(result.stdout)
     assert facts["state_dir"] == str(tmp_path / "state") and facts["drafts_dir"] == str(tmp_path / "state" / "drafts")
     assert facts["token_source"] == "environment" and facts["editor"] == "hx --wait"
-    assert facts["external_editor"] is True and facts["aliases"] == {"mine": "policies"}
+    assert facts["external_editor"] is True and facts["aliases"] == {"mine": "policies", "gone": "x"}
+    assert facts["alias_problems"] == []  # (no document kept yet: unknown, and info sends nothing)
+    assert names(get(demo, tmp_path, "jobs", "--limit", "1", "-o", "name"))  # keeps the document
     text = casatui("info", tmp=tmp_path, root=demo.api_root, token=demo.token, env={**env, "CASATUI_EDITOR": ""})
-    assert "editor: emacs\n" in text.stdout and "aliases: mine = policies\n" in text.stdout
+    assert "editor: emacs\n" in text.stdout and "aliases: mine = policies, gone = x\n" in text.stdout
+    assert "alias problems: " + f"{tmp_path / 'config.toml'}: [aliases]: gone = 'x': the server's" in text.stdout
     assert f"drafts dir: {tmp_path / 'state' / 'drafts'}\n" in text.stdout
     no_secret_nor_escape(text, demo.token)
 
