@@ -1,13 +1,15 @@
 """Profiles, environment variables, token sources and paths: everything casatui needs before it connects.
 
-The file is TOML, at `$CASATUI_CONFIG` if set, else `config.toml` in `platformdirs.user_config_dir("casatui")`:
+The file is TOML, at `--config FILE` if given, else `$CASATUI_CONFIG` if set, else `config.toml` in
+`platformdirs.user_config_dir("casatui")`:
 
     default_profile = "prod"
-    [ui]                                  # theme, auto_refresh_seconds, [ui.columns], [ui.sort]
+    [ui]                                  # theme, auto_refresh_seconds, external_editor, [ui.columns], [ui.sort]
+    [aliases]                             # short names of collections: kb = "kubebackups"
     [profiles.prod]
     url = "https://api.cloudcasa.io"
-    token_env = "CC_PROD_TOKEN"           # or token_command = ["pass", "show", "cc"], or token = "…" (mode 0600 only)
-    read_only = true
+    token_env = "CC_PROD_TOKEN"           # or token_command = ["pass", "show", "cc"], token_keyring = "service/user",
+    read_only = true                      # or token = "…" (mode 0600 only)
 
 Each setting is declared once, as a field of `Config`, `UiDefaults`, `Profile` or `ColumnTable` made by `setting()`:
 its TOML type comes from the field's type, and its description and range from the field. `load_config()` reads and
@@ -20,14 +22,17 @@ Precedence, key by key: **flags > environment > profile > defaults**.
 
 - profile: `--profile` > `$CASATUI_PROFILE` > `default_profile` > the only profile > a built-in empty "default".
 - url: `--url` > `$CLOUDCASA_URL` > profile `url` > https://api.cloudcasa.io/api/v1 (normalised by `normalize_root`).
-- token: `$CLOUDCASA_API_TOKEN` > the profile's single source (`token_env`, `token_command` or `token`) > none.
+- token: `$CLOUDCASA_API_TOKEN` > the profile's single source (`token_env`, `token_command`, `token_keyring` or
+  `token`) > none. `token_keyring` imports the optional `keyring` package only when it is used.
 - read_only, protected: flag (read_only only) > `$CASATUI_READ_ONLY` / `$CASATUI_PROTECTED` (1/0, true/false,
   yes/no, on/off) > profile > False.
 - trust_api_docs: `--ignore-api-docs` > profile > True.
 - insecure, allow_http, ca_cert: flag > profile > False / None. An explicit `--ca-cert` beats a profile's
   `insecure` unless `--insecure` is given too; `verify` is False when insecure, else the CA path, else True.
 - connect_timeout, read_timeout: profile > `casatui.api.client.Timeouts` defaults.
-- theme, auto_refresh_seconds, columns, sort: profile > `[ui]` > defaults; columns and sort merge per resource.
+- theme, auto_refresh_seconds, external_editor, columns, sort: profile > `[ui]` > defaults; columns and sort merge
+  per resource.
+- aliases: `[aliases]` (a plain word each, never a collection's own name) over the built-in short names.
 
 Empty environment variables count as unset. The token never appears in a repr, a message or a description.
 """
@@ -112,12 +117,13 @@ def state_dir(env: Mapping[str, str] | None = None) -> Path:
 
 @dataclass(frozen=True)
 class TokenSource:
-    kind: Literal["flag-env", "env", "command", "file", "none"]
+    kind: Literal["flag-env", "env", "command", "keyring", "file", "none"]
     detail: str  # "$CLOUDCASA_API_TOKEN", "$CC_PROD_TOKEN", "command `pass show cc`", "`token` in /path/config.toml"
 
     def describe(self) -> str:
         if self.kind == "none":
-            return f"no token is set (export ${TOKEN_ENV}, or give the profile a token_env or token_command)"
+            sources = "token_env, token_command or token_keyring"
+            return f"no token is set (export ${TOKEN_ENV}, or give the profile a {sources})"
         return f"the token comes from {self.detail}"
 
 
@@ -171,6 +177,7 @@ class UiDefaults:
         "per resource, the columns of its table: dotted paths or column tables", default_factory=dict
     )
     sort: dict[str, str] = setting('per resource, its default sort, like "-start_time"', default_factory=dict)
+    external_editor: bool | None = setting("e edits in $CASATUI_EDITOR, $VISUAL or $EDITOR (false: in casatui)")
 
 
 @dataclass
@@ -182,6 +189,9 @@ class Profile(UiDefaults):
     token_env: str | None = setting("the environment variable holding the token", token_source=True)
     token_command: list[str] | None = setting(
         "a command (an array of words, or a string split like a shell) that prints the token", token_source=True
+    )
+    token_keyring: str | None = setting(
+        'the OS keyring entry holding the token, as "service/user" (needs casatui[keyring])', token_source=True
     )
     token: str | None = setting(
         "the token itself, only if the file is readable by you alone", token_source=True, repr=False
@@ -204,6 +214,7 @@ class Config:
     default_profile: str | None = setting("the profile used when neither --profile nor $CASATUI_PROFILE names one")
     profiles: dict[str, Profile] = setting("the profiles, by name", default_factory=dict)
     ui: UiDefaults = setting("settings of the interface, for every profile", default_factory=UiDefaults)
+    aliases: dict[str, str] = setting('short names of collections, like kb = "kubebackups"', default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -412,6 +423,8 @@ class _File:
         if table.get("insecure") is True and "ca_cert" in table:
             raise self.error(where, "ca_cert and insecure = true contradict each other: keep one")
         profile = Profile(name=name, **self.settings_of(Profile, table, where))
+        if profile.token_keyring is not None:
+            _keyring_entry(profile.token_keyring, self, where)
         if profile.url is not None:
             try:  # the syntax of every profile's URL, now; whether plain http is allowed is decided at `resolve`
                 normalize_root(profile.url, allow_http=True)
@@ -467,18 +480,18 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: a value cannot be read: {str(error).split(';')[0]}") from None
 
 
-def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None, *, origin: str = "") -> Config:
     """Read and check the config file.
 
     `path` None means `config_path(env)`, and then a missing file is an empty `Config` - unless `$CASATUI_CONFIG`
-    named it. A `path` given explicitly must exist.
+    named it. A `path` given explicitly must exist; `origin` is what gave it ("--config"), for the message.
     """
     explicit = path is not None or bool(_environ(env).get(CONFIG_ENV))
     path = path if path is not None else config_path(env)
     if not path.exists():
         if not explicit:
             return Config()
-        origin = f"${CONFIG_ENV} names " if _environ(env).get(CONFIG_ENV) else ""
+        origin = f"{origin} names " if origin else f"${CONFIG_ENV} names " if _environ(env).get(CONFIG_ENV) else ""
         raise ConfigError(f"{origin}{path}, which does not exist: create it or correct the path")
     data = _parse(path, _read(path))
     checker = _File(path)
@@ -489,6 +502,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         default_profile=top.get("default_profile"),
         profiles={name: checker.profile(name, table) for name, table in top.get("profiles", {}).items()},
         ui=UiDefaults(**checker.settings_of(UiDefaults, top.get("ui", {}), "[ui]")),
+        aliases=_aliases(checker, top.get("aliases", {})),
     )
 
 
@@ -526,6 +540,9 @@ class Resolved:
     auto_refresh_seconds: float = DEFAULT_AUTO_REFRESH
     columns: Columns = field(default_factory=dict)
     sort: dict[str, str] = field(default_factory=dict)
+    external_editor: bool = False
+    aliases: dict[str, str] = field(default_factory=dict)
+    aliases_origin: str = "[aliases]"  # where they are set, for messages: "<config file>: [aliases]"
 
     def describe_auth(self) -> str:
         """For 401/403 messages: "Profile prod; the token comes from $CC_PROD_TOKEN." """
@@ -610,6 +627,8 @@ def _token(
     elif profile.token_command:
         token = _command_token(profile, profile.token_command, run_command)
         source = TokenSource("command", f"command `{shlex.join(profile.token_command)}`")
+    elif profile.token_keyring:
+        token, source = _keyring_token(profile, profile.token_keyring)
     elif profile.token:
         token, source = profile.token.strip(), TokenSource("file", f"`token` in {config.path}")
     bad = next((char for char in token if not "!" <= char <= "~"), None)
@@ -711,4 +730,76 @@ def resolve(
         auto_refresh_seconds=_first(profile.auto_refresh_seconds, config.ui.auto_refresh_seconds, DEFAULT_AUTO_REFRESH),
         columns={**config.ui.columns, **profile.columns},
         sort={**config.ui.sort, **profile.sort},
+        external_editor=bool(_first(profile.external_editor, config.ui.external_editor, False)),
+        aliases=dict(config.aliases),
+        aliases_origin=aliases_origin(config),
     )
+
+
+# --- aliases -------------------------------------------------------------------------------------------------------
+
+# A user's short name of a collection: one plain word, as typed after `:` or as `casatui get WORD`.
+ALIAS_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+
+
+def _aliases(checker: _File, table: Mapping[str, Any]) -> dict[str, str]:
+    """The `[aliases]` table: each key a plain word that is not a collection CloudCasa is known to have (it would hide
+    that collection), each value a collection name. Whether the server has that collection is known only once its
+    API document is: said then, by the one that uses the alias."""
+    from .api.known import BUILTIN, GROUPS
+
+    known = set(BUILTIN).union(*(names for _, names in GROUPS))
+    where = "[aliases]"
+    for alias, target in table.items():
+        if not ALIAS_NAME.fullmatch(alias):
+            raise checker.error(where, f"{alias!r} is not a plain word (a letter, then letters, digits, _ or -)")
+        if alias in known:
+            raise checker.error(where, f"{alias} is the name of a collection: an alias cannot hide it")
+        if not isinstance(target, str):
+            raise checker.error(where, f'{alias} must be a string naming a collection, like {alias} = "kubebackups"')
+        if not COLLECTION_NAME.fullmatch(target):
+            raise checker.error(where, f"{alias}: {target!r} is not a collection name (letters, digits, _ . -)")
+    return dict(table)
+
+
+def aliases_origin(config: Config) -> str:
+    """Where the user's aliases are set, for messages about them."""
+    return f"{config.path}: [aliases]" if config.path else "[aliases]"
+
+
+# --- the OS keyring as a token source ------------------------------------------------------------------------------
+
+KEYRING_EXTRA = "pip install 'casatui[keyring]'"
+
+
+def _keyring_entry(value: str, checker: _File | None = None, where: str = "") -> tuple[str, str]:
+    """`token_keyring = "service/user"`: split at the last "/" (a service may be a URL; a user name holds none)."""
+    service, slash, user = value.rpartition("/")
+    if not slash or not service.strip() or not user.strip():
+        message = f'token_keyring {value!r} must be "service/user", like "cloudcasa/me@example.com"'
+        raise checker.error(where, message) if checker else ConfigError(message)
+    return service, user
+
+
+def _keyring_token(profile: Profile, value: str) -> tuple[str, TokenSource]:
+    """The token from the OS keyring (the `keyring` package, imported only here). A missing package, a keyring that
+    cannot be read, or no entry: one line naming the fix."""
+    service, user = _keyring_entry(value)
+    shown = f"profile {profile.name}: token_keyring"
+    try:
+        import keyring
+        import keyring.errors
+    except ImportError:
+        raise ConfigError(f"{shown} needs the keyring package: {KEYRING_EXTRA}") from None
+    try:
+        token = keyring.get_password(service, user)
+    except Exception as error:  # no backend, a locked keyring, a refused prompt, a backend's own failure…
+        said = str(error).strip().splitlines()[:1] if isinstance(error, keyring.errors.KeyringError) else []
+        reason = f": {said[0][:200]}" if said else f" ({type(error).__name__})"
+        raise ConfigError(f"{shown}: the keyring cannot be read{reason}") from None
+    if not token or not token.strip():
+        raise ConfigError(
+            f"{shown}: the keyring has no password for service {service!r}, user {user!r}: store it with "
+            f"`keyring set {shlex.quote(service)} {shlex.quote(user)}`"
+        )
+    return token.strip(), TokenSource("keyring", f"the keyring (service {service!r}, user {user!r})")

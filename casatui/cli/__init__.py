@@ -24,12 +24,14 @@ $CLOUDCASA_API_TOKEN, or from the profile's token source in the config file: tok
 token_command (a command printing it, like kubectl's exec credentials), or token (only in a file only
 you can read). Precedence: flags > environment > profile > defaults.
 
-Config file: $CASATUI_CONFIG, else config.toml in the user config directory. See the README.
+Config file: --config FILE, else $CASATUI_CONFIG, else config.toml in the user config directory (`casatui info`
+says which). See the README.
 Examples:
   casatui --demo                                   try it on an embedded CloudCasa-compatible server
   CLOUDCASA_API_TOKEN=… casatui --url cc.example.com
   casatui --profile prod --read-only --resource jobs --where 'state:FAILED start_time>-24h'
   casatui get jobs --where 'state:FAILED start_time>-24h' --all -o json
+  casatui -p prod get kb                           kb, pol, cl, job…: short names; add yours in [aliases]
 """
 
 
@@ -49,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"casatui {__version__}")
     add_shared_flags(parser)
     start = parser.add_argument_group("where to start")
-    start.add_argument("--resource", help="resource type to open first (default: the overview, over jobs)")
+    start.add_argument("--resource", help="resource type (or its alias) to open first (default: the overview)")
     start.add_argument("--where", default="", help="filter to open with, e.g. 'state:FAILED start_time>-24h'")
     start.add_argument("--sort", default=None, help="sort to open with, e.g. -start_time")
     add_commands(parser, add_shared_flags)
@@ -67,8 +69,11 @@ def add_shared_flags(parser: argparse.ArgumentParser, *, suppress: bool = False)
     connect.add_argument("--demo", action="store_true", default=default(False),
                          help="run against an embedded CloudCasa-compatible server")  # fmt: skip
     connect.add_argument(
-        "--profile", default=default(None), help="profile of the config file to use ($CASATUI_PROFILE)"
+        "-p", "--profile", default=default(None), help="profile of the config file to use ($CASATUI_PROFILE)"
     )
+    connect.add_argument("--config", metavar="FILE", default=default(None),
+                         help="the config file to read ($CASATUI_CONFIG; default: config.toml in the user config "
+                         "directory)")  # fmt: skip
     connect.add_argument(
         "--url", default=default(None), help="API root or host name ($CLOUDCASA_URL; default: CloudCasa SaaS)"
     )
@@ -162,6 +167,7 @@ def make_client(resolved: Any, *, demo: bool = False) -> Any:
 
 
 def make_session(client: Any, resolved: Any, state: Path, listeners: list[Any]) -> Any:
+    from ..core.aliases import Aliases
     from ..core.session import Session, Settings
 
     client.listeners.extend(listeners)
@@ -174,8 +180,17 @@ def make_session(client: Any, resolved: Any, state: Path, listeners: list[Any]) 
         sorts=resolved.sort,
         theme=resolved.theme,
         token_source=resolved.token_source.describe(),
+        aliases=Aliases(resolved.aliases, origin=resolved.aliases_origin),
+        external_editor=resolved.external_editor,
     )
     return Session(client, settings, state_dir=state)
+
+
+def start_collection(session: Any, resource: str) -> str:
+    """The collection `--resource` names, itself or by an alias: among the kept document's collections when one is
+    kept, else as the alias table says (a name the server turns out not to have is said by the explorer)."""
+    catalog = session.catalog
+    return str(session.settings.aliases.resolve(resource, catalog.resources if catalog is not None else None))
 
 
 def visible(text: str) -> str:
@@ -193,7 +208,7 @@ def check_flags(args: argparse.Namespace) -> str | None:
     not UTF-8), printable, and not empty; `--resource` names one collection, inside the API root."""
     from ..config import COLLECTION_NAME
 
-    for name in ("profile", "url", "ca_cert", "log_file", "resource", "where", "sort"):
+    for name in ("profile", "config", "url", "ca_cert", "log_file", "resource", "where", "sort"):
         value, flag = getattr(args, name), "--" + name.replace("_", "-")
         if value is None:
             continue
@@ -283,8 +298,8 @@ def check_token(args: argparse.Namespace, resolved: Any) -> str | None:
     if resolved.token_source.kind != "none" or args.command in TOKENLESS:
         return None
     return (
-        f"no API token for profile {resolved.profile}: set $CLOUDCASA_API_TOKEN, or token_command or token_env in the "
-        "profile (`casatui info` shows which profile, URL and token source are used)"
+        f"no API token for profile {resolved.profile}: set $CLOUDCASA_API_TOKEN, or token_command, token_env or "
+        "token_keyring in the profile (`casatui info` shows which profile, URL and token source are used)"
     )
 
 
@@ -316,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         return completion.run(args)
     from ..api.query import FilterError, parse_filter
     from ..api.sort import parse_sort
-    from ..config import ConfigError, Flags, Resolved, load_config, resolve, state_dir
+    from ..config import ConfigError, Flags, Resolved, aliases_origin, load_config, resolve, state_dir
 
     problem = check_flags(args)
     if problem:
@@ -344,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"the state directory {state} is not a directory ($CASATUI_STATE_DIR names it, if set)")
     server: Any = None
     try:
-        config = load_config()
+        config = load_config(Path(args.config).expanduser(), origin="--config") if args.config else load_config()
         if args.demo:
             try:
                 from ..demo import DemoServer, SeedOptions
@@ -357,7 +372,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"casatui: seeding {args.jobs} jobs for the demo server…", file=sys.stderr, flush=True)
             server = DemoServer(seed_options=SeedOptions(jobs=args.jobs), activity=not args.no_activity).start()
             resolved = Resolved("demo", server.api_root, server.token, read_only=bool(args.read_only),
-                                trust_api_docs=args.trust_api_docs is not False)  # fmt: skip
+                                trust_api_docs=args.trust_api_docs is not False, aliases=config.aliases,
+                                external_editor=bool(config.ui.external_editor),
+                                aliases_origin=aliases_origin(config))  # fmt: skip
         else:
             flags = Flags(
                 profile=args.profile,
@@ -404,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     session = make_session(client, resolved, state, listeners)
     session.settings.keep_catalog = not args.demo  # the demo's port, and so its root, is new each run
     session.restore_catalog()  # the document as read last time: the first request and frame follow it
-    collection = args.resource or JOBS
+    collection = start_collection(session, args.resource) if args.resource else JOBS
     # The first page is fetched in a thread while Textual is imported and the screen laid out.
     session.startup.prefetch(client, session.profile_of(collection), args.where, sort, session.settings.page_size)
     from ..ui.app import CasaApp

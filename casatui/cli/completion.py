@@ -6,7 +6,8 @@ line, up to the one completed (the last, maybe empty). It prints either `files` 
 candidates, one a line.
 
 What is completed comes from the parser itself (`build_parser`): the subcommands, each one's flags, and the choices of
-a flag or a positional. Profile names come from the config file. Collection names (COLLECTION, --resource) come from
+a flag or a positional. Profile names come from the config file (`--config` on the line, else the usual one).
+Collection names (COLLECTION, --resource), and the aliases of those names (built-in and `[aliases]`), come from
 the API document kept at the last connection to the API root the line would connect to (`--profile`, `--url`, their
 variables, the profile's url), else (nothing kept, or --demo, whose root is new each run) from the built-in list of
 CloudCasa's collections, as the TUI itself falls back to. Completing never sends a request and never resolves the
@@ -20,8 +21,12 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import exits
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 PROGRAM = "casatui"
 FILES = "files"  # first line: complete a path (a flag whose metavar is FILE)
@@ -286,9 +291,10 @@ def _values(action: argparse.Action, line: Line, current: str) -> Candidates:
     if action.choices is not None and not isinstance(action, argparse._SubParsersAction):
         names = [str(choice) for choice in action.choices]
     elif action.dest == "profile":
-        names = _profiles()
+        names = _profiles(line)
     elif action.dest in ("collection", "resource"):
-        names = _collections(line)
+        found = _collections(line)
+        return Candidates([(name, about) for name, about in found if name.startswith(current) and SAFE.fullmatch(name)])
     elif action.metavar == "FILE":
         return Candidates([], files=True)
     else:
@@ -296,29 +302,47 @@ def _values(action: argparse.Action, line: Line, current: str) -> Candidates:
     return Candidates([(name, "") for name in names if name.startswith(current) and SAFE.fullmatch(name)])
 
 
-def _profiles() -> list[str]:
-    from ..config import ConfigError, load_config
+def _config(line: Line) -> Config:
+    """The config file the line would read (its --config, else the usual one); ConfigError when it cannot be."""
+    from pathlib import Path
+
+    from ..config import load_config
+
+    given = line.values.get("config")
+    return load_config(Path(given).expanduser(), origin="--config") if given else load_config()
+
+
+def _profiles(line: Line) -> list[str]:
+    from ..config import ConfigError
 
     try:
-        return sorted(load_config().profiles)
+        return sorted(_config(line).profiles)
     except ConfigError:
         return []
 
 
-def _collections(line: Line) -> list[str]:
-    """The collections of the document kept for the API root the line would connect to, else the built-in list."""
+def _collections(line: Line) -> list[tuple[str, str]]:
+    """The collections of the document kept for the API root the line would connect to, else the built-in list;
+    then the aliases of those, each described by its collection."""
     from ..api.known import BUILTIN
-    from ..config import COLLECTION_NAME, ConfigError, Flags, load_config, resolve_root, state_dir
+    from ..config import COLLECTION_NAME, ConfigError, Flags, resolve_root, state_dir
+    from ..core.aliases import Aliases
     from ..core.catalog_cache import names
 
     kept = None
     flags = Flags(profile=line.values.get("profile"), url=line.values.get("url"), allow_http=_given(line, "allow_http"))
-    if not _given(line, "demo"):  # (the demo's port, and so its root, is new each run: nothing is kept for it)
+    try:
+        config = _config(line)
+    except ConfigError:
+        config = None
+    if not _given(line, "demo") and config is not None:  # (the demo's port, and so its root, is new each run)
         try:
-            kept = names(state_dir(), resolve_root(load_config(), flags))
+            kept = names(state_dir(), resolve_root(config, flags))
         except ConfigError:
             kept = None
-    return sorted(name for name in (BUILTIN if kept is None else kept) if COLLECTION_NAME.fullmatch(name))
+    collections = sorted(name for name in (BUILTIN if kept is None else kept) if COLLECTION_NAME.fullmatch(name))
+    aliases = Aliases(config.aliases if config is not None else {}).offered(set(collections))
+    return [(name, "") for name in collections] + sorted(aliases.items())
 
 
 def _given(line: Line, dest: str) -> bool | None:

@@ -84,7 +84,7 @@ async def run(args: Any, session: Session) -> int:
     unknown = unknown_fields(profile, where)
     if unknown is not None and not args.any_field and catalog is not None and catalog.cached_at is not None:
         await ensure_catalog(session, fresh=True)  # a field new since the document was kept?
-        profile = session.profile_of(collection)
+        profile = session.profile_of(profile.collection)
         unknown = unknown_fields(profile, where)
     if unknown is not None and not args.any_field:
         raise CommandError(f"--where: {unknown} (--any-field sends it anyway)", exits.USAGE)

@@ -33,18 +33,32 @@ async def ensure_catalog(session: Session, *, fresh: bool = False) -> None:
 
 
 async def profile_for(session: Session, collection: str, *, any_collection: bool = False) -> Profile:
-    """The collection's profile, once the server's document is known to list it (read again when the kept one
-    does not: it may be new since); a name the document lacks is a usage error, with the nearest names."""
+    """The profile of the collection `collection` names (itself, or an alias of it: `kb`), once the server's document
+    is known to list it (read again when the kept one does not: it may be new since); a name the document lacks is
+    a usage error, with the nearest names, or why its alias does not count."""
     await ensure_catalog(session)
+    named = collection
     catalog = session.catalog
+    collection = _collection(session, named)
     if catalog is not None and catalog.source == "server" and collection not in catalog.resources:
         await ensure_catalog(session, fresh=catalog.cached_at is not None)
         catalog = session.catalog
+        collection = _collection(session, named)
         if catalog is not None and collection not in catalog.resources and not any_collection:
-            near = difflib.get_close_matches(collection, list(catalog.resources), n=3)
+            aliases = session.settings.aliases
+            why = aliases.explain(named, catalog.resources)
+            if why:
+                raise CommandError(f"The server's API document has no collection {named!r} ({why})", exits.USAGE)
+            near = difflib.get_close_matches(named, [*catalog.resources, *aliases.offered(catalog.resources)], n=3)
             hint = f" (did you mean {' or '.join(near)}?)" if near else ""
-            raise CommandError(f"The server's API document has no collection {collection!r}{hint}", exits.USAGE)
+            raise CommandError(f"The server's API document has no collection {named!r}{hint}", exits.USAGE)
     return session.profile_of(collection)
+
+
+def _collection(session: Session, name: str) -> str:
+    """The collection `name` means, by the server's document when it is known."""
+    catalog = session.catalog
+    return session.settings.aliases.resolve(name, catalog.resources if catalog is not None else None)
 
 
 async def find(

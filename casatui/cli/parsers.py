@@ -66,11 +66,11 @@ def add_commands(parser: argparse.ArgumentParser, shared: Callable[..., None]) -
 
     edit = command(
         "edit",
-        "edit one document in $CASATUI_EDITOR or $EDITOR, saved with If-Match",
-        "Like kubectl edit: the document in a private temporary file, opened in $CASATUI_EDITOR, else $EDITOR, else "
-        "vi. Saved with If-Match when the editor exits; invalid JSON or the server's refusal reopens the file with "
-        "the errors at its top; a change on the server meanwhile is merged when the two edits do not overlap. "
-        "Whenever the edit is not saved, the file is kept and its path printed.",
+        "edit one document in $CASATUI_EDITOR, $VISUAL or $EDITOR, saved with If-Match",
+        "Like kubectl edit: the document in a private temporary file, opened in $CASATUI_EDITOR, else $VISUAL, else "
+        "$EDITOR, else vi. Saved with If-Match when the editor exits; invalid JSON or the server's refusal reopens the "
+        "file with the errors at its top; a change on the server meanwhile is merged when the two edits do not "
+        "overlap. Whenever the edit is not saved, the file is kept and its path printed.",
     )
     collection(edit)
     target(edit)

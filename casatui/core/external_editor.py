@@ -25,11 +25,15 @@ _NOTE_LINE = re.compile(r"^[ \t]*// casatui:.*(?:\r?\n|$)", re.MULTILINE)
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+EDITOR_VARIABLES = ("CASATUI_EDITOR", "VISUAL", "EDITOR")  # the first set wins, else vi
+
+
 def editor_command(environ: Mapping[str, str] | None = None) -> list[str]:
-    """$CASATUI_EDITOR, else $EDITOR, else vi, split as a shell would split it (like git: `code --wait` works).
-    A value a shell could not split (an unclosed quote) is a ValueError naming the variable."""
+    """$CASATUI_EDITOR, else $VISUAL, else $EDITOR, else vi, split as a shell would split it (like git: `code --wait`
+    works). For the TUI's editor and `casatui edit` alike. A value a shell could not split (an unclosed quote) is a
+    ValueError naming the variable."""
     environ = os.environ if environ is None else environ
-    for name in ("CASATUI_EDITOR", "EDITOR"):
+    for name in EDITOR_VARIABLES:
         value = environ.get(name, "").strip()
         if value:
             try:

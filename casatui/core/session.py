@@ -13,6 +13,7 @@ from ..api.errors import ApiError
 from ..api.models import Item
 from ..api.query import FilterError
 from ..api.sort import parse_sort
+from .aliases import Aliases
 from .drafts import DraftStore
 from .profiles import Profile, Profiles
 from .startup import Startup
@@ -38,6 +39,8 @@ class Settings:
     theme: str | None = None
     token_source: str = ""
     keep_catalog: bool = True  # keep the server's document between runs (not for the demo: a new port each run)
+    aliases: Aliases = field(default_factory=Aliases)  # short names of collections: built-in and the user's
+    external_editor: bool = False  # `e` opens the document in the user's editor ($CASATUI_EDITOR, $VISUAL, $EDITOR)
 
 
 @dataclass(frozen=True)

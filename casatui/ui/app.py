@@ -14,7 +14,6 @@ from textual.screen import Screen
 
 from ..core.cloudcasa import JOBS
 from ..core.drafts import item_from_draft
-from ..core.fuzzy import collection_names
 from ..core.navigation import Place
 from ..core.session import Session
 from . import colour_modes, textual_patches
@@ -58,6 +57,7 @@ class CasaApp(GuardedApp[None]):
         self.connect = connect  # builds the session of a profile (its own client, read-only and protected state)
         self.sessions: dict[str, Session] = {session.profile: session}
         self.overview_first = overview_first
+        self._aliases_said = False  # the user's aliases the server's document makes useless: said at the first `:`
         if session.settings.theme:
             self.theme = session.settings.theme
 
@@ -234,7 +234,12 @@ class CasaApp(GuardedApp[None]):
             (name, Text(f"{plain(name)}  ", style="bold").append(plain(resource.title), style="dim"))
             for name, resource in resources
         ]
-        names = {name: collection_names(name, resource.title) for name, resource in resources}  # as the palette
+        aliases = self.session.settings.aliases
+        names = aliases.names({name: resource.title for name, resource in resources})  # as the palette
+        if not self._aliases_said:  # the user's aliases that this server's document makes useless, said once
+            self._aliases_said = True
+            for problem in aliases.problems(catalog.resources):
+                self.notify(problem, title="Aliases", severity="warning", timeout=8, markup=False)
 
         def chosen(name: str | None) -> None:
             explorer = self.explorer

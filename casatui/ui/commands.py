@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.style import Style
 
-from ..core.fuzzy import Match, collection_names, rank
+from ..core.fuzzy import Match, rank
 from .actions import ACTIONS, ActionSpec
 from .messages import OpenCollection
 from .safe import markup_escaped, plain
@@ -104,13 +104,14 @@ class CasaCommands(Provider):
         if catalog is None:
             return []
         entries = []
+        found_by = app.session.settings.aliases.names({n: r.title for n, r in catalog.resources.items()})
         for name, resource in sorted(catalog.resources.items()):  # the `:` jump's order
             # Names, titles and descriptions come from the server's /api-docs: made visible, and the help text (which
             # the palette parses as markup) escaped.
             help_text = markup_escaped(resource.description) if resource.description else None
             label = f"Open {plain(name)} ({plain(resource.title)})"
             run = partial(app.post_message, OpenCollection(name))
-            entries.append(Entry(label, collection_names(name, resource.title), run, help=help_text))
+            entries.append(Entry(label, found_by[name], run, help=help_text))
         return entries
 
     def _profiles(self, app: CasaApp) -> list[Entry]:

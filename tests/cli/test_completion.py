@@ -18,10 +18,18 @@ from casatui.api.discovery import Catalog, ResourceType
 from casatui.api.known import BUILTIN
 from casatui.cli.formats import FORMATS
 from casatui.core import catalog_cache
+from casatui.core.aliases import SHORT_NAMES
 from casatui.demo import DemoServer
 
 from ..servers import ServerUnderTest
 from .run import get
+
+
+def with_aliases(collections: list[str]) -> list[str]:
+    """The collections, then the built-in short names of those among them (the candidates, in their order)."""
+    short = sorted(alias for alias, target in SHORT_NAMES.items() if target in collections)
+    return [*collections, *short]
+
 
 SUBCOMMANDS = ["get", "describe", "edit", "apply", "delete", "run", "overview", "api-docs", "info", "completion"]
 
@@ -133,15 +141,15 @@ def test_collections_come_from_the_document_kept_by_a_command(demo: DemoServer, 
     assert kept and only_builtin  # (the two lists differ: which one was offered shows)
     write_config(tmp_path, f'[profiles.demo]\nurl = "{server.api_root}"\n')
     by_profile = bash_complete(tmp_path, "--profile", "demo", "get", "")
-    assert by_profile == sorted(kept)
-    assert bash_complete(tmp_path, "get", "--url", server.api_root, "") == sorted(kept)
-    assert bash_complete(tmp_path, "--resource", "", CLOUDCASA_URL=server.api_root) == sorted(kept)
+    assert by_profile == with_aliases(sorted(kept))
+    assert bash_complete(tmp_path, "get", "--url", server.api_root, "") == with_aliases(sorted(kept))
+    assert bash_complete(tmp_path, "--resource", "", CLOUDCASA_URL=server.api_root) == with_aliases(sorted(kept))
     assert bash_complete(tmp_path, "describe", "--url", server.api_root, only_builtin[0][:3]) == [
         name for name in sorted(kept) if name.startswith(only_builtin[0][:3])
     ]
-    assert bash_complete(tmp_path, "get", "") == sorted(kept)  # (the only profile is the one used)
+    assert bash_complete(tmp_path, "get", "") == with_aliases(sorted(kept))  # (the only profile is the one used)
     # Another root has nothing kept: the built-in list of CloudCasa's collections.
-    assert bash_complete(tmp_path, "--url", "cc.example.com", "get", "") == sorted(BUILTIN)
+    assert bash_complete(tmp_path, "--url", "cc.example.com", "get", "") == with_aliases(sorted(BUILTIN))
 
 
 def test_completion_sends_nothing_and_runs_no_token_command(tmp_path: Path, listener: socket.socket) -> None:
@@ -150,9 +158,9 @@ def test_completion_sends_nothing_and_runs_no_token_command(tmp_path: Path, list
     write_config(tmp_path, f'default_profile = "quiet"\n[profiles.quiet]\nurl = "{root}"\n'
                            f'token_command = ["sh", "-c", "touch {marker}; echo secret"]\n')  # fmt: skip
     keep(tmp_path, root, "backupdefs", "jobs", "evil\x1b[2J", "rbac/permissions")
-    assert bash_complete(tmp_path, "get", "") == ["backupdefs", "jobs"]  # (no name a command would refuse)
+    assert bash_complete(tmp_path, "get", "") == ["backupdefs", "jobs", "job"]  # (no name a command would refuse)
     assert bash_complete(tmp_path, "--profile", "quiet", "delete", "b") == ["backupdefs"]
-    assert candidates(tmp_path, "zsh", "get", "j") == ["-", "jobs"]
+    assert candidates(tmp_path, "zsh", "get", "j") == ["-", "jobs", "job:jobs"]
     assert nothing_connected(listener)
     assert not marker.exists()
     # The same profile used by a command does connect and run the token command: the test can fail.

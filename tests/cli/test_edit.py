@@ -279,7 +279,7 @@ def test_an_editor_that_fails_untouched_removes_the_file(fresh_demo: DemoServer,
 def test_an_editor_command_a_shell_could_not_split_is_a_usage_error(fresh_demo: DemoServer, tmp_path: Path) -> None:
     server = ServerUnderTest.of(fresh_demo)
     document = first(server)
-    done = edit(server, tmp_path, document, [], env={"CASATUI_EDITOR": "", "EDITOR": "'unbalanced"})
+    done = edit(server, tmp_path, document, [], env={"CASATUI_EDITOR": "", "VISUAL": "", "EDITOR": "'unbalanced"})
     assert done.result.returncode == 2, done.result.stderr
     assert done.result.stderr.startswith("casatui: $EDITOR cannot be read as a command")
     assert len(done.result.stderr.splitlines()) == 1 and "Interrupted" not in done.result.stderr

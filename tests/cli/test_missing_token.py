@@ -41,7 +41,7 @@ def test_no_token_is_one_line_before_any_request(counted: FaultServer, tmp_path:
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("casatui: no API token for profile default: set $CLOUDCASA_API_TOKEN")
-    assert "token_command or token_env" in lines[0] and "casatui info" in lines[0]
+    assert "token_command, token_env or token_keyring" in lines[0] and "casatui info" in lines[0]
     assert counted.seen == []  # said before the first request, not learnt from a 401
 
 

@@ -766,13 +766,13 @@ def test_every_setting_is_described_and_has_a_toml_type() -> None:
 def test_the_tables_of_keys_come_from_the_dataclasses() -> None:
     from casatui.config import ColumnTable, settings, token_keys
 
-    assert list(settings(Config)) == ["default_profile", "profiles", "ui"]  # not `path`: no key of the file
-    assert list(settings(UiDefaults)) == ["theme", "auto_refresh_seconds", "columns", "sort"]
+    assert list(settings(Config)) == ["default_profile", "profiles", "ui", "aliases"]  # not `path`: no key of the file
+    assert list(settings(UiDefaults)) == ["theme", "auto_refresh_seconds", "columns", "sort", "external_editor"]
     assert set(settings(Profile)) == set(settings(UiDefaults)) | {
-        "url", "token_env", "token_command", "token", "read_only", "protected", "trust_api_docs", "ca_cert", "insecure",
-        "allow_http", "connect_timeout", "read_timeout",
+        "url", "token_env", "token_command", "token_keyring", "token", "read_only", "protected", "trust_api_docs",
+        "ca_cert", "insecure", "allow_http", "connect_timeout", "read_timeout",
     }  # fmt: skip
-    assert token_keys() == ["token_env", "token_command", "token"]
+    assert token_keys() == ["token_env", "token_command", "token_keyring", "token"]
     kinds = {key: setting.kind for key, setting in settings(Profile).items()}
     assert kinds["read_only"] == "boolean" and kinds["read_timeout"] == "number" and kinds["columns"] == "table"
     assert kinds["token_command"] == "command" and kinds["url"] == "string"

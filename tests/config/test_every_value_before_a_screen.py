@@ -39,6 +39,11 @@ BAD = [
     ("[keys]\nquit = 'x'\n", "top level: unknown key 'keys'"),
     ("default_profile = 'nope'\n", "names profile 'nope', which does not exist"),
     ("[profiles.p]\nprotected = 'yes'\n", "protected must be a boolean"),
+    ("[aliases]\njobs = 'kubebackups'\n", "[aliases]: jobs is the name of a collection"),
+    ("[aliases]\n'k b' = 'kubebackups'\n", "[aliases]: 'k b' is not a plain word"),
+    ("[aliases]\nkb = 'kube/backups'\n", "[aliases]: kb: 'kube/backups' is not a collection name"),
+    ("[ui]\nexternal_editor = 'yes'\n", "[ui]: external_editor must be a boolean"),
+    ("[profiles.p]\ntoken_keyring = 'cloudcasa'\n", "token_keyring 'cloudcasa' must be \"service/user\""),
 ]
 
 

@@ -20,6 +20,12 @@ def test_the_editor_is_casatuis_then_the_usual_one_split_as_a_shell_would() -> N
     assert editor_command({}) == ["vi"]
 
 
+def test_visual_comes_between_casatuis_own_variable_and_editor() -> None:
+    assert editor_command({"VISUAL": "emacsclient -t", "EDITOR": "nano"}) == ["emacsclient", "-t"]
+    assert editor_command({"CASATUI_EDITOR": "hx", "VISUAL": "emacsclient -t", "EDITOR": "nano"}) == ["hx"]
+    assert editor_command({"VISUAL": "", "EDITOR": "nano"}) == ["nano"]
+
+
 def test_notes_are_removed_and_the_users_line_numbers_kept() -> None:
     text = '{\n  "a": 1\n  "b": 2\n}\n'
     noted = annotated(["first problem", "a value\non two lines"], text)
