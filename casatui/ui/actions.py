@@ -93,7 +93,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         short="Leave",
         priority=True,
     ),
-    ActionSpec("external_editor", "f4", "Edit in $VISUAL / $EDITOR", "editor", footer=True, short="$EDITOR"),
+    ActionSpec(
+        "external_editor", "f4", "Edit in $CASATUI_EDITOR / $VISUAL / $EDITOR", "editor", footer=True, short="$EDITOR"
+    ),
     ActionSpec("zoom", "f2", "Zoom: the editor alone, or beside the table", "editor", footer=True, short="Zoom"),
     ActionSpec("to_table", "shift+tab", "To the table, the editor kept open", "editor", footer=True, short="Table"),
     ActionSpec("reformat", "ctrl+l", "Re-indent the JSON", "editor", short="Format"),

@@ -362,6 +362,28 @@ async def test_external_editor_round_trip(
         assert api.find("policies", "weekly-sun-30d")["timezone"] == "America/Lima"
 
 
+async def test_the_external_editor_setting_makes_e_open_casatui_editor_first(
+    ui_fresh: DemoServer, api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def editor_script(name: str, timezone: str) -> str:
+        script = tmp_path / f"{name}.py"
+        script.write_text("import json, sys\np = sys.argv[1]\nd = json.load(open(p))\n"
+                          f"d['timezone'] = {timezone!r}\njson.dump(d, open(p, 'w'), indent=2)\n")  # fmt: skip
+        return f"{sys.executable} {script}"
+
+    monkeypatch.setenv("EDITOR", editor_script("plain", "Europe/Oslo"))
+    monkeypatch.setenv("CASATUI_EDITOR", editor_script("casatui", "America/Lima"))  # before $VISUAL and $EDITOR
+    app = app_on(ui_fresh, tmp_path, "policies", "weekly-sun-30d", external_editor=True)
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # the headless test driver cannot suspend
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(pilot)  # e: the pane, and straight on to the user's editor
+        await settle(pilot)
+        assert json.loads(editor.buffer.text)["timezone"] == "America/Lima"
+        assert writes(app) == []  # nothing saved behind the user's back: the diff, then ctrl+s's guards
+        await save(pilot)
+        assert api.find("policies", "weekly-sun-30d")["timezone"] == "America/Lima"
+
+
 async def test_create_from_the_schema_template(ui_fresh: DemoServer, api: Api, tmp_path: Path) -> None:
     app = app_on(ui_fresh, tmp_path, "kubehooks", "pg-freeze")
     async with app.run_test(size=(140, 40)) as pilot:

@@ -15,7 +15,6 @@ import contextvars
 import os
 import re
 import shlex
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -38,6 +37,7 @@ from ...api.models import Item
 from ...core import editing, tones
 from ...core.drafts import Draft, write_new_file
 from ...core.editing import Method, ParseProblem, buffer_text, parse_buffer
+from ...core.external_editor import editor_command, run_editor
 from ...core.session import Session
 from ..actions import bindings
 from ..safe import multiline, plain, safe_text
@@ -177,6 +177,8 @@ class EditorPane(Vertical):
             self.run_worker(self._watch_server, group="server-watch", exit_on_error=False)  # type: ignore[arg-type]  # Textualize/textual#6386; ends with the screen
         if self.hints is not None:
             self._show_side("Fields", [Option(self.hints, disabled=True)])
+        if self.session.settings.external_editor:  # the setting: `e` goes straight on to the user's editor
+            self.call_after_refresh(self.action_external_editor)
 
     @property
     def buffer(self) -> TextArea:
@@ -674,7 +676,12 @@ class EditorPane(Vertical):
         return None
 
     def action_external_editor(self) -> None:
-        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        try:
+            argv = editor_command()
+        except ValueError as error:  # an unclosed quote in $EDITOR…
+            self.say(f"{error}. Your edit is unchanged.")
+            return
+        command = shlex.join(argv)
         handle, name = tempfile.mkstemp(prefix="casatui-", suffix=".json")
         path = Path(name)
         try:
@@ -682,7 +689,7 @@ class EditorPane(Vertical):
                 stream.write(self.buffer.text)
             try:
                 with self.app.suspend():
-                    result = subprocess.run([*shlex.split(command), str(path)], check=False)
+                    status = run_editor(argv, path)
             except Exception as error:  # SuspendNotSupported, a missing editor…
                 self.say(f"Could not run {command}: {error}. Your edit is unchanged.")
                 return
@@ -691,8 +698,8 @@ class EditorPane(Vertical):
             with contextlib.suppress(OSError):
                 path.unlink()
         self.refresh()
-        if result.returncode != 0:
-            self.say(f"{command} exited with status {result.returncode}; the buffer is unchanged.")
+        if status != 0:
+            self.say(f"{command} exited with status {status}; the buffer is unchanged.")
             return
         if text.strip() and text != self.buffer.text:
             self.buffer.load_text(text)
