@@ -17,7 +17,7 @@ from ..core.drafts import item_from_draft
 from ..core.fuzzy import collection_names
 from ..core.navigation import Place
 from ..core.session import Session
-from . import colour_modes, textual_patches
+from . import colour_modes, keymap, textual_patches, themes
 from .actions import bindings
 from .commands import CasaCommands
 from .messages import OpenCollection, OpenJob
@@ -58,8 +58,8 @@ class CasaApp(GuardedApp[None]):
         self.connect = connect  # builds the session of a profile (its own client, read-only and protected state)
         self.sessions: dict[str, Session] = {session.profile: session}
         self.overview_first = overview_first
-        if session.settings.theme:
-            self.theme = session.settings.theme
+        themes.apply(self, session.settings.themes, session.settings.theme)
+        keymap.apply(self, session.settings.keys)
 
     def notify(
         self,

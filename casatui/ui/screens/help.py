@@ -1,4 +1,5 @@
-"""Every key, from the action registry: the same list the bindings and the palette come from."""
+"""Every key, from the action registry: the same list the bindings and the palette come from, with the user's keys
+(`[keys]` of the config file) where they replace the registry's."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..actions import SCOPE_TITLES, in_scope
+from ..keymap import shown_keys
 from ..safe import plain
 
 FILTER_HELP = """\
@@ -48,6 +50,8 @@ class HelpScreen(ModalScreen[None]):
         stack = self.app.screen_stack
         self._under = stack[-1] if stack and stack[-1] is not self else (stack[-2] if len(stack) > 1 else None)
         self._where = plain(str(getattr(self._under, "collection", "") or "this screen"))
+        session = getattr(self.app, "session", None)
+        keys = session.settings.keys if session is not None else {}
         with VerticalScroll():
             yield Static(Text("casatui keys", style="bold"))
             for scope, title in SCOPE_TITLES.items():
@@ -58,11 +62,12 @@ class HelpScreen(ModalScreen[None]):
                 table.add_column(style="bold cyan", min_width=16)
                 table.add_column()
                 for spec in specs:
+                    shown = shown_keys(spec, keys)
                     if self._offered(scope, spec.action):
-                        table.add_row(Text(spec.shown_keys), Text(spec.description))
+                        table.add_row(Text(shown), Text(spec.description))
                     else:
                         table.add_row(
-                            Text(spec.shown_keys, style="dim"),
+                            Text(shown, style="dim"),
                             Text(f"{spec.description} (not offered for {self._where})", style="dim"),
                         )
                 yield Static(Text(f"\n{title}", style="bold underline"))
