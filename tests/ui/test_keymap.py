@@ -113,8 +113,9 @@ async def test_a_remapped_key_runs_its_action_and_the_old_one_does_not(
         assert any(line.startswith("E ") and line.endswith("Edit this document") for line in lines), lines
         assert any(line.startswith("f1, ? ") and "Help: every key" in line for line in lines), lines
         assert any(line.startswith("n ") and line.endswith("New document") for line in lines)  # not remapped
-        await pilot.press("escape")
+        await pilot.press("f1")  # the key that opened it closes it
         await pilot.pause()
+        explorer(app)
 
         palette = await open_palette(pilot)
         assert (await search(pilot, palette, "Edit this document"))[0] == "Edit this document  E"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.table import Table
@@ -50,8 +51,7 @@ class HelpScreen(ModalScreen[None]):
         stack = self.app.screen_stack
         self._under = stack[-1] if stack and stack[-1] is not self else (stack[-2] if len(stack) > 1 else None)
         self._where = plain(str(getattr(self._under, "collection", "") or "this screen"))
-        session = getattr(self.app, "session", None)
-        keys = session.settings.keys if session is not None else {}
+        keys = self._keymap()
         with VerticalScroll():
             yield Static(Text("casatui keys", style="bold"))
             for scope, title in SCOPE_TITLES.items():
@@ -73,6 +73,15 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Text(f"\n{title}", style="bold underline"))
                 yield Static(table)
             yield Static(Text("\n" + FILTER_HELP))
+
+    def _keymap(self) -> Mapping[str, str]:
+        session = getattr(self.app, "session", None)
+        return session.settings.keys if session is not None else {}
+
+    def on_mount(self) -> None:
+        # The key that opened it closes it, also when [keys] moved it (the app's own keys stop at a modal screen).
+        if "app.help" in self._keymap():
+            self._bindings.bind(self._keymap()["app.help"], "close", show=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
