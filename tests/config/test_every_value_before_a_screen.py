@@ -55,6 +55,8 @@ BAD = [
     ("[keys]\n'table.down' = 's'\n", "s is both explorer.sort and table.down (Explorer and Table work at once)"),
     ("[keys]\n'app.help' = 'f3'\n", "f3 is both app.help and editor.server_changes"),
     ("[keys]\n'editor.save' = 's'\n", "editor.save = 's' would be typed into the document, not run"),
+    ("[keys]\n'editor.save' = 'ctrl+z'\n", "editor.save = 'ctrl+z' would not reach it: the editor's text keeps"),
+    ("[keys]\n'app.help' = 'home'\n", "app.help = 'home' would not reach it: the table keeps that key"),
     # [themes.<name>]: the shape without Textual, the colours with it
     ("[themes.mine]\ndark = true\n", "[themes.mine]: a theme needs primary"),
     ("[themes.mine]\nprimary = '#12345'\n", "[themes.mine]: primary '#12345' is not a colour"),
@@ -87,7 +89,7 @@ def test_a_wrong_value_stops_the_app_in_one_line(tmp_path: Path, text: str, need
 
 
 # What the app checks as it starts (it needs Textual and the action registry) does not stop a command.
-AT_START = ("is not an action (", " is both ", "would be typed")
+AT_START = ("is not an action (", " is both ", "would be typed", "would not reach it")
 BY_THE_CONFIG = [(t, n) for t, n in BAD if "theme" not in t and not any(mark in n for mark in AT_START)]
 FOR_A_COMMAND = BY_THE_CONFIG[::3] + [(text, needle) for text, needle in BY_THE_CONFIG if "[keys]" in text]
 

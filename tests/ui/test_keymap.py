@@ -12,6 +12,7 @@ import string
 import pytest
 from textual._keyboard_protocol import FUNCTIONAL_KEYS, MODIFIER_FUNCTIONAL_KEYS
 from textual.color import Color
+from textual.dom import DOMNode
 from textual.keys import Keys, _character_to_key
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
@@ -25,9 +26,13 @@ from casatui.demo import DemoServer
 from casatui.ui import screens
 from casatui.ui.actions import SCOPE_TITLES
 from casatui.ui.app import CasaApp
-from casatui.ui.keymap import TOGETHER, shown_keys
+from casatui.ui.keymap import SCREEN_KEYS, TABLE_KEYS, TEXT_KEYS, TOGETHER, shown_keys
+from casatui.ui.screens.backup import RunsTable
 from casatui.ui.screens.editor import EditorScreen
+from casatui.ui.screens.explorer import ExplorerScreen
 from casatui.ui.screens.help import HelpScreen
+from casatui.ui.widgets.json_buffer import JsonBuffer
+from casatui.ui.widgets.table import ResourceTable
 
 from .conftest import NOW, AppFactory, text_of
 from .test_colour_modes import MODES, check, one_job_per_state, styles_of
@@ -71,6 +76,18 @@ def test_the_scopes_that_work_at_once_are_the_screens() -> None:
     for scope, cls in found.items():
         assert ("app" in TOGETHER[scope]) == (not issubclass(cls, ModalScreen)), scope
     assert "table" in TOGETHER["explorer"] and "table" in TOGETHER["backup"]  # the screens that hold a table
+
+
+def fixed_keys(cls: type[DOMNode]) -> set[str]:
+    """The keys a class binds without a registry id (Textual's own, or its widget's): a keymap cannot move them."""
+    return {key for key, held in cls._merge_bindings().key_to_bindings.items() if not any(b.id for b in held)}
+
+
+def test_the_keys_textual_keeps_for_itself_are_the_classes() -> None:
+    assert fixed_keys(Screen) == SCREEN_KEYS
+    assert fixed_keys(ResourceTable) | fixed_keys(RunsTable) == TABLE_KEYS  # the two tables of the "table" keys
+    assert fixed_keys(JsonBuffer) == TEXT_KEYS
+    assert fixed_keys(ExplorerScreen) - SCREEN_KEYS == {"escape"}
 
 
 # --- a keymap in the app ---------------------------------------------------------------------------------------------
