@@ -232,7 +232,7 @@ class Config:
     profiles: dict[str, Profile] = setting("the profiles, by name", default_factory=dict)
     ui: UiDefaults = setting("settings of the interface, for every profile", default_factory=UiDefaults)
     keys: dict[str, str] = setting(
-        'an action\'s id and its keys, like "explorer.edit" = "E" (the ids are in the help screen and the README)',
+        'an action\'s id and its keys, like "explorer.edit" = "E" (for every profile)',
         default_factory=dict,
     )
     themes: dict[str, ThemeTable] = setting("themes of your own, by name, for `theme` to name", default_factory=dict)

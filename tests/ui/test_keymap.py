@@ -163,7 +163,8 @@ def test_keys_are_shown_as_people_read_them() -> None:
 
 # --- a user theme ----------------------------------------------------------------------------------------------------
 
-LIGHT = ThemeTable(primary="#7a3e9d", background="#f4f1ea", surface="#fbf8f0", foreground="#202020", dark=False)
+LIGHT = ThemeTable(primary="#7a3e9d", background="#f4f1ea", surface="#fbf8f0", foreground="#202020", dark=False,
+                   variables={"footer-key-foreground": "#aa2200"})  # fmt: skip
 
 
 def themed_app(server: DemoServer, where: str, colour_mode: str) -> CasaApp:
@@ -179,6 +180,7 @@ async def test_a_user_theme_applies_and_the_tones_still_read(ui_demo: DemoServer
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
         assert app.theme == "paper" and app.current_theme.primary == "#7a3e9d" and not app.current_theme.dark
+        assert app.get_css_variables()["footer-key-foreground"] == "#aa2200"
         if mode == "truecolor":
             assert app.screen.styles.background == Color.parse("#fbf8f0")  # casatui.tcss: Screen is $surface
         failed, succeeded, busy = (styles_of(pilot, state)[0] for state in ("FAILED", "COMPLETED", "RUNNING"))
