@@ -6,6 +6,8 @@ The file is TOML, at `--config FILE` if given, else `$CASATUI_CONFIG` if set, el
     default_profile = "prod"
     [ui]                                  # theme, auto_refresh_seconds, external_editor, [ui.columns], [ui.sort]
     [aliases]                             # short names of collections: kb = "kubebackups"
+    [keys]                                # "explorer.edit" = "E": an action's id and its keys, for every profile
+    [themes.mine]                         # primary = "#88c0d0", dark = true, …: a theme `theme` may name
     [profiles.prod]
     url = "https://api.cloudcasa.io"
     token_env = "CC_PROD_TOKEN"           # or token_command = ["pass", "show", "cc"], token_keyring = "service/user",
@@ -33,6 +35,10 @@ Precedence, key by key: **flags > environment > profile > defaults**.
 - theme, auto_refresh_seconds, external_editor, columns, sort: profile > `[ui]` > defaults; columns and sort merge
   per resource.
 - aliases: `[aliases]` (a plain word each, never a collection's own name) over the built-in short names.
+- keys, themes: top level only (one keyboard and one set of colours for every profile; a profile's `theme` may name a
+  user theme). Here their shape is checked: ids like "explorer.edit", key names Textual can receive (see `key_list`),
+  colours like "#88c0d0". Which ids exist, which keys conflict and how Textual reads a colour are checked by the UI
+  (`casatui.ui.keymap`, `casatui.ui.themes`) as the app starts, before any screen: they need its registry and Textual.
 
 Empty environment variables count as unset. The token never appears in a repr, a message or a description.
 """
@@ -208,6 +214,27 @@ class Profile(UiDefaults):
     read_timeout: float | None = setting("seconds to wait for an answer", range=(0.1, 3600.0, "seconds"))
 
 
+@dataclass(frozen=True)
+class ThemeTable:
+    """A `[themes.<name>]` table: the fields of Textual's `Theme` (checked here as text; Textual reads the colours)."""
+
+    primary: str = setting('the main colour, like "#88c0d0"', default=MISSING)
+    secondary: str | None = setting("a colour (derived from primary if not given)")
+    accent: str | None = setting("a colour (derived from primary if not given)")
+    background: str | None = setting("the screen's colour")
+    surface: str | None = setting("the colour of widgets")
+    panel: str | None = setting("the colour of panels and the footer")
+    foreground: str | None = setting("the colour of text")
+    warning: str | None = setting("a colour")
+    error: str | None = setting("a colour")
+    success: str | None = setting("a colour")
+    boost: str | None = setting("a colour laid over others to lift them")
+    dark: bool | None = setting("a dark theme (true if not given)")
+    variables: dict[str, str] = setting(
+        'Textual\'s theme variables, like "footer-key-foreground" = "#ffffff"', default_factory=dict
+    )
+
+
 @dataclass
 class Config:
     path: Path | None = None  # None when no file exists
@@ -215,6 +242,11 @@ class Config:
     profiles: dict[str, Profile] = setting("the profiles, by name", default_factory=dict)
     ui: UiDefaults = setting("settings of the interface, for every profile", default_factory=UiDefaults)
     aliases: dict[str, str] = setting('short names of collections, like kb = "kubebackups"', default_factory=dict)
+    keys: dict[str, str] = setting(
+        'an action\'s id and its keys, like "explorer.edit" = "E" (for every profile)',
+        default_factory=dict,
+    )
+    themes: dict[str, ThemeTable] = setting("themes of your own, by name, for `theme` to name", default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -412,6 +444,40 @@ class _File:
                 raise self.error(where + ".sort", f"{resource}: {error}") from None
         return dict(table)
 
+    def keymap(self, table: Mapping[str, Any]) -> dict[str, str]:
+        """`[keys]`: each key an action id ("explorer.edit"), each value its keys, as Textual names them."""
+        result = {}
+        for action, keys in table.items():
+            if not ACTION_ID.fullmatch(action):
+                raise self.error("[keys]", f'{action!r} is not an action id like "explorer.edit" (<where>.<action>)')
+            if not isinstance(keys, str):
+                got = _TOML_TYPES.get(type(keys), "date/time")
+                raise self.error("[keys]", f'{action} must be a string of keys like "E" or "ctrl+e,f2" (found {got})')
+            try:
+                result[action] = key_list(keys)
+            except ValueError as error:
+                raise self.error("[keys]", f"{action}: {error}") from None
+        return result
+
+    def theme(self, name: str, table: Any) -> ThemeTable:
+        where = f"[themes.{name}]"
+        if not THEME_NAME.fullmatch(name):
+            raise self.error(where, f"{name!r} is not a theme name (letters, digits, - and _)")
+        if not isinstance(table, dict):
+            raise self.error(where, "a theme must be a table")
+        if "primary" not in table:
+            raise self.error(where, 'a theme needs primary = "#rrggbb" (the other colours follow from it)')
+        found = self.settings_of(ThemeTable, table, where)
+        for key, value in found.items():
+            if isinstance(value, str) and not COLOUR.fullmatch(value.strip()):
+                raise self.error(where, f'{key} {value!r} is not a colour (like "#88c0d0", "rgb(136,192,208)" or red)')
+        for key, value in found.get("variables", {}).items():
+            if not THEME_VARIABLE.fullmatch(key):
+                raise self.error(where + ".variables", f"{key!r} is not a variable name (like footer-key-foreground)")
+            if not isinstance(value, str) or not value.strip() or re.search(r"[;{}$]", value):
+                raise self.error(where + ".variables", f"{key} must be a colour or a value like bold, as a string")
+        return ThemeTable(**found)
+
     def profile(self, name: str, table: Any) -> Profile:
         where = f"[profiles.{name}]"
         if not isinstance(table, dict):
@@ -503,7 +569,97 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None, 
         profiles={name: checker.profile(name, table) for name, table in top.get("profiles", {}).items()},
         ui=UiDefaults(**checker.settings_of(UiDefaults, top.get("ui", {}), "[ui]")),
         aliases=_aliases(checker, top.get("aliases", {})),
+        keys=checker.keymap(top.get("keys", {})),
+        themes={name: checker.theme(name, table) for name, table in top.get("themes", {}).items()},
     )
+
+
+# --- key names and colours, without Textual --------------------------------------------------------------------------
+
+ACTION_ID = re.compile(r"[a-z][a-z_]*\.[a-z][a-z0-9_]*")  # "<scope>.<name>", as `casatui.ui.actions` makes them
+THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+THEME_VARIABLE = re.compile(r"[a-z][a-z0-9-]{0,63}")
+# a colour as Textual writes one: hex, rgb()/rgba()/hsl()/hsla(), or a name (Textual's own check follows in the UI)
+COLOUR = re.compile(r"#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|(rgba?|hsla?)\([0-9.%, ]+\)|[a-z][a-z0-9_]*")
+# Modifiers in the order Textual names them in a key event ("ctrl+shift+up"): alphabetical.
+MODIFIERS = ("alt", "ctrl", "hyper", "meta", "shift", "super")
+# Keys that are not characters, as Textual names them (tests/ui/test_keymap.py keeps this equal to Textual's).
+_KEY_WORDS = """escape enter tab backspace delete insert home end pageup pagedown up down left right space
+    caps_lock scroll_lock num_lock print_screen pause menu kp_begin add subtract multiply divide decimal equal separator
+    media_play media_pause media_play_pause media_reverse media_stop media_fast_forward media_rewind media_track_next
+    media_track_previous media_record lower_volume raise_volume mute_volume"""
+NAMED_KEYS = frozenset([*_KEY_WORDS.split(), *(f"f{number}" for number in range(1, 36))])
+# Textual's names for punctuation that differ from Unicode's (`textual.keys.KEY_NAME_REPLACEMENTS`)
+_CHARACTER_NAME_REPLACEMENTS = {
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
+}
+# two names of one key: Textual matches either (`textual.keys.KEY_ALIASES`)
+KEY_ALIASES = {"ctrl+i": "tab", "ctrl+m": "enter", "ctrl+space": "ctrl+at", "newline": "ctrl+j"}
+
+
+def character_key(char: str) -> str:
+    """The name Textual gives the key that types `char`: "e", "E", "question_mark", "slash"."""
+    if char.isalnum():
+        return char
+    try:
+        name = unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        return char
+    return _CHARACTER_NAME_REPLACEMENTS.get(name, name)
+
+
+@cache
+def _character_names() -> frozenset[str]:
+    return frozenset(character_key(chr(code)) for code in range(33, 127) if not chr(code).isalnum())
+
+
+def key_name(text: str) -> str:
+    """One key as Textual will receive it ("ctrl+e", "E", "question_mark" for "?", "f5"), or ValueError saying why no
+    key event would ever carry it. Modifiers are put in Textual's order; an alias becomes the name Textual sends."""
+    if text == "+":
+        return "plus"
+    *modifiers, base = text.split("+") if not text.endswith("++") else [*text[:-2].split("+"), "+"]
+    modifiers = [modifier.strip().lower() for modifier in modifiers]
+    base = base.strip()
+    for modifier in modifiers:
+        if modifier not in MODIFIERS:
+            raise ValueError(f"{modifier!r} in {text!r} is not a modifier ({', '.join(MODIFIERS)})")
+    if len(set(modifiers)) != len(modifiers):
+        raise ValueError(f"{text!r} names a modifier twice")
+    if len(base) == 1:
+        if not base.isprintable() or base.isspace():
+            raise ValueError(f"{text!r}: write space, or a key Textual can name")
+        if modifiers and base.isupper():
+            raise ValueError(f"{text!r} never arrives: write {'+'.join([*modifiers, base.lower()])}")
+        base = character_key(base)
+    elif base.lower() in NAMED_KEYS or base.lower() in _character_names():
+        base = base.lower()
+    else:
+        close = difflib.get_close_matches(base.lower(), [*NAMED_KEYS, *_character_names()], n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "a character, or a name like f5, pageup, question_mark"
+        raise ValueError(f"{text!r} is not a key Textual can name ({hint})")
+    if modifiers == ["shift"] and (len(base) == 1 or base in _character_names()):
+        raise ValueError(f"{text!r} never arrives: a shifted character is the character itself (like E, or ?)")
+    name = "+".join([*sorted(modifiers), base])
+    return KEY_ALIASES.get(name, name)
+
+
+def key_list(text: str) -> str:
+    """A binding's keys, "E" or "ctrl+e, f2", as Textual names them ("E", "ctrl+e,f2"); ValueError if one is wrong.
+    A comma separates keys: the comma key itself is written "comma"."""
+    if not text.strip():
+        raise ValueError("is empty: give a key, like E or ctrl+e")
+    names = []
+    for part in text.split(","):
+        if not part.strip():
+            raise ValueError(f'{text!r} holds an empty key (write "comma" for the comma key)')
+        names.append(key_name(part.strip()))
+    return ",".join(dict.fromkeys(names))
 
 
 # --- merging the file, the environment and the command line ---------------------------------------------------------
@@ -543,6 +699,8 @@ class Resolved:
     external_editor: bool = False
     aliases: dict[str, str] = field(default_factory=dict)
     aliases_origin: str = "[aliases]"  # where they are set, for messages: "<config file>: [aliases]"
+    keys: dict[str, str] = field(default_factory=dict)  # action id -> keys, as Textual names them
+    themes: dict[str, ThemeTable] = field(default_factory=dict)
 
     def describe_auth(self) -> str:
         """For 401/403 messages: "Profile prod; the token comes from $CC_PROD_TOKEN." """
@@ -733,6 +891,8 @@ def resolve(
         external_editor=bool(_first(profile.external_editor, config.ui.external_editor, False)),
         aliases=dict(config.aliases),
         aliases_origin=aliases_origin(config),
+        keys=dict(config.keys),
+        themes=dict(config.themes),
     )
 
 

@@ -179,6 +179,8 @@ def make_session(client: Any, resolved: Any, state: Path, listeners: list[Any]) 
         columns=resolved.columns,
         sorts=resolved.sort,
         theme=resolved.theme,
+        themes=resolved.themes,
+        keys=resolved.keys,
         token_source=resolved.token_source.describe(),
         aliases=Aliases(resolved.aliases, origin=resolved.aliases_origin),
         external_editor=resolved.external_editor,
@@ -303,19 +305,17 @@ def check_token(args: argparse.Namespace, resolved: Any) -> str | None:
     )
 
 
-def check_themes(config: Any) -> str | None:
-    """A theme Textual does not know would stop the app as it starts; every profile's, not only the chosen one."""
-    settings = [(config.ui.theme, "[ui]")]
-    settings += [(profile.theme, f"[profiles.{name}]") for name, profile in config.profiles.items()]
-    settings = [(theme, where) for theme, where in settings if theme is not None]
-    if not settings:
-        return None
-    from textual.theme import BUILTIN_THEMES
+def check_ui_settings(config: Any) -> str | None:
+    """What the UI checks of the config as it starts (it needs Textual and the action registry): the user's themes,
+    every profile's `theme` (not only the chosen one's) and the `[keys]`."""
+    from ..config import ConfigError
+    from ..ui import keymap, themes
 
-    for theme, where in settings:
-        if theme not in BUILTIN_THEMES:
-            known = ", ".join(sorted(BUILTIN_THEMES))
-            return f"{config.path}: {where}: theme {theme!r} is not one of Textual's themes: {known}"
+    try:
+        themes.check(config)
+        keymap.check(config.keys, str(config.path))
+    except ConfigError as error:
+        return str(error)
     return None
 
 
@@ -426,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     session.startup.prefetch(client, session.profile_of(collection), args.where, sort, session.settings.page_size)
     from ..ui.app import CasaApp
 
-    problem = check_themes(config)  # here, where Textual is imported anyway, not before the first page is asked for
+    problem = check_ui_settings(config)  # here, where Textual is imported anyway, not before the first page is asked
     if problem:
         if server is not None:
             server.stop()

@@ -20,6 +20,7 @@ from .startup import Startup
 
 if TYPE_CHECKING:
     from ..api.discovery import Catalog, ResourceType
+    from ..config import ThemeTable
 
 NAME_BATCH = 100
 REMEMBER_AT_MOST = 2000  # documents in a collection whose names are remembered while listing
@@ -37,6 +38,8 @@ class Settings:
     columns: Mapping[str, Sequence[Mapping[str, Any] | str]] = field(default_factory=dict)
     sorts: Mapping[str, str] = field(default_factory=dict)  # collection -> default sort, e.g. "-start_time"
     theme: str | None = None
+    themes: Mapping[str, ThemeTable] = field(default_factory=dict)  # the config file's own themes, by name
+    keys: Mapping[str, str] = field(default_factory=dict)  # action id -> keys, as Textual names them
     token_source: str = ""
     keep_catalog: bool = True  # keep the server's document between runs (not for the demo: a new port each run)
     aliases: Aliases = field(default_factory=Aliases)  # short names of collections: built-in and the user's

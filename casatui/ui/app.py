@@ -16,7 +16,7 @@ from ..core.cloudcasa import JOBS
 from ..core.drafts import item_from_draft
 from ..core.navigation import Place
 from ..core.session import Session
-from . import colour_modes, textual_patches
+from . import colour_modes, keymap, textual_patches, themes
 from .actions import bindings
 from .commands import CasaCommands
 from .messages import OpenCollection, OpenJob
@@ -58,8 +58,8 @@ class CasaApp(GuardedApp[None]):
         self.sessions: dict[str, Session] = {session.profile: session}
         self.overview_first = overview_first
         self._aliases_said = False  # the user's aliases the server's document makes useless: said at the first `:`
-        if session.settings.theme:
-            self.theme = session.settings.theme
+        themes.apply(self, session.settings.themes, session.settings.theme)
+        keymap.apply(self, session.settings.keys)
 
     def notify(
         self,

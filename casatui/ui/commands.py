@@ -8,7 +8,7 @@ the footer leaves it out; the help screen lists it, dimmed, with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from textual.style import Style
 
 from ..core.fuzzy import Match, rank
 from .actions import ACTIONS, ActionSpec
+from .keymap import shown_keys
 from .messages import OpenCollection
 from .safe import markup_escaped, plain
 
@@ -42,10 +43,11 @@ class Entry:
     discover: bool = False  # listed before anything is typed
 
 
-def action_names(spec: ActionSpec) -> tuple[str, ...]:
-    """An action is found by its description, its footer word, its name (`server_changes`) and its keys."""
+def action_names(spec: ActionSpec, keymap: Mapping[str, str]) -> tuple[str, ...]:
+    """An action is found by its description, its footer word, its name (`server_changes`) and its keys (the user's
+    where `[keys]` gives them)."""
     name = spec.name or spec.action.split("(")[0]
-    keys = [key.strip() for key in spec.shown_keys.split(",")]
+    keys = [key.strip() for key in shown_keys(spec, keymap).split(",")]
     return tuple(dict.fromkeys(n for n in (spec.description, spec.short, name, *keys) if n))
 
 
@@ -70,6 +72,7 @@ class CasaCommands(Provider):
         for node in (app, under, *under.query("*")):
             for scope in scopes_of(node):
                 targets.setdefault(scope, node)
+        keymap = app.session.settings.keys
         entries = []
         for spec in sorted(ACTIONS, key=lambda spec: spec.scope == "app"):  # this screen's own actions first
             target = targets.get(spec.scope)
@@ -80,7 +83,8 @@ class CasaCommands(Provider):
             run = partial(self._run, target, spec.action)
             # Enter on the palette runs the first of its list: quitting is never that (typing "quit" finds it).
             discover = spec.id != "app.quit"
-            entries.append(Entry(spec.description, action_names(spec), run, key=spec.shown_keys, discover=discover))
+            names, key = action_names(spec, keymap), shown_keys(spec, keymap)
+            entries.append(Entry(spec.description, names, run, key=key, discover=discover))
         return entries
 
     def _system(self, app: CasaApp) -> list[Entry]:

@@ -766,7 +766,7 @@ def test_every_setting_is_described_and_has_a_toml_type() -> None:
 def test_the_tables_of_keys_come_from_the_dataclasses() -> None:
     from casatui.config import ColumnTable, settings, token_keys
 
-    assert list(settings(Config)) == ["default_profile", "profiles", "ui", "aliases"]  # not `path`: no key of the file
+    assert list(settings(Config)) == ["default_profile", "profiles", "ui", "aliases", "keys", "themes"]  # not `path`
     assert list(settings(UiDefaults)) == ["theme", "auto_refresh_seconds", "columns", "sort", "external_editor"]
     assert set(settings(Profile)) == set(settings(UiDefaults)) | {
         "url", "token_env", "token_command", "token_keyring", "token", "read_only", "protected", "trust_api_docs",
@@ -820,3 +820,57 @@ def test_trusting_the_servers_api_document_is_the_default_and_can_be_turned_off(
     assert resolve(config, Flags(profile="a", trust_api_docs=False), env={}).trust_api_docs is False
     with pytest.raises(ConfigError, match="trust_api_docs"):
         load(tmp_path, '[profiles.a]\ntrust_api_docs = "no"\n')
+
+
+def test_keys_and_themes_are_read_at_the_top_level_and_named_as_textual_names_them(tmp_path: Path) -> None:
+    from casatui.config import ThemeTable
+
+    path = write(
+        tmp_path,
+        """
+        [keys]
+        "explorer.edit" = "E"
+        "app.help" = "f1, ?"
+        "explorer.refresh" = "shift+ctrl+r"
+        [themes.paper]
+        primary = "#7a3e9d"
+        background = "rgb(244, 241, 234)"
+        dark = false
+        variables = { "footer-key-foreground" = "#7a3e9d" }
+        [profiles.p]
+        theme = "paper"
+        """,
+    )
+    config = load_config(path)
+    assert config.keys == {"explorer.edit": "E", "app.help": "f1,question_mark", "explorer.refresh": "ctrl+shift+r"}
+    assert config.themes == {
+        "paper": ThemeTable(
+            primary="#7a3e9d",
+            background="rgb(244, 241, 234)",
+            dark=False,
+            variables={"footer-key-foreground": "#7a3e9d"},
+        )
+    }
+    resolved = resolve(config, env={})
+    assert resolved.theme == "paper" and resolved.keys == config.keys and resolved.themes == config.themes
+
+
+def test_the_app_accepts_a_theme_of_the_file_and_a_keymap_without_conflict(tmp_path: Path) -> None:
+    from casatui.cli import check_ui_settings
+
+    path = write(
+        tmp_path,
+        """
+        [keys]
+        "explorer.edit" = "r"
+        "explorer.refresh" = "e"
+        "log.close" = "escape,q"
+        [themes.paper]
+        primary = "#7a3e9d"
+        [ui]
+        theme = "paper"
+        [profiles.p]
+        theme = "nord"
+        """,
+    )
+    assert check_ui_settings(load_config(path)) is None  # swapped keys, and the registry's own q overlap kept

@@ -31,6 +31,7 @@ def api(ui_fresh: DemoServer) -> Iterator[Api]:
     yield client
     client.http.close()
 
+
 NARROW = (80, 24)
 
 

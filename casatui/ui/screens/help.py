@@ -1,7 +1,9 @@
-"""Every key, from the action registry: the same list the bindings and the palette come from."""
+"""Every key, from the action registry: the same list the bindings and the palette come from, with the user's keys
+(`[keys]` of the config file) where they replace the registry's."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.table import Table
@@ -13,6 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..actions import SCOPE_TITLES, in_scope
+from ..keymap import shown_keys
 from ..safe import plain
 
 FILTER_HELP = """\
@@ -48,6 +51,7 @@ class HelpScreen(ModalScreen[None]):
         stack = self.app.screen_stack
         self._under = stack[-1] if stack and stack[-1] is not self else (stack[-2] if len(stack) > 1 else None)
         self._where = plain(str(getattr(self._under, "collection", "") or "this screen"))
+        keys = self._keymap()
         with VerticalScroll():
             yield Static(Text("casatui keys", style="bold"))
             for scope, title in SCOPE_TITLES.items():
@@ -58,16 +62,26 @@ class HelpScreen(ModalScreen[None]):
                 table.add_column(style="bold cyan", min_width=16)
                 table.add_column()
                 for spec in specs:
+                    shown = shown_keys(spec, keys)
                     if self._offered(scope, spec.action):
-                        table.add_row(Text(spec.shown_keys), Text(spec.description))
+                        table.add_row(Text(shown), Text(spec.description))
                     else:
                         table.add_row(
-                            Text(spec.shown_keys, style="dim"),
+                            Text(shown, style="dim"),
                             Text(f"{spec.description} (not offered for {self._where})", style="dim"),
                         )
                 yield Static(Text(f"\n{title}", style="bold underline"))
                 yield Static(table)
             yield Static(Text("\n" + FILTER_HELP))
+
+    def _keymap(self) -> Mapping[str, str]:
+        session = getattr(self.app, "session", None)
+        return session.settings.keys if session is not None else {}
+
+    def on_mount(self) -> None:
+        # The key that opened it closes it, also when [keys] moved it (the app's own keys stop at a modal screen).
+        if "app.help" in self._keymap():
+            self._bindings.bind(self._keymap()["app.help"], "close", show=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
