@@ -11,11 +11,11 @@ from casatui.ui.actions import SCOPE_TITLES, in_scope
 
 
 def keys_table() -> str:
-    lines = ["| Where | Key | What it does |", "|---|---|---|"]
+    lines = ["| Where | Key | What it does | Id (for `[keys]`) |", "|---|---|---|---|"]
     for scope, title in SCOPE_TITLES.items():
         for spec in in_scope(scope):
             keys = spec.shown_keys.replace("|", "\\|")
-            lines.append(f"| {title} | `{keys}` | {spec.description} |")
+            lines.append(f"| {title} | `{keys}` | {spec.description} | `{spec.id}` |")
     return "\n".join(lines)
 
 
