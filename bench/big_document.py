@@ -17,9 +17,12 @@ the editor's modules load then), alternating which document goes first; in each,
   (KEYS of them), then KEYS characters typed inside a string on that line (`x`: an edit, so the syntax highlighting
   of the whole buffer is rebuilt and `TextArea.Changed` reaches the editor). Each is timed from posting the key to the
   first paint of the buffer showing its effect (the cursor moved), wall and process CPU time, KEY_GAP apart;
-- **draft write**: `EditorScreen._save_draft()` on the changed buffer (what the editor does after 1 s of quiet
+- **draft write**: `EditorPane._save_draft()` on the changed buffer (what the editor does after 1 s of quiet
   typing: the whole buffer and the base document to a file);
-- escape, "d" (discard), back on the table.
+- escape, "d" (discard), back on the table: the pane removed.
+
+The editor is a pane of the explorer: at 120x35 it opens beside the table, in the preview's place (half the width),
+as a person sees it; keys go to its buffer, which has the focus.
 
 Reported: medians of the big document, the small one as the baseline, and the ratio. No targets.
 """
@@ -172,7 +175,7 @@ async def _measure(api_root: str, token: str, documents: dict[str, Any], rounds:
             await asyncio.sleep(0.01)
 
     async def one(label: str, round_number: int) -> None:
-        from casatui.ui.screens.editor import EditorScreen
+        from casatui.ui.widgets.editor_pane import EditorPane
 
         document = documents[label]
         explorer = app.screen
@@ -193,9 +196,9 @@ async def _measure(api_root: str, token: str, documents: dict[str, Any], rounds:
         before = client.exchanges[-1].number if client.exchanges else 0
         lines = document["lines"] + 1
         wall, cpu = await timed("e", lambda area: area.document.line_count == lines)
-        editor = app.screen
-        if not isinstance(editor, EditorScreen):
-            raise RuntimeError(f"the buffer painted but the screen is {type(editor).__name__}")
+        editor = explorer.editor
+        if not isinstance(editor, EditorPane) or app.screen is not explorer:
+            raise RuntimeError(f"the buffer painted but the editor is {editor!r} (screen: {type(app.screen).__name__})")
         if len(editor.buffer.text) != document["chars"]:
             raise RuntimeError(f"{label}: buffer of {len(editor.buffer.text)} characters, expected {document['chars']}")
         gets = [
@@ -209,6 +212,7 @@ async def _measure(api_root: str, token: str, documents: dict[str, Any], rounds:
         keep(label, "open_get_latency_ms", latency)
         keep(label, "open_client_ms", wall - latency)
         await settle(pilot)
+        await wait_for(lambda: editor.buffer.has_focus, "the editor's buffer to have the focus (keys go there)")
         await asyncio.sleep(0.3)
         editor.buffer.cursor_blink = False  # only keys paint from here on
         await pilot.pause()
@@ -275,7 +279,10 @@ async def _measure(api_root: str, token: str, documents: dict[str, Any], rounds:
         await pilot.press("escape")
         await wait_for(lambda: isinstance(app.screen, ChoiceScreen), "the leave-with-changes question")
         await pilot.press("d")
-        await wait_for(lambda: isinstance(app.screen, ExplorerScreen), "back on the table")
+        await wait_for(
+            lambda: app.screen is explorer and editor.closed and not editor.is_attached and explorer.editor is None,
+            "back on the table, the editor pane removed",
+        )
         await settle(pilot)
         if round_number == 0:  # the warm-up round is not kept
             for key, values in samples[label].items():

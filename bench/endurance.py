@@ -10,8 +10,11 @@ another process (jobs progress and finish, clusters send heartbeats, backups sta
   a change of `tags.bench` in the buffer (select-all-and-paste of the edited JSON through `TextArea.replace`, which is
   an edit like typing), THINK seconds of reading (the server keeps changing things), ctrl+s, "y" in the diff; a
   ConflictScreen (412) is answered "a" (apply mine on top of the current version and save), a DiffScreen "y";
-  then backspace back to the jobs table, whose auto-refresh timer is still running (checked);
-- every SAMPLE_EVERY seconds (10): RSS (after gc.collect()), Textual workers running and asyncio tasks.
+  then backspace back to the jobs table, whose auto-refresh timer is still running (checked). The editor is a pane
+  beside the table (120x35 leaves room for both): it is open while the explorer is the screen in front and
+  `explorer.editor` is it; it has closed once `editor.closed`, and is gone once removed from the DOM;
+- every SAMPLE_EVERY seconds (10): RSS (after gc.collect()), Textual workers running and asyncio tasks, and the
+  screens, editor panes and TextAreas still in memory.
 
 After each save the server's document is fetched with a direct httpx GET: an edit is *lost* when its save finished
 (the editor closed with the saved version) and the server does not hold the change. Requests are counted by method
@@ -62,9 +65,9 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
     from casatui.ui.screens.confirm import ChoiceScreen
     from casatui.ui.screens.conflict import ConflictScreen, DeletedScreen
     from casatui.ui.screens.diff import DiffScreen
-    from casatui.ui.screens.editor import EditorScreen
     from casatui.ui.screens.explorer import ExplorerScreen
     from casatui.ui.screens.pick import PickScreen
+    from casatui.ui.widgets.editor_pane import EditorPane
 
     loop = asyncio.get_running_loop()
 
@@ -152,7 +155,7 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
 
         counts: collections.Counter[str] = collections.Counter()
         for obj in gc.get_objects():
-            if isinstance(obj, Screen):
+            if isinstance(obj, (Screen, EditorPane)):  # the editor is a pane of the explorer, not a screen
                 counts[type(obj).__name__] += 1
             elif isinstance(obj, TextArea):  # casatui's JsonBuffer and any other
                 counts["TextArea"] += 1
@@ -192,6 +195,15 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
 
     async def wait_gone(screen: Any, what: str) -> None:
         await wait_for(lambda: app.screen is not screen, what)
+
+    async def wait_removed(editor: EditorPane, what: str) -> None:
+        """The pane closed and the explorer took it away (removed from the DOM)."""
+        await wait_for(lambda: editor.closed and not editor.is_attached, what)
+
+    def in_editor(editor: EditorPane) -> bool:
+        """Back in the editor: nothing over the explorer, and this pane its open editor."""
+        screen = app.screen
+        return isinstance(screen, ExplorerScreen) and screen is app.explorer and screen.editor is editor
 
     def explorer() -> ExplorerScreen:
         screen = app.explorer
@@ -267,16 +279,21 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
         record["cursor_moved_back_by_refresh"] = moved_back
         await pilot.press("e")
         await wait_for(
-            lambda: isinstance(app.screen, EditorScreen) and app.screen.is_mounted and bool(app.screen.buffer.text),
+            lambda: (
+                (opened := explorer().editor) is not None
+                and in_editor(opened)
+                and opened.is_mounted
+                and bool(opened.buffer.text)
+            ),
             "the editor",
         )
-        editor = app.screen
-        assert isinstance(editor, EditorScreen) and editor.base is not None
+        editor = explorer().editor
+        assert isinstance(editor, EditorPane) and editor.base is not None
         if editor.base.id != item_id:  # the same bug, between the look and the key: not this edit, then
             record.update(saved=False, lost=False, error=f"the editor opened {editor.base.id}, not {item_id}")
             record["wrong_document_opened"] = True
             await pilot.press("escape")  # unchanged: leaves without a question
-            await wait_gone(editor, "leaving the editor")
+            await wait_removed(editor, "leaving the editor")
             await pilot.press("backspace")
             await wait_for(lambda: loaded("jobs"), "back on the jobs table")
             return record
@@ -300,7 +317,7 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
         diffs_again = 0
         unexpected: list[str] = []
         deadline = loop.time() + STEP_TIMEOUT
-        while editor in app.screen_stack:
+        while not editor.closed:
             if app_stopped():
                 raise AppStopped("the app stopped while saving")
             screen = app.screen
@@ -321,10 +338,10 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
                 await wait_gone(screen, f"{type(screen).__name__} to close")
                 continue
             saving = any(w.group == "save" and w.is_running for w in app.workers)
-            if screen is editor and not saving:
+            if in_editor(editor) and not saving:
                 # Back in the editor with nothing in flight: the save did not go through (422, a failure…).
                 await asyncio.sleep(0.2)
-                if app.screen is editor and not any(w.group == "save" and w.is_running for w in app.workers):
+                if in_editor(editor) and not any(w.group == "save" and w.is_running for w in app.workers):
                     note = editor.query_one("#edit-note").render()
                     unexpected.append(f"left in the editor: {str(note)[:200]}")
                     break
@@ -333,18 +350,18 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
                 break
             await asyncio.sleep(0.02)
         saved_records = [w for w in app.session.writes[writes_before:] if w.item_id == item_id]
-        saved = editor not in app.screen_stack and any(
-            (w.after or {}).get("tags", {}).get("bench") == marker for w in saved_records
-        )
+        saved = editor.closed and any((w.after or {}).get("tags", {}).get("bench") == marker for w in saved_records)
         record.update(conflicts=conflicts, clean_conflicts=clean, diffs_again=diffs_again, unexpected=unexpected)
         record["saved"] = saved
         record["writes"] = [f"{w.method} {w.old_etag[:8]}→{w.new_etag[:8]}" for w in saved_records]
-        if editor in app.screen_stack:  # not saved: leave without it (and say so in the results)
+        if not editor.closed:  # not saved: leave without it (and say so in the results)
+            editor.buffer.focus()  # escape is the editor's while the focus is in it
+            await pilot.pause()
             await pilot.press("escape")
             await asyncio.sleep(0.3)
             if isinstance(app.screen, ChoiceScreen):
                 await pilot.press("d")
-            await wait_for(lambda: editor not in app.screen_stack, "leaving the editor")
+        await wait_removed(editor, "leaving the editor")  # backspace goes to the table only once the pane is gone
         stored = (await direct.get(f"/kubebackups/{item_id}")).json()
         record["on_server"] = (stored.get("tags") or {}).get("bench") == marker
         record["lost"] = saved and not record["on_server"]
@@ -397,6 +414,9 @@ async def _measure(api_root: str, token: str, seconds: float, state_dir: str) ->
                             edits.append({"number": number, "error": f"timeout: {error}", "saved": False})
                             while len(app.screen_stack) > 1 and not isinstance(app.screen, ExplorerScreen):
                                 app.pop_screen()
+                            left = explorer().editor
+                            if left is not None:  # as popping the editor's screen did: closed, its draft kept
+                                left.close(None)
                         number += 1
                         next_edit = max(next_edit + EDIT_EVERY, time.perf_counter() + 1.0)
                         continue
