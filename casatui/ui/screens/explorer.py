@@ -1057,10 +1057,8 @@ class ExplorerScreen(Screen[None]):
     # -- actions ----------------------------------------------------------------------------------------
 
     # Actions offered only where the collection's profile allows them (footer, help and palette ask here too).
-    # The explorer's actions that are about the table and the preview (all but zoom), not offered from the editor.
-    TABLE_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        spec.action.split("(")[0] for spec in in_scope("explorer") if spec.action != "zoom"
-    )
+    # The explorer's actions, not offered while the focus is in the editor (its own keys are; its zoom is the same).
+    TABLE_ACTIONS: ClassVar[frozenset[str]] = frozenset(spec.action.split("(")[0] for spec in in_scope("explorer"))
     OFFERED_IF: ClassVar[dict[str, str]] = {
         "edit": "edit",
         "create": "create",
