@@ -74,7 +74,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("delete", "ctrl+d", "Delete this document", "explorer"),
     ActionSpec("run_now", "R", "Run this backup now", "explorer"),
     ActionSpec("toggle_pause", "P", "Pause / resume this backup", "explorer"),
-    ActionSpec("copy_id", "y", "Copy the document id", "explorer"),
+    ActionSpec("copy_id", "c", "Copy the document id", "explorer"),
+    ActionSpec("toggle_yaml", "y", "Preview: YAML / JSON (the editor stays JSON)", "explorer"),
     ActionSpec("toggle_server_fields", "z", "Preview: show/hide server fields (_links, _etag…)", "explorer"),
     # The table
     ActionSpec("cursor(1)", "j", "Down", "table", palette=False, name="down"),
@@ -114,6 +115,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("switch_profile", "ctrl+o", "Switch to another profile of the config file", "app"),
     # A document on its own screen
     ActionSpec("toggle_server_fields", "z", "Show/hide server fields (_links, _etag…)", "document"),
+    ActionSpec("toggle_yaml", "y", "YAML / JSON", "document", footer=True, short="YAML"),
     ActionSpec("close", "escape,q", "Close", "document", footer=True),
     # The overview
     ActionSpec(

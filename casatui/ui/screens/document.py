@@ -37,5 +37,8 @@ class DocumentScreen(Screen[None]):
     def action_toggle_server_fields(self) -> None:
         self.query_one(DocumentView).toggle_server_fields()
 
+    def action_toggle_yaml(self) -> None:
+        self.query_one(DocumentView).toggle_yaml()
+
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1173,6 +1173,9 @@ class ExplorerScreen(Screen[None]):
     def action_toggle_server_fields(self) -> None:
         self.preview.toggle_server_fields()
 
+    def action_toggle_yaml(self) -> None:
+        self.preview.toggle_yaml()
+
     def action_toggle_times(self) -> None:
         self.table.options.raw_times = not self.table.options.raw_times
         self.table.redraw()
