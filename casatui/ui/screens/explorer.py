@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ...api.errors import ApiError, EtagMismatch, Forbidden, NotFound, ReadOnlyRefused, Unauthorized, Unexpected
@@ -629,6 +630,14 @@ class DocumentWrites:
         self.screen.open(Place(JOBS, f"_id={job['_id']}", cursor_id=str(job["_id"])))
 
 
+def _display(widget: Widget, shown: bool | None) -> None:
+    """Shown or hidden inline, or (None) as the stylesheet says."""
+    if shown is None:
+        widget.styles.clear_rule("display")
+    else:
+        widget.styles.display = "block" if shown else "none"
+
+
 class ExplorerScreen(Screen[None]):
     SCOPE = "explorer"
     AUTO_FOCUS = "#table"
@@ -653,6 +662,7 @@ class ExplorerScreen(Screen[None]):
         self.editor_width = 50  # percent of the screen, beside the table
         self._zoom_chosen = False  # the right-hand pane alone, chosen with the zoom key
         self._editor_behind = False  # narrow terminals: the editor stays open while the table is shown
+        self.zoomed = False  # the right-hand pane alone
         self.writes = DocumentWrites(self)
         self.pages = PageLoader(self)
         self.selected = SelectedDocument(self)
@@ -734,18 +744,25 @@ class ExplorerScreen(Screen[None]):
 
     def _arrange(self, width: int) -> None:
         """Where the right-hand pane goes: beside the table; alone (zoomed: chosen with the key, or an editor the
-        table would leave too little room beside); or, on a narrow terminal, behind the table."""
+        table would leave too little room beside); or, on a narrow terminal, behind the table.
+
+        Set on the few widgets concerned, not as classes of the screen: a class of the screen restyles every widget
+        in it, which doubled the time `e` takes to show a small document."""
         editor = self.editor
         room = editor is None or self._room_beside(width)
         behind = editor is not None and self._editor_behind and not room
         zoomed = not behind and (self._zoom_chosen or not room)
         self._editor_behind = behind
-        self.set_class(editor is not None, "-editing")
-        self.set_class(zoomed, "-zoomed")
-        self.set_class(behind, "-editor-behind")
+        self.zoomed = zoomed
+        for part in self.query("#sidebar, #main"):  # (none yet while composing)
+            _display(part, False if zoomed else None)
         if editor is not None:
+            _display(editor, False if behind else None)
+            editor.set_class(zoomed, "-zoomed")
             editor.styles.width = "1fr" if zoomed else f"{self.editor_width}%"
-        for preview in self.query("#preview"):  # (none yet while composing)
+        for preview in self.query("#preview"):
+            _display(preview, None if editor is None and not zoomed else editor is None)
+            preview.set_class(zoomed, "-zoomed")
             preview.styles.width = "1fr" if zoomed else f"{self.preview_width}%" if self._preview_sized else None
 
     def _table_width(self, width: int, pane_percent: int) -> int:
@@ -799,7 +816,7 @@ class ExplorerScreen(Screen[None]):
         if editor is not None and (self._editor_behind or not self._in_editor()):
             self._editor_behind = False  # from the table: to the editor, zoomed (chosen, where it need not be)
             self._zoom_chosen = self._room_beside(width)
-        elif self.has_class("-zoomed"):
+        elif self.zoomed:
             if editor is not None and not self._room_beside(width):
                 self.app.notify(
                     f"Too narrow for the editor beside the table (it needs about {self._narrowest_beside()} "
@@ -1085,7 +1102,7 @@ class ExplorerScreen(Screen[None]):
     def action_escape(self) -> None:
         if self.query_one(FilterBar).input.has_focus:
             self.table.focus()
-        elif self.has_class("-zoomed") and not self.has_class("-editing"):
+        elif self.zoomed and self.editor is None:
             self.action_zoom()  # the zoomed preview: back beside the table
             self.table.focus()
         else:
