@@ -12,12 +12,12 @@ import contextlib
 import os
 import re
 import secrets
-import shlex
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from ..config import split_command
 from .private_files import create_private
 
 NOTE = "// casatui:"  # a line JSON cannot hold: whatever starts with it is casatui's, and removed before parsing
@@ -26,14 +26,15 @@ _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def editor_command(environ: Mapping[str, str] | None = None) -> list[str]:
-    """$CASATUI_EDITOR, else $EDITOR, else vi, split as a shell would split it (like git: `code --wait` works).
+    """$CASATUI_EDITOR, else $EDITOR, else vi, split as a shell would split it (like git: `code --wait` works; on
+    Windows a path's backslashes stay).
     A value a shell could not split (an unclosed quote) is a ValueError naming the variable."""
     environ = os.environ if environ is None else environ
     for name in ("CASATUI_EDITOR", "EDITOR"):
         value = environ.get(name, "").strip()
         if value:
             try:
-                return shlex.split(value)
+                return split_command(value)
             except ValueError as error:
                 raise ValueError(f"${name} cannot be read as a command ({error})") from None
     return ["vi"]

@@ -10,7 +10,6 @@ import contextlib
 import contextvars
 import os
 import re
-import shlex
 import subprocess
 import tempfile
 import time
@@ -31,6 +30,7 @@ from textual.widgets.option_list import Option
 from ...api.edits import is_unchanged
 from ...api.errors import ApiError, NotFound, ValidationFailed
 from ...api.models import Item
+from ...config import split_command
 from ...core import editing, tones
 from ...core.drafts import Draft, write_new_file
 from ...core.editing import Method, ParseProblem, buffer_text, parse_buffer
@@ -652,7 +652,7 @@ class EditorScreen(Screen[Item | None]):
                 stream.write(self.buffer.text)
             try:
                 with self.app.suspend():
-                    result = subprocess.run([*shlex.split(command), str(path)], check=False)
+                    result = subprocess.run([*split_command(command), str(path)], check=False)
             except Exception as error:  # SuspendNotSupported, a missing editor…
                 self.say(f"Could not run {command}: {error}. Your edit is unchanged.")
                 return
