@@ -369,7 +369,7 @@ class _File:
     def command(self, raw: Any, where: str) -> list[str]:
         if isinstance(raw, str):
             try:
-                argv = shlex.split(raw)
+                argv = split_command(raw)
             except ValueError as error:
                 raise self.error(where, f"token_command cannot be split into words: {error}") from None
         elif isinstance(raw, list) and all(isinstance(word, str) for word in raw):
@@ -504,13 +504,56 @@ class _File:
         return profile
 
 
+def split_command(text: str) -> list[str]:
+    """A command given as one string (`$EDITOR`, a `token_command`) as its words: as a POSIX shell splits it, or on
+    Windows as its programs split their command lines, where a backslash is a path's and stays (`C:\\tools\\vim.exe`,
+    which `shlex.split` would make `C:toolsvim.exe`). An unclosed quote is a ValueError on both."""
+    return _split_windows(text) if os.name == "nt" else shlex.split(text)
+
+
+def _split_windows(text: str) -> list[str]:
+    """The inverse of `subprocess.list2cmdline` (the Microsoft C runtime's rules): words part at spaces and tabs
+    outside double quotes; backslashes are literal except before a quote, where each pair is one backslash and an
+    odd one makes the quote literal."""
+    words: list[str] = []
+    word: list[str] = []
+    started = quoted = False
+    backslashes = 0
+    for char in text:
+        if char == "\\":
+            backslashes += 1
+            started = True
+            continue
+        if char == '"':
+            word.append("\\" * (backslashes // 2))
+            if backslashes % 2:
+                word.append('"')
+            else:
+                quoted = not quoted
+        elif char in " \t" and not quoted:
+            word.append("\\" * backslashes)
+            if started:
+                words.append("".join(word))
+            word, started, backslashes = [], False, 0
+            continue
+        else:
+            word.append("\\" * backslashes + char)
+        backslashes = 0
+        started = True
+    if quoted:
+        raise ValueError("No closing quotation")
+    if started:
+        words.append("".join(word) + "\\" * backslashes)
+    return words
+
+
 def _unprintable(text: str) -> bool:
     """C0 and C1 controls, DEL, and format characters (zero-width spaces, bidi overrides and isolates)."""
     return any(not char.isprintable() and char != " " for char in text)
 
 
 def _private(path: Path) -> bool:
-    if os.name == "nt":  # pragma: no cover - permission bits mean nothing there
+    if os.name == "nt":  # Windows reports 0o666 whoever may read the file: its ACLs would tell, its mode bits do not
         return True
     return path.stat().st_mode & 0o077 == 0
 

@@ -512,13 +512,25 @@ def _literal_regex(text: str) -> dict[str, Any]:
     return {"$regex": _shielded(re.escape(text)), "$options": "i"}
 
 
+def _json_problem(text: str, error: json.JSONDecodeError) -> tuple[str, int]:
+    """What is wrong and where, alike on every Python: 3.13 names a trailing comma and points at it, where older
+    ones say "Expecting value" at the bracket after it; the comma is what to remove."""
+    if error.pos < len(text) and text[error.pos] in "}]":
+        before = text[: error.pos].rstrip()
+        if before.endswith(","):
+            kind = "object" if text[error.pos] == "}" else "array"
+            return f"Illegal trailing comma before end of {kind}", len(before) - 1
+    return error.msg, error.pos
+
+
 def _parse_json(text: str) -> dict[str, Any]:
     body = text.lstrip()
     offset = len(text) - len(body)
     try:
         value = json.loads(body)
     except json.JSONDecodeError as error:
-        raise FilterError(f"invalid JSON: {error.msg}", offset + error.pos, "valid JSON") from None
+        message, position = _json_problem(body, error)
+        raise FilterError(f"invalid JSON: {message}", offset + position, "valid JSON") from None
     except (RecursionError, ValueError) as error:
         raise FilterError(f"invalid JSON: {error}", offset, "valid JSON") from None
     if not isinstance(value, dict):

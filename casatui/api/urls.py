@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
 
 from .errors import ClientRefusal
 
@@ -57,6 +57,17 @@ def _valid_host(host: str, *, bracketed: bool) -> bool:
     return len(host) <= 253 and all(_LABEL.fullmatch(label) for label in labels)
 
 
+def _split(text: str) -> SplitResult:
+    """`urlsplit`, refusing a bracketed host that is no IPv6 address on every Python: 3.11.4 and later refuse it in
+    `urlsplit` itself, 3.10 splits `https://[zz]/` without a word."""
+    parts = urlsplit(text)
+    if "[" in parts.netloc and "]" in parts.netloc:
+        bracketed = parts.netloc.partition("[")[2].partition("]")[0]
+        if isinstance(ipaddress.ip_address(bracketed), ipaddress.IPv4Address):  # ValueError for a name
+            raise ValueError("An IPv4 address cannot be in brackets")
+    return parts
+
+
 def normalize_root(url: str | None, *, allow_http: bool = False) -> str:
     """The API root for a URL or bare host: ending in `/api/v1`, unless it ends in a version of its own.
 
@@ -77,8 +88,8 @@ def normalize_root(url: str | None, *, allow_http: bool = False) -> str:
             raise RootError(f"The API URL must start with https:// (got {bare.group()}).")
         text = "https://" + text
     try:
-        parts = urlsplit(text)
-    except ValueError as error:  # `http://[::1`
+        parts = _split(text)
+    except ValueError as error:  # `http://[::1`, `https://[zz]/`
         raise RootError(f"The API URL {url!r} cannot be read: {error}.") from None
     try:
         port = parts.port

@@ -109,6 +109,7 @@ def _read_own_file(path: Path) -> bytes | None:
     """The bytes of a regular file of this user's that only they may write, with no other link, read without
     following a link or waiting on a pipe; None for anything else (a kept catalog decides what is offered)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_BINARY", 0)  # Windows: the bytes as written (no "\r\n" turned into "\n", nor ^Z an end)
     try:
         descriptor = os.open(path, flags)
     except OSError:

@@ -122,7 +122,7 @@ class DraftStore:
     @staticmethod
     def _read(path: Path) -> Draft | None:
         try:
-            descriptor = os.open(path, os.O_RDONLY | NOFOLLOW)
+            descriptor = os.open(path, os.O_RDONLY | NOFOLLOW | getattr(os, "O_BINARY", 0))  # Windows: no ^Z end
             with os.fdopen(descriptor, encoding="utf-8") as stream:
                 return Draft(**json.load(stream))
         except (OSError, ValueError, TypeError):

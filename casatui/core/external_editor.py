@@ -12,12 +12,12 @@ import contextlib
 import os
 import re
 import secrets
-import shlex
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from ..config import split_command
 from .private_files import create_private
 
 NOTE = "// casatui:"  # a line JSON cannot hold: whatever starts with it is casatui's, and removed before parsing
@@ -30,14 +30,14 @@ EDITOR_VARIABLES = ("CASATUI_EDITOR", "VISUAL", "EDITOR")  # the first set wins,
 
 def editor_command(environ: Mapping[str, str] | None = None) -> list[str]:
     """$CASATUI_EDITOR, else $VISUAL, else $EDITOR, else vi, split as a shell would split it (like git: `code --wait`
-    works). For the TUI's editor and `casatui edit` alike. A value a shell could not split (an unclosed quote) is a
-    ValueError naming the variable."""
+    works; on Windows a path's backslashes stay). For the TUI's editor and `casatui edit` alike. A value a shell could
+    not split (an unclosed quote) is a ValueError naming the variable."""
     environ = os.environ if environ is None else environ
     for name in EDITOR_VARIABLES:
         value = environ.get(name, "").strip()
         if value:
             try:
-                return shlex.split(value)
+                return split_command(value)
             except ValueError as error:
                 raise ValueError(f"${name} cannot be read as a command ({error})") from None
     return ["vi"]

@@ -13,12 +13,12 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from pathlib import Path
 from typing import IO
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a planted FIFO fails at once (ENXIO) instead of blocking on open
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: else its C runtime writes each "\n" Python writes as "\r\n" again
 
 
 class UnsafeFileError(OSError):
@@ -31,13 +31,13 @@ def open_private(path: str | os.PathLike[str], *, append: bool) -> IO[str]:
     Raises `UnsafeFileError` for a symbolic link, a non-regular file, a file of another user or one with other hard
     links, and `OSError` for the usual reasons (no such directory, permission denied).
     """
-    path = Path(path)
+    path = os.fspath(path)  # (no Path made: a test takes the Windows branch by setting os.name, which pathlib reads)
     before = _lstat(path)
     if before is not None and stat.S_ISLNK(before.st_mode):
         raise UnsafeFileError(f"{path} is a symbolic link; casatui does not write through links")
     if before is not None and not stat.S_ISREG(before.st_mode):
         raise UnsafeFileError(f"{path} is not a regular file")
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else 0) | _NOFOLLOW | _NONBLOCK | _CLOEXEC
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else 0) | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _BINARY
     try:
         descriptor = os.open(path, flags, 0o600)
     except OSError:
@@ -59,30 +59,36 @@ def open_private(path: str | os.PathLike[str], *, append: bool) -> IO[str]:
 def create_private(path: str | os.PathLike[str]) -> IO[str]:
     """A text stream on a new file at `path`, mode 0600 whatever the umask: it must not exist (nothing is overwritten,
     no link is followed: `FileExistsError` otherwise)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY, 0o600)
     try:
-        if hasattr(os, "fchmod"):  # on Windows only from Python 3.13, where the mode means little anyway
-            os.fchmod(descriptor, 0o600)
+        _narrow(descriptor)  # the umask may have taken the owner's write bit
         return os.fdopen(descriptor, "w", encoding="utf-8")
     except BaseException:
         os.close(descriptor)
         raise
 
 
-def _lstat(path: Path) -> os.stat_result | None:
+def _narrow(descriptor: int) -> None:
+    """Mode 0600, except on Windows: there the mode bits mean nothing (ACLs decide who reads a file), and
+    os.fchmod exists only from Python 3.13."""
+    if os.name != "nt":
+        os.fchmod(descriptor, 0o600)
+
+
+def _lstat(path: str) -> os.stat_result | None:
     try:
         return os.lstat(path)
     except FileNotFoundError:
         return None
 
 
-def _lstat_is_link(path: Path) -> bool:
+def _lstat_is_link(path: str) -> bool:
     with contextlib.suppress(OSError):
         return stat.S_ISLNK(os.lstat(path).st_mode)
     return False
 
 
-def _check(path: Path, descriptor: int, before: os.stat_result | None) -> None:
+def _check(path: str, descriptor: int, before: os.stat_result | None) -> None:
     opened = os.fstat(descriptor)
     if not stat.S_ISREG(opened.st_mode):
         raise UnsafeFileError(f"{path} is not a regular file")
@@ -92,5 +98,5 @@ def _check(path: Path, descriptor: int, before: os.stat_result | None) -> None:
         raise UnsafeFileError(f"{path} belongs to another user")
     if opened.st_nlink > 1:
         raise UnsafeFileError(f"{path} has other hard links; casatui writes only to a file of its own")
-    if os.name != "nt" and opened.st_mode & 0o077:
-        os.fchmod(descriptor, 0o600)  # an existing file others could read: the log holds URLs and ids
+    if opened.st_mode & 0o077:
+        _narrow(descriptor)  # an existing file others could read: the log holds URLs and ids

@@ -35,12 +35,21 @@ class _Serialised:
                     close()
 
 
-class _QuietHandler(WSGIRequestHandler):
+class _Handler(WSGIRequestHandler):
+    SERVER = "casatui-demo"
+
+    def version_string(self) -> str:
+        """The Server header: one fixed name, so an answer (and a snapshot of the request log that shows it) is the
+        same whatever Werkzeug and Python serve it (Werkzeug's own says `Werkzeug/3.1.9 Python/3.11.7`)."""
+        return self.SERVER
+
+
+class _QuietHandler(_Handler):
     def log(self, type: str, message: str, *args: Any) -> None:
         pass
 
 
-class _PrintingHandler(WSGIRequestHandler):
+class _PrintingHandler(_Handler):
     """Logs each request on stdout, for `python -m casatui.demo`."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:

@@ -459,7 +459,7 @@ def test_raw_json_passes_through(where: dict[str, Any]) -> None:
         ("{", 1),
         ('{"a": }', 6),
         ("{not json", 1),
-        ('  {"a": 1,}', 10),
+        ('  {"a": 1,}', 9),  # the trailing comma, on every Python (3.13's json points at it, older ones after it)
         ('{"a": 1} x', 9),
         ('{"a": 1}{}', 8),
     ],
@@ -468,6 +468,16 @@ def test_raw_json_errors_point_at_the_json_error(text: str, position: int) -> No
     error = error_of(text)
     assert error.position == position
     assert str(error).startswith("invalid JSON")
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "kind"),
+    [('{"a": 1,}', 7, "object"), ('{"a": [1, 2 ,\n ]}', 12, "array"), ('{"a": {"b": 1,  }}', 13, "object")],
+)
+def test_a_trailing_comma_is_named_where_it_is(text: str, position: int, kind: str) -> None:
+    error = error_of(text)
+    assert error.position == position
+    assert str(error).startswith(f"invalid JSON: Illegal trailing comma before end of {kind} at "), str(error)
 
 
 @pytest.mark.parametrize(

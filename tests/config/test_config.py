@@ -250,6 +250,21 @@ def test_token_command_string_is_split_with_shlex(tmp_path: Path) -> None:
     assert config.profiles["p"].token_command == ["pass", "show", "cloudcasa/my prod"]
 
 
+def load_on_windows(path: Path) -> Config:
+    """`load_config` on the branches Windows takes (os.name only for the call: pathlib and pytest read it too)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "name", "nt")
+        return load_config(path, env={})
+
+
+def test_on_windows_a_token_command_string_keeps_its_backslashes(tmp_path: Path) -> None:
+    text = r"""[profiles.p]
+token_command = '"C:\Program Files\op.exe" read --config C:\op\op.json'
+"""
+    config = load_on_windows(write(tmp_path, text, 0o600))
+    assert config.profiles["p"].token_command == [r"C:\Program Files\op.exe", "read", "--config", r"C:\op\op.json"]
+
+
 def test_more_than_one_token_source_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="token_env and token_command") as caught:
         load(tmp_path, '[profiles.p]\ntoken_env = "A"\ntoken_command = ["x"]\n')
@@ -278,6 +293,13 @@ def test_inline_token_refused_when_others_may_read(tmp_path: Path, mode: int) ->
     message = str(caught.value)
     assert f"chmod 600 {tmp_path / 'config.toml'}" in message
     assert SECRET not in message
+
+
+def test_on_windows_permission_bits_do_not_refuse_an_inline_token(tmp_path: Path) -> None:
+    # Windows reports a file as 0o666 (0o444 read-only) whoever may read it: its ACLs are not checked, and a mode
+    # bit must not refuse every inline token there.
+    config = load_on_windows(write(tmp_path, f'[profiles.p]\ntoken = "{SECRET}"\n', 0o666))
+    assert resolve(config, env={}).token == SECRET
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")

@@ -5,8 +5,14 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from casatui.config import split_command
 from casatui.core.editing import parse_buffer
 from casatui.core.external_editor import EditFile, annotated, editor_command, without_notes
 
@@ -24,6 +30,39 @@ def test_visual_comes_between_casatuis_own_variable_and_editor() -> None:
     assert editor_command({"VISUAL": "emacsclient -t", "EDITOR": "nano"}) == ["emacsclient", "-t"]
     assert editor_command({"CASATUI_EDITOR": "hx", "VISUAL": "emacsclient -t", "EDITOR": "nano"}) == ["hx"]
     assert editor_command({"VISUAL": "", "EDITOR": "nano"}) == ["nano"]
+
+
+def on_windows(editor: str) -> list[str]:
+    """`editor_command` on the branch Windows takes (os.name only for the call: pathlib and pytest read it too)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "name", "nt")
+        return editor_command({"EDITOR": editor})
+
+
+def test_on_windows_the_editor_command_keeps_its_backslashes() -> None:
+    # shlex.split would make the first C:toolsvimgvim.exe
+    assert on_windows(r"C:\tools\vim\gvim.exe -f") == [r"C:\tools\vim\gvim.exe", "-f"]
+    assert on_windows(r'"C:\Program Files\Microsoft VS Code\Code.exe" --wait') == [
+        r"C:\Program Files\Microsoft VS Code\Code.exe",
+        "--wait",
+    ]
+    assert on_windows(r'notepad "a \"quoted\" name" "" \\server\share\x') == [
+        "notepad",
+        'a "quoted" name',
+        "",
+        r"\\server\share\x",
+    ]
+    with pytest.raises(ValueError, match=r"\$EDITOR cannot be read as a command \(No closing quotation\)"):
+        on_windows(r'"C:\Program Files\ed.exe')
+
+
+@given(st.lists(st.text(st.characters(exclude_characters="\x00")), min_size=1, max_size=5))
+def test_windows_splitting_undoes_what_subprocess_joins(argv: list[str]) -> None:
+    # subprocess joins a list for Windows with list2cmdline, by the rules its programs split a command line by
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "name", "nt")
+        words = split_command(subprocess.list2cmdline(argv))
+    assert words == argv
 
 
 def test_notes_are_removed_and_the_users_line_numbers_kept() -> None:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from casatui.core.private_files import UnsafeFileError, open_private
+from casatui.core.private_files import UnsafeFileError, create_private, open_private
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="permission bits and FIFOs are POSIX")
 
@@ -169,3 +171,30 @@ def test_without_o_nofollow_a_link_planted_in_the_race_is_caught_after_the_open(
 def test_importing_it_brings_no_textual() -> None:
     code = "import sys, casatui.core.private_files; print(any(m.startswith('textual') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+@contextlib.contextmanager
+def windows_before_3_13() -> Iterator[None]:
+    """The branches Windows takes with Python 3.10 to 3.12: os.name "nt" and no os.fchmod (3.13 adds one); for the
+    calls under test only, as pathlib and pytest read os.name too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delattr(os, "fchmod")
+        patch.setattr(os, "name", "nt")
+        yield
+
+
+@pytest.mark.parametrize("append", [True, False])
+def test_without_fchmod_on_windows_an_existing_log_is_written_and_its_mode_left(victim: Path, append: bool) -> None:
+    with windows_before_3_13(), open_private(str(victim), append=append) as stream:
+        stream.write("new\n")
+    assert victim.read_text() == ("precious\nnew\n" if append else "new\n") and mode(victim) == 0o644
+
+
+def test_without_fchmod_on_windows_a_draft_file_is_created(tmp_path: Path) -> None:
+    target = str(tmp_path / "draft.json")
+    with windows_before_3_13():
+        with create_private(target) as stream:
+            stream.write("{}")
+        with pytest.raises(FileExistsError):
+            create_private(target)
+    assert (tmp_path / "draft.json").read_text() == "{}"
