@@ -145,6 +145,16 @@ async def _editor(pilot: Pilot[None], server: DemoServer) -> None:
     await settle(pilot)
     await pilot.press("e")
     await settle(pilot)
+    # The focus moves to the buffer as the pane mounts; the table beside it repaints its cursor row as unfocused a
+    # frame later: the picture waits for both.
+    for _ in range(200):
+        editor = editor_of(pilot.app)  # type: ignore[arg-type]  # Pilot[None] of a CasaApp
+        if editor is not None and editor.buffer.has_focus:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
 
 
 def _colleague_saves(server: DemoServer, collection: str, name: str, changes: dict[str, Any]) -> None:

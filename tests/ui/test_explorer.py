@@ -540,3 +540,24 @@ async def test_the_table_paints_its_lines_as_textuals_pass_would(ui_demo: DemoSe
         await submit_filter(pilot, "name~no-such-job")  # no rows: the empty message
         await settle(pilot)
         same()
+
+
+async def test_the_cursor_row_looks_unfocused_as_soon_as_the_table_loses_the_focus(
+    ui_demo: DemoServer, app_for: AppFactory
+) -> None:
+    app = app_for(ui_demo, "kubeclusters")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        table = explorer(app).table
+
+        def cursor_style() -> object:
+            return list(table.render_line(1 + table.cursor))[0].style
+
+        focused = cursor_style()
+        await pilot.press("slash")  # the filter takes the focus
+        await pilot.pause()
+        blurred = cursor_style()
+        assert blurred != focused
+        await pilot.press("escape")
+        await pilot.pause()
+        assert cursor_style() == focused

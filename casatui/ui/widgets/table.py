@@ -338,6 +338,19 @@ class ResourceTable(ScrollView, can_focus=True):
             strips = [strip.crop(*crop.column_span) for strip in strips]
         return strips
 
+    def on_focus(self) -> None:
+        self._restyle_cursor()
+
+    def on_blur(self) -> None:
+        self._restyle_cursor()
+
+    def _restyle_cursor(self) -> None:
+        # The cursor row's look follows focus through a component class (`:blur`), which leaves the widget's base
+        # style, and so the line cache's check, unchanged: without this the row kept its focused look beside the
+        # editor, or not, as the frames fell.
+        self._forget_lines()
+        self.refresh()
+
     def _forget_lines(self) -> None:
         self._lines.clear()
         self._finished.clear()
