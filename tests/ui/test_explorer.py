@@ -551,7 +551,7 @@ async def test_the_cursor_row_looks_unfocused_as_soon_as_the_table_loses_the_foc
         table = explorer(app).table
 
         def cursor_style() -> object:
-            return list(table.render_line(1 + table.cursor))[0].style
+            return next(iter(table.render_line(1 + table.cursor))).style
 
         focused = cursor_style()
         await pilot.press("slash")  # the filter takes the focus
