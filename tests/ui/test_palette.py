@@ -110,7 +110,8 @@ async def test_actions_are_found_by_their_short_names_and_keys(ui_demo: DemoServ
         await discovered(pilot)
         palette = await open_palette(pilot)
         assert (await search(pilot, palette, "run now"))[0] == "Run this backup now  R"
-        assert (await search(pilot, palette, "copy id"))[0] == "Copy the document id  y"
+        assert (await search(pilot, palette, "copy id"))[0] == "Copy the document id  c"
+        assert (await search(pilot, palette, "yaml"))[0] == "Preview: YAML / JSON (the editor stays JSON)  y"
         assert (await search(pilot, palette, "ctrl+d"))[0] == "Delete this document  ctrl+d"
         assert (await search(pilot, palette, "rtbn"))[0] == "Run this backup now  R"  # its words' initials
 
