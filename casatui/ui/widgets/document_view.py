@@ -71,7 +71,7 @@ def render_document(
 class DocumentView(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     DocumentView { background: $surface; padding: 0 1; }
-    DocumentView > #doc-title { text-style: bold; color: $accent; }
+    DocumentView > #doc-title { text-style: bold; color: $accent; text-wrap: nowrap; text-overflow: ellipsis; }
     DocumentView > #doc-body { width: 1fr; }
     """
 
@@ -93,8 +93,8 @@ class DocumentView(VerticalScroll, can_focus=True):
         self.document = dict(document) if document is not None else None
         self.title_text = title
         heading = Text(plain(title), no_wrap=True, overflow="ellipsis")
-        if title and self.as_yaml:
-            heading.append("  YAML", style="dim")
+        if title and self.as_yaml:  # first: a long title is cut at its end
+            heading = Text.assemble(("YAML ", "dim"), heading, no_wrap=True, overflow="ellipsis")
         self._title.update(heading)
         if document is None:
             self._body.update(Text(multiline(note or ""), style="dim"))
