@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
+import httpx
 import pytest
 
 from casatui.api.client import CasaClient
@@ -16,7 +19,7 @@ from casatui.ui.app import CasaApp
 
 from .scenarios import editor_of, in_front
 
-__all__ = ["editor_of", "in_front"]  # the tests' one way to find the editor
+__all__ = ["Api", "editor_of", "in_front"]  # Api: the colleague's client; editor_of, in_front: where the editor is
 
 NOW = 1_795_900_000  # Sat, 28 Nov 2026 21:06:40 GMT: the seed's "now" and the app's clock in UI tests
 SNAPSHOT_PORT = 48765  # the API root shows in the status line, so snapshots need a fixed port
@@ -85,3 +88,30 @@ def make_app(server: DemoServer, resource: str = "jobs", filter_text: str = "", 
 @pytest.fixture
 def app_for() -> AppFactory:
     return make_app
+
+
+class Api:
+    """Another client of the same server: the colleague who saves first."""
+
+    def __init__(self, server: DemoServer) -> None:
+        self.http = httpx.Client(base_url=server.api_root, headers={"Authorization": f"Bearer {server.token}"})
+
+    def find(self, collection: str, name: str) -> dict[str, Any]:
+        items = self.http.get(f"/{collection}", params={"where": json.dumps({"name": name})}).json()["_items"]
+        return self.http.get(f"/{collection}/{items[0]['_id']}").json()
+
+    def get(self, collection: str, item_id: str) -> httpx.Response:
+        return self.http.get(f"/{collection}/{item_id}")
+
+    def patch(self, collection: str, document: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+        response = self.http.patch(f"/{collection}/{document['_id']}", json=changes,
+                                   headers={"If-Match": document["_etag"]})  # fmt: skip
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture
+def api(ui_fresh: DemoServer) -> Iterator[Api]:
+    client = Api(ui_fresh)
+    yield client
+    client.http.close()

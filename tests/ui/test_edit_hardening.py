@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,13 +30,6 @@ from casatui.ui.widgets.editor_pane import EditorPane
 from .conftest import editor_of, in_front, text_of
 from .test_editor import Api, app_on, edit, open_editor, save, writes
 from .test_explorer import explorer, settle
-
-
-@pytest.fixture
-def api(ui_fresh: DemoServer) -> Iterator[Api]:
-    client = Api(ui_fresh)
-    yield client
-    client.http.close()
 
 
 def test_nan_and_infinities_are_refused_with_where_they_are() -> None:

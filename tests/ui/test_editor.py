@@ -11,11 +11,9 @@ import json
 import stat
 import sys
 import weakref
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from bson import ObjectId
 from textual.pilot import Pilot
@@ -32,35 +30,8 @@ from casatui.ui.screens.pick import PickScreen
 from casatui.ui.widgets.editor_pane import EditorPane
 
 from ..faults import FaultServer, ResetMidBody
-from .conftest import editor_of, in_front, make_app
+from .conftest import Api, editor_of, in_front, make_app
 from .test_explorer import explorer, settle
-
-
-class Api:
-    """Another client of the same server: the colleague who saves first."""
-
-    def __init__(self, server: DemoServer) -> None:
-        self.http = httpx.Client(base_url=server.api_root, headers={"Authorization": f"Bearer {server.token}"})
-
-    def find(self, collection: str, name: str) -> dict[str, Any]:
-        items = self.http.get(f"/{collection}", params={"where": json.dumps({"name": name})}).json()["_items"]
-        return self.http.get(f"/{collection}/{items[0]['_id']}").json()
-
-    def get(self, collection: str, item_id: str) -> httpx.Response:
-        return self.http.get(f"/{collection}/{item_id}")
-
-    def patch(self, collection: str, document: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-        response = self.http.patch(f"/{collection}/{document['_id']}", json=changes,
-                                   headers={"If-Match": document["_etag"]})  # fmt: skip
-        assert response.status_code == 200, response.text
-        return response.json()
-
-
-@pytest.fixture
-def api(ui_fresh: DemoServer) -> Iterator[Api]:
-    client = Api(ui_fresh)
-    yield client
-    client.http.close()
 
 
 def app_on(server: DemoServer, tmp_path: Path, collection: str, name: str, **settings: Any) -> CasaApp:

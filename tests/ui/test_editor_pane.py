@@ -3,7 +3,6 @@ terminal too narrow for both), behind the table on a narrow terminal; every guar
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,6 @@ from .test_editor import Api, app_on, edit, open_editor, writes
 from .test_explorer import explorer, settle
 
 WIDE = (200, 50)
-
-
-@pytest.fixture
-def api(ui_fresh: DemoServer) -> Iterator[Api]:
-    client = Api(ui_fresh)
-    yield client
-    client.http.close()
 
 
 NARROW = (80, 24)

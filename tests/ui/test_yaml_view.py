@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from casatui.core.safe_text import is_safe
 from casatui.demo import DemoServer
@@ -19,13 +16,6 @@ from .test_editor import Api, app_on, open_editor
 from .test_explorer import explorer, settle
 
 WIDE = (200, 50)
-
-
-@pytest.fixture
-def api(ui_fresh: DemoServer) -> Iterator[Api]:
-    client = Api(ui_fresh)
-    yield client
-    client.http.close()
 
 
 def body(view: DocumentView) -> str:
