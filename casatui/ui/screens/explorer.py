@@ -746,8 +746,8 @@ class ExplorerScreen(Screen[None]):
         """Where the right-hand pane goes: beside the table; alone (zoomed: chosen with the key, or an editor the
         table would leave too little room beside); or, on a narrow terminal, behind the table.
 
-        Set on the few widgets concerned, not as classes of the screen: a class of the screen restyles every widget
-        in it, which doubled the time `e` takes to show a small document."""
+        Set on the few widgets concerned (display and width inline), not as classes of the screen, which would
+        restyle every widget in it."""
         editor = self.editor
         room = editor is None or self._room_beside(width)
         behind = editor is not None and self._editor_behind and not room
