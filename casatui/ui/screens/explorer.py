@@ -663,6 +663,7 @@ class ExplorerScreen(Screen[None]):
         self._zoom_chosen = False  # the right-hand pane alone, chosen with the zoom key
         self._editor_behind = False  # narrow terminals: the editor stays open while the table is shown
         self.zoomed = False  # the right-hand pane alone
+        self._editor: EditorPane | None = None  # the open editor pane (see `editor`)
         self.writes = DocumentWrites(self)
         self.pages = PageLoader(self)
         self.selected = SelectedDocument(self)
@@ -776,20 +777,22 @@ class ExplorerScreen(Screen[None]):
 
     @property
     def editor(self) -> EditorPane | None:
-        """The open editor (one at a time), not one already closing."""
-        if not self.is_mounted:
-            return None
-        panes: list[EditorPane] = list(self.query("EditorPane"))  # type: ignore[arg-type]  # by name: no import
-        return next((pane for pane in panes if not pane.closed), None)
+        """The open editor (one at a time), not one already closing. Kept, not queried: `check_action` asks for
+        it for every binding the footer shows."""
+        pane = self._editor
+        return pane if pane is not None and not pane.closed else None
 
     async def show_editor(self, pane: EditorPane) -> None:
         """The editor takes the preview's place, or the whole width where the table would not keep its room."""
         self._zoom_chosen = self._editor_behind = False
+        self._editor = pane
         await self.query_one("#body", Horizontal).mount(pane)
         self._arrange(self.size.width)
 
     async def on_editor_pane_closed(self, message: EditorPane.Closed) -> None:
         pane = message.pane
+        if self._editor is pane:
+            self._editor = None
         await pane.remove()
         forget_removed_children(self.query_one("#body", Horizontal))  # its buffer: ~50 MB for a 1 MB document
         if self.editor is None:

@@ -17,6 +17,7 @@ import re
 import shlex
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -608,16 +609,10 @@ class EditorPane(Vertical):
                 if answer != "c":
                     self.say("Not re-created. Still editing; the document no longer exists on the server.")
                     return
-            try:
-                item = await editing.recreate(self.session.client, self.collection, document)
-            except ValidationFailed as error:
-                self._show_issues(error)
-                return
-            except ApiError as error:
-                self._failed(error)
-                return
-            self.session.record_write("POST", self.collection, None, item)
-            self._saved(item, f"Re-created as a new document ({item.id}).")
+            await self._post(
+                editing.recreate(self.session.client, self.collection, document),
+                lambda item: f"Re-created as a new document ({item.id}).",
+            )
         else:
             self.say("Still editing; the document no longer exists on the server.")
 
@@ -636,8 +631,12 @@ class EditorPane(Vertical):
             if answer != "c":
                 return
         self.say("Creating…")
+        await self._post(self.session.client.create(self.collection, parsed), lambda item: f"Created {item.id}.")
+
+    async def _post(self, posting: Awaitable[Item], saying: Callable[[Item], str]) -> None:
+        """A POST (a create, a re-create): the server's 422 issues beside the buffer, a failure said, else saved."""
         try:
-            item = await self.session.client.create(self.collection, parsed)
+            item = await posting
         except ValidationFailed as error:
             self._show_issues(error)
             return
@@ -645,7 +644,7 @@ class EditorPane(Vertical):
             self._failed(error)
             return
         self.session.record_write("POST", self.collection, None, item)
-        self._saved(item, f"Created {item.id}.")
+        self._saved(item, saying(item))
 
     # -- the buffer -------------------------------------------------------------------------------------
 
