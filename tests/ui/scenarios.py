@@ -137,8 +137,12 @@ async def _filter_error(pilot: Pilot[None], server: DemoServer) -> None:
     await pilot.press("enter")
 
 
-async def _sidebar_hidden(pilot: Pilot[None], server: DemoServer) -> None:
+async def _preview(pilot: Pilot[None], server: DemoServer) -> None:
     await pilot.press("j", "j")
+    if not pilot.app.explorer.preview.display:  # type: ignore[attr-defined]  # the table's columns took the width
+        await pilot.press("p")
+    await pilot.pause(0.5)  # the cursor rests: the document is fetched
+    await settle(pilot)
 
 
 async def _editor(pilot: Pilot[None], server: DemoServer) -> None:
@@ -242,7 +246,7 @@ SCENARIOS = [
     Scenario("filter", "A filter in the query language, sent as Eve's where", (140, 36), "jobs", steps=_filter),
     Scenario("filter_error", "A filter with a mistake: marked, nothing sent", (140, 36), "jobs", steps=_filter_error),
     Scenario("preview", "A wide terminal: the preview of the selected document", (180, 40), "kubebackups",
-             steps=_sidebar_hidden),
+             steps=_preview),
     Scenario("overview", "The overview: what needs attention now", (140, 45), "jobs", overview=True),
     Scenario("job", "A failed job: counters, message, activity", (120, 36), "jobs", "state=FAILED type=K8S_SNAP",
              steps=_job),
