@@ -303,6 +303,9 @@ class IndexedDatabase:
 
     def __getitem__(self, name: str) -> IndexedCollection:
         collection = self._db[name]
+        # mongomock's writes and reads find their documents with `_iter_documents`, a scan: by key for an `_id`.
+        scan = functools.partial(type(collection)._iter_documents, collection)
+        collection._iter_documents = functools.partial(_iter_documents, collection, scan)
         index = self._indexes.get(name)
         if index is None:
             index = self._indexes[name] = CollectionIndex(collection)
@@ -312,6 +315,19 @@ class IndexedDatabase:
         return getattr(self._db, name)
 
 
+def _iter_documents(collection: Any, scan: Any, filter_: Any) -> Iterator[dict[str, Any]]:
+    """The stored documents matching `filter_`: looked up by key if it pins an `_id`, else mongomock's scan."""
+    doc_id = _id_lookup(filter_) if isinstance(filter_, dict) else _NO_ID
+    if doc_id is _NO_ID:
+        documents: Iterator[dict[str, Any]] = scan(filter_)
+        return documents
+    document = collection._store._documents.get(doc_id)
+    if document is None:
+        mongomock.filtering.filter_applies(filter_, {})  # a malformed filter raises as mongomock's scan would
+        return iter(())
+    return iter([document] if mongomock.filtering.filter_applies(filter_, document) else [])
+
+
 class _EveDatabase:
     def __init__(self, db: Any) -> None:
         self._db = db
@@ -319,9 +335,6 @@ class _EveDatabase:
 
     def __getitem__(self, name: str) -> _EveCollection:
         return _EveCollection(self._db[name])
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._db, name)
 
 
 class _Driver:

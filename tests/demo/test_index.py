@@ -9,8 +9,10 @@ which documents they change. Sort values include ties, missing fields, nulls, mi
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -77,13 +79,25 @@ FILTERS = st.sampled_from(
 PROJECTIONS = st.sampled_from([None, {"n": 1}, {"s": 0}, {"_id": 0, "n": 1}])
 
 
+@contextlib.contextmanager
+def plain_mongomock(store: Store, name: str = COLLECTION) -> Iterator[Any]:
+    """The collection as mongomock alone answers: without the store's lookup by `_id` (which it installs on
+    mongomock's own collection object, so that mongomock's writes find documents by key too)."""
+    raw = store.db[name]._collection
+    patched = vars(raw).pop("_iter_documents")
+    try:
+        yield raw
+    finally:
+        raw._iter_documents = patched
+
+
 def mongomock_find(store: Store, filter_: Any, projection: Any, skip: int, limit: int, sort: Any) -> Any:
     """What mongomock answers, or the type of what it raises."""
-    raw = store.db[COLLECTION]._collection
-    try:
-        return list(raw.find(filter_, copy.deepcopy(projection), skip=skip, limit=limit, sort=sort))
-    except Exception as error:  # the fast path must raise the same
-        return type(error)
+    with plain_mongomock(store) as raw:
+        try:
+            return list(raw.find(filter_, copy.deepcopy(projection), skip=skip, limit=limit, sort=sort))
+        except Exception as error:  # the fast path must raise the same
+            return type(error)
 
 
 def fast_find(store: Store, filter_: Any, projection: Any, skip: int, limit: int, sort: Any) -> Any:
@@ -184,15 +198,17 @@ class IndexMatchesMongomock(RuleBasedStateMachine):
         assert same(
             fast_find(self.store, filter_, None, 0, 0, sort), mongomock_find(self.store, filter_, None, 0, 0, sort)
         )
-        raw = self.store.db[COLLECTION]._collection
-        assert same(self.store.db[COLLECTION].find_one(filter_), raw.find_one(filter_))
-        assert same(self.store.db[COLLECTION].find_one(filter_, {"n": 1}), raw.find_one(filter_, {"n": 1}))
-        assert self.store.db[COLLECTION].count_documents(filter_) == raw.count_documents(filter_)
+        fast = self.store.db[COLLECTION]
+        answers = (fast.find_one(filter_), fast.find_one(filter_, {"n": 1}), fast.count_documents(filter_))
+        with plain_mongomock(self.store) as raw:
+            expected = (raw.find_one(filter_), raw.find_one(filter_, {"n": 1}), raw.count_documents(filter_))
+        assert same(answers, expected)
 
     @invariant()
     def counts(self) -> None:
-        raw = self.store.db[COLLECTION]._collection
-        assert self.store.db[COLLECTION].count_documents({}) == raw.count_documents({})
+        count = self.store.db[COLLECTION].count_documents({})
+        with plain_mongomock(self.store) as raw:
+            assert count == raw.count_documents({})
 
 
 IndexMatchesMongomock.TestCase.settings = settings(
@@ -263,8 +279,7 @@ def listed_ids(http: httpx.Client, **params: Any) -> list[str]:
 
 
 def mongomock_ids(server: DemoServer, sort: list[tuple[str, int]] | None, skip: int, limit: int) -> list[str]:
-    raw = server.store.db["jobs"]._collection
-    with server.store.lock:
+    with server.store.lock, plain_mongomock(server.store, "jobs") as raw:
         return [str(doc["_id"]) for doc in raw.find({}, {"_id": 1}, skip=skip, limit=limit, sort=sort)]
 
 
@@ -296,7 +311,9 @@ def test_eve_lists_match_mongomock_after_writes_of_every_kind(fresh_demo: DemoSe
 
     jobs = fresh_http.get("/jobs", params={"max_results": 5, "sort": "-_created"}).json()["_items"]
     # Eve's PATCH and DELETE (If-Match)
-    patched = fresh_http.patch(f"/jobs/{jobs[0]['_id']}", json={"state": "UNKNOWN"}, headers={"If-Match": jobs[0]["_etag"]})
+    patched = fresh_http.patch(
+        f"/jobs/{jobs[0]['_id']}", json={"state": "UNKNOWN"}, headers={"If-Match": jobs[0]["_etag"]}
+    )
     assert patched.status_code == 200, patched.text
     deleted = fresh_http.delete(f"/jobs/{jobs[1]['_id']}", headers={"If-Match": jobs[1]["_etag"]})
     assert deleted.status_code == 204, deleted.text
@@ -315,11 +332,10 @@ def test_eve_lists_match_mongomock_after_writes_of_every_kind(fresh_demo: DemoSe
 
 
 def test_item_get_by_id_is_mongomocks_document(demo: DemoServer, http: httpx.Client) -> None:
-    raw = demo.store.db["jobs"]._collection
     for doc_id in listed_ids(http, max_results=5, page=3, sort="-_created"):
         answer = http.get(f"/jobs/{doc_id}")
         assert answer.status_code == 200
-        with demo.store.lock:
+        with demo.store.lock, plain_mongomock(demo.store, "jobs") as raw:
             stored = raw.find_one({"_id": ObjectId(doc_id)})
         assert answer.json()["_etag"] == stored["_etag"]
         assert answer.headers["ETag"] == f'"{stored["_etag"]}"'
@@ -329,9 +345,8 @@ def test_item_get_by_id_is_mongomocks_document(demo: DemoServer, http: httpx.Cli
 
 
 def test_filtered_lists_stay_correct(demo: DemoServer, http: httpx.Client) -> None:
-    raw = demo.store.db["jobs"]._collection
     where = {"state": {"$in": ["FAILED", "PARTIAL"]}}
-    with demo.store.lock:
+    with demo.store.lock, plain_mongomock(demo.store, "jobs") as raw:
         expected = [str(d["_id"]) for d in raw.find(where, sort=[("start_time", -1)], skip=5, limit=5)]
         total = raw.count_documents(where)
     body = http.get(
