@@ -10,7 +10,8 @@ ordered by each key in turn (BSON order, `reverse` for -1) and, among ties, in t
 them (insertion order; a replaced document keeps its place). A view's key is therefore the tuple of the sort values
 (descending ones wrapped to compare the other way) followed by the document's position in storage. Values whose
 BSON order is not plain Python order (documents, arrays of arrays, binary, NaN, ...) make the view unsupported:
-the caller then sorts as mongomock does.
+the caller then sorts as mongomock does. The empty spec's view is storage order itself, so an unfiltered deep
+page is a slice too.
 """
 
 from __future__ import annotations

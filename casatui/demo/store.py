@@ -191,7 +191,7 @@ class IndexedCollection:
         if found is not None:  # at most one document: no order to find
             return self._copies(page(iter(found), skip, limit), projection)
         documents = self.index.documents
-        if order:
+        if order or not spec:  # an unfiltered page in storage order is a slice of the empty spec's view
             ids = self.index.view(order)
             if ids is None:  # values a view cannot order: mongomock's way
                 scan = self._collection._iter_documents(spec)
@@ -201,9 +201,6 @@ class IndexedCollection:
                 return self._copies([documents[doc_id] for doc_id in chosen], projection)
             ordered: Iterator[dict[str, Any]] = (documents[doc_id] for doc_id in ids)
         else:
-            if not spec:
-                stop = skip + limit if limit else None
-                return self._copies(list(itertools.islice(documents.values(), skip, stop)), projection)
             ordered = iter(list(documents.values()))
         if not documents:
             mongomock.filtering.filter_applies(spec, {})  # validates the filter, as mongomock does
