@@ -173,6 +173,8 @@ class CollectionIndex:
 
     def view(self, spec: SortSpec) -> Sequence[Any] | None:
         """The collection's ids in `spec` order, or None if its values cannot be ordered here."""
+        if len(self._position) != len(self.documents):  # written behind the store's back: start again
+            self.invalidate()
         self._fresh()
         if spec not in self._views:
             view = _View(spec)

@@ -3,6 +3,9 @@
 Eve talks to it through `DemoMongo`, a data layer that hands Eve a mongomock database instead of opening a
 MongoDB connection. Every request and every server-side change runs under one lock: mongomock is not
 thread-safe, and the lock also makes Eve's check-etag-then-write atomic, as MongoDB's filtered update is.
+
+`Store.db` wraps each collection so that a page of a big collection is a slice of a sorted view and a document is
+found by its key, with the views kept in step with every write (see index.py); answers stay mongomock's own.
 """
 
 from __future__ import annotations
@@ -71,7 +74,8 @@ class IndexedCollection:
     """A mongomock collection with its `CollectionIndex` kept in step: every write goes through here.
 
     Writes addressed by `_id` (all of Eve's, the server's own `touch`) refresh just those documents; other writes
-    drop the index, rebuilt on the next read. Reads by `_id` are a dict lookup; other reads are mongomock's.
+    drop the index, rebuilt on the next read. Reads that pin an `_id` are a dict lookup, `count_documents({})` is
+    a length, `page` (Eve's `find`) slices a view; anything else is mongomock's.
     """
 
     def __init__(self, collection: Any, index: CollectionIndex) -> None:
@@ -309,7 +313,17 @@ class IndexedDatabase:
         return IndexedCollection(collection, index)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._db, name)
+        attribute = getattr(self._db, name)
+        if name in ("drop_collection", "rename_collection"):
+            return functools.partial(self._then_invalidate, attribute)
+        return attribute
+
+    def _then_invalidate(self, method: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        finally:
+            for index in self._indexes.values():
+                index.invalidate()
 
 
 def _iter_documents(collection: Any, scan: Any, filter_: Any) -> Iterator[dict[str, Any]]:

@@ -268,6 +268,19 @@ def test_only_plain_sorts_get_a_view(sort: Any, spec: Any) -> None:
     assert normalise_sort(sort) == spec
 
 
+def test_writes_behind_the_stores_back_are_noticed() -> None:
+    store = Store()
+    store.load(COLLECTION, [{"_id": ObjectId(), "n": n} for n in (3, 1, 2)])
+    things = store.db[COLLECTION]
+    assert [d["n"] for d in things.page({}, None, 0, 0, [("n", 1)])] == [1, 2, 3]
+    extra = ObjectId()
+    things._collection._store[extra] = {"_id": extra, "n": 0}  # mongomock's storage, not through the store
+    assert [d["n"] for d in things.page({}, None, 0, 0, [("n", 1)])] == [0, 1, 2, 3]
+    store.db.drop_collection(COLLECTION)
+    assert things.page({}, None, 0, 0, [("n", 1)]) == []
+    assert things.count_documents({}) == 0
+
+
 # -- over HTTP, through Eve -----------------------------------------------------------------------------------
 
 
