@@ -2,8 +2,8 @@
 
     python bench/run.py [--quick] [--only NAME ...] [--json PATH]
 
-NAME is one of: startup, filter_round_trip, get_command, first_page, big_table, endurance, big_document_editor. See
-bench/README.md for what each measures.
+NAME is one of: startup, filter_round_trip, get_command, first_page, big_table, demo_server, endurance,
+big_document_editor. See bench/README.md for what each measures.
 Demo servers run in their own processes on ephemeral loopback ports and are stopped when the run ends, whatever
 happens; each in-process measurement runs in a fresh worker process of its own.
 """
@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import big_document
 import big_table
+import demo_server
 import endurance
 import filter_round_trip
 import first_page
@@ -35,7 +36,7 @@ from common import BENCH, Result, ServerPool, failed, loadavg, machine
 # stops a demo server of its own, so they need nothing from the pool.
 BENCHMARKS = {
     module.NAME: module
-    for module in (startup, filter_round_trip, get_command, first_page, big_table, endurance, big_document)
+    for module in (startup, filter_round_trip, get_command, first_page, big_table, demo_server, endurance, big_document)
 }
 NEEDS: dict[str, set[int]] = {
     "startup": {400},
@@ -43,6 +44,7 @@ NEEDS: dict[str, set[int]] = {
     "get_command": {400},
     "first_page": {100, 100_000},
     "big_table": {100_000},
+    "demo_server": {1_000, 100_000},
     "endurance": set(),
     "big_document_editor": set(),
 }
