@@ -7,10 +7,13 @@
 
 What a person sees is what the terminal shows once a frame is complete: Textual brackets each frame in
 synchronized-output marks (`ESC [ ? 2026 h` … `ESC [ ? 2026 l`), and a terminal that honours them shows nothing of a
-frame before its end. So the screen (pyte) is fed every byte as it is read, but the conditions are tested only
-when the output is between frames, by the reading thread itself, and each records the moment the bytes that made it
-true were read: not when the benchmark got round to looking. Times are `time.perf_counter()` seconds in this
-process, comparable with `Terminal.spawned` and with what `send` returns.
+frame before its end. A thread only reads the pseudo-terminal, stamping each read with the moment it returned
+(a real terminal parses in C; pyte, in Python, takes milliseconds per frame, and must not slow the reading down, nor
+make the child wait on a full buffer). `wait_for` then feeds the reads to pyte in order and tests its condition
+whenever the output is between frames: the answer is the moment the read that made it true arrived, not when the
+benchmark got round to looking. Times are `time.perf_counter()` seconds in this process, comparable with
+`Terminal.spawned` and with what `send` returns. The thread switch interval is lowered while a terminal runs, so
+the reader is not kept waiting for the interpreter lock by the emulation.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ import os
 import signal
 import struct
 import subprocess
+import sys
 import termios
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pyte
@@ -58,20 +61,12 @@ class Screen:
         return self._screen.cursor.x, self._screen.cursor.y
 
 
-@dataclass
-class _Watch:
-    condition: Callable[[Screen], bool]
-    after: float
-    met: threading.Event = field(default_factory=threading.Event)
-    at: float | None = None
-
-
 class TerminalTimeout(RuntimeError):
     pass
 
 
 class Terminal:
-    """A child process on a pseudo-terminal of a fixed size, with its output emulated (pyte) as it is read."""
+    """A child process on a pseudo-terminal of a fixed size, its output emulated (pyte) when conditions are tested."""
 
     def __init__(
         self,
@@ -86,14 +81,17 @@ class Terminal:
         self._screen = pyte.Screen(columns, lines)
         self._stream = pyte.ByteStream(self._screen)
         self.screen = Screen(self._screen)
-        self._lock = threading.Lock()
-        self._watches: list[_Watch] = []
-        self._tail = b""  # the last bytes read, to find sync marks split across reads
-        self._in_frame = False
         self._sync = sync
-        self.frames = 0  # frames completed (sync ends read)
-        self.received = 0  # bytes read
-        self.frame_times: list[float] = []
+        self._reads: list[tuple[float, bytes]] = []  # appended by the reader only
+        self._arrived = threading.Condition()
+        self._fed = 0  # reads fed to pyte so far
+        self._fed_at = 0.0  # when the last of them was read
+        self._tail = b""  # the last bytes fed, to find sync marks split across reads
+        self._in_frame = False
+        self.frames = 0  # frames completed (sync ends fed)
+        self.ended: float | None = None
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(0.0002)
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         child_env = {**(env if env is not None else os.environ), "TERM": term, "COLORTERM": "truecolor"}
@@ -104,13 +102,16 @@ class Terminal:
         )
         os.close(slave)
         self._master = master
-        self.ended: float | None = None
         self._reader = threading.Thread(target=self._read, name="terminal-reader", daemon=True)
         self._reader.start()
 
-    # -- reading --------------------------------------------------------------------------------------------
+    @property
+    def received(self) -> int:
+        """Bytes read so far."""
+        return sum(len(data) for _, data in list(self._reads))
 
     def _read(self) -> None:
+        tail = b""
         while True:
             try:
                 data = os.read(self._master, 65536)
@@ -118,50 +119,56 @@ class Terminal:
                 data = b""
             now = time.perf_counter()
             if not data:
-                self.ended = now
-                with self._lock:
-                    for watch in self._watches:
-                        watch.met.set()  # wake the waiters: they see the watch unmet and raise
+                with self._arrived:
+                    self.ended = now
+                    self._arrived.notify_all()
                 return
-            with self._lock:
-                self.received += len(data)
-                self._stream.feed(data)
-                window = self._tail + data
-                if self._sync and SYNC_QUERY in window and SYNC_QUERY not in self._tail:
-                    os.write(self._master, SYNC_ANSWER)
-                last_start, last_end = window.rfind(SYNC_START), window.rfind(SYNC_END)
-                ends = window.count(SYNC_END) - self._tail.count(SYNC_END)
-                if ends:
-                    self.frames += ends
-                    self.frame_times.append(now)
-                if last_start != -1 or last_end != -1:
-                    self._in_frame = last_start > last_end
-                self._tail = window[-16:]
-                if not self._in_frame:
-                    for watch in self._watches:
-                        if watch.at is None and now >= watch.after and watch.condition(self.screen):
-                            watch.at = now
-                            watch.met.set()
-                    self._watches = [w for w in self._watches if w.at is None]
+            if self._sync and SYNC_QUERY in tail + data and SYNC_QUERY not in tail:
+                os.write(self._master, SYNC_ANSWER)
+            tail = (tail + data)[-16:]
+            with self._arrived:
+                self._reads.append((now, data))
+                self._arrived.notify_all()
+
+    def _feed_next(self) -> bool:
+        """Feed the next read to pyte; False when there is none (yet)."""
+        if self._fed >= len(self._reads):
+            return False
+        at, data = self._reads[self._fed]
+        self._fed += 1
+        self._fed_at = at
+        self._stream.feed(data)
+        window = self._tail + data
+        self.frames += window.count(SYNC_END) - self._tail.count(SYNC_END)
+        last_start, last_end = window.rfind(SYNC_START), window.rfind(SYNC_END)
+        if last_start != -1 or last_end != -1:
+            self._in_frame = last_start > last_end
+        self._tail = window[-16:]
+        return True
 
     def wait_for(self, condition: Callable[[Screen], bool], *, after: float = 0.0, timeout: float = 30.0) -> float:
-        """The moment (perf_counter) the screen, between frames, first met `condition` at or after `after`.
+        """The moment (perf_counter) the screen, between frames, first met `condition`, from `after` on.
 
-        If it already holds when asked (and `after` has passed), that is now."""
-        watch = _Watch(condition, after)
-        with self._lock:
-            now = time.perf_counter()
-            if not self._in_frame and now >= after and condition(self.screen):
-                return now
-            self._watches.append(watch)
-        if not watch.met.wait(timeout) or watch.at is None:
-            with self._lock:
-                if watch in self._watches:
-                    self._watches.remove(watch)
-                shown = self.screen.text()
-            state = "ended" if self.ended is not None else f"still running after {timeout:.0f} s"
-            raise TerminalTimeout(f"condition not met ({state}); the screen shows:\n{shown}")
-        return watch.at
+        Output read before `after` is fed first; if the screen then already meets the condition, the answer is
+        `after` (it held when the benchmark began to wait for it)."""
+        deadline = time.perf_counter() + timeout
+        while self._fed < len(self._reads) and self._reads[self._fed][0] < after:
+            self._feed_next()
+        if not self._in_frame and condition(self.screen):
+            return max(after, self._fed_at)
+        while True:
+            if self._feed_next():
+                if not self._in_frame and condition(self.screen):
+                    return self._fed_at
+                continue
+            with self._arrived:
+                if self._fed < len(self._reads):
+                    continue
+                if self.ended is not None:
+                    raise TerminalTimeout(f"condition not met (the program ended); the screen shows:\n{self.text()}")
+                left = deadline - time.perf_counter()
+                if (left <= 0 or not self._arrived.wait(left)) and self._fed >= len(self._reads):
+                    raise TerminalTimeout(f"condition not met after {timeout:.0f} s; the screen shows:\n{self.text()}")
 
     def send(self, keys: str | bytes) -> float:
         """Write keys as a terminal would; returns the moment they were written."""
@@ -171,10 +178,8 @@ class Terminal:
         return now
 
     def text(self) -> str:
-        with self._lock:
-            return self.screen.text()
-
-    # -- ending ---------------------------------------------------------------------------------------------
+        """What the screen shows after the output fed so far."""
+        return self.screen.text()
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the child (SIGTERM to its process group, then SIGKILL) and the reader."""
@@ -189,6 +194,7 @@ class Terminal:
         self._reader.join(timeout)
         with contextlib.suppress(OSError):
             os.close(self._master)
+        sys.setswitchinterval(self._switch_interval)
 
     def __enter__(self) -> Terminal:
         return self
