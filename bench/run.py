@@ -2,8 +2,8 @@
 
     python bench/run.py [--quick] [--only NAME ...] [--json PATH]
 
-NAME is one of: startup, filter_round_trip, get_command, first_page, big_table, endurance, big_document_editor. See
-bench/README.md for what each measures.
+NAME is one of: startup, first_second, filter_round_trip, get_command, first_page, big_table, endurance,
+big_document_editor. See bench/README.md for what each measures.
 Demo servers run in their own processes on ephemeral loopback ports and are stopped when the run ends, whatever
 happens; each in-process measurement runs in a fresh worker process of its own.
 """
@@ -26,6 +26,7 @@ import big_table
 import endurance
 import filter_round_trip
 import first_page
+import first_second
 import get_command
 import startup
 from common import BENCH, Result, ServerPool, failed, loadavg, machine
@@ -35,10 +36,20 @@ from common import BENCH, Result, ServerPool, failed, loadavg, machine
 # stops a demo server of its own, so they need nothing from the pool.
 BENCHMARKS = {
     module.NAME: module
-    for module in (startup, filter_round_trip, get_command, first_page, big_table, endurance, big_document)
+    for module in (
+        startup,
+        first_second,
+        filter_round_trip,
+        get_command,
+        first_page,
+        big_table,
+        endurance,
+        big_document,
+    )
 }
 NEEDS: dict[str, set[int]] = {
     "startup": {400},
+    "first_second": {400},
     "filter_round_trip": {400},
     "get_command": {400},
     "first_page": {100, 100_000},
