@@ -179,3 +179,58 @@ async def test_switching_profile_hands_the_first_screen_back_to_the_collector(
         await settle(pilot)
         assert app.session.profile == "audit"
         assert gc.get_freeze_count() == 0
+
+
+def _item_gets(app: object, collection: str = "jobs") -> list[str]:
+    exchanges = app.session.client.exchanges  # type: ignore[attr-defined]
+    return [e.path for e in exchanges if e.method == "GET" and e.path.startswith(f"/api/v1/{collection}/")]
+
+
+async def test_the_preview_waits_until_discovery_is_back(
+    ui_demo: DemoServer, app_for: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After the first rows, start-up's own work (discovery) comes before the preview's request: the first keys
+    # are not kept waiting by both. The document under the cursor is asked for once discovery is back.
+    from casatui.api import discovery
+    from casatui.ui.screens import explorer as explorer_module
+
+    held = asyncio.Event()
+    discover = discovery.discover
+
+    async def held_discovery(client: object) -> object:
+        await held.wait()
+        return await discover(client)
+
+    monkeypatch.setattr(discovery, "discover", held_discovery)
+    app = app_for(ui_demo)
+    async with app.run_test(size=(160, 35)) as pilot:  # wide: the preview is shown
+        while not explorer(app).table.model.count:
+            await pilot.pause(0.02)
+        await pilot.pause(explorer_module.PREVIEW_DELAY * 3)  # the cursor has rested on the first row long enough
+        screen = explorer(app)
+        assert screen.starting and _item_gets(app) == []
+        held.set()
+        await settle(pilot)
+        while not _item_gets(app):
+            await pilot.pause(0.02)
+        assert not screen.starting
+        row = screen.table.current
+        assert row is not None and _item_gets(app) == [f"/api/v1/jobs/{row['_id']}"]
+        assert screen.selected.item is not None and screen.selected.item.id == row["_id"]
+
+
+async def test_without_discovery_the_preview_follows_the_first_rows(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    # A catalog read this session (not kept from an earlier one) is not discovered again: start-up ends with the
+    # first rows and the preview is asked for as usual.
+    from casatui.api.discovery import discover
+
+    app = app_for(ui_demo)
+    async with app.session.client.sibling() as client:
+        app.session.catalog = await discover(client)
+    async with app.run_test(size=(160, 35)) as pilot:
+        await settle(pilot)
+        while not _item_gets(app):
+            await pilot.pause(0.02)
+        screen = explorer(app)
+        assert not screen.starting
+        assert "/api/v1/api-docs" not in [e.path for e in app.session.client.exchanges]

@@ -227,13 +227,17 @@ PREVIEW_DELAY = 0.15  # seconds the cursor rests on a row before its document is
 class SelectedDocument:
     """The explorer's selected document: fetched in full once the cursor rests on a row, shown in the preview pane,
     and kept as the version `e`, delete and the other actions start from. The fetch is a worker of the screen
-    ("preview", exclusive: a newer row's fetch replaces an older one)."""
+    ("preview", exclusive: a newer row's fetch replaces an older one).
+
+    While the explorer is starting (until discovery has come back after the first rows), a fetch waits for it:
+    the first rows and the first keys go first, then the preview (`started`)."""
 
     def __init__(self, screen: ExplorerScreen) -> None:
         self.screen = screen
         self.item: Item | None = None  # the full document last fetched for the row under the cursor
         self._loading: str | None = None  # the document whose fetch is on its way
         self._timer: Timer | None = None
+        self._waiting: str | None = None  # the document to fetch once start-up is over
 
     def cursor_moved(self, row: dict[str, Any] | None) -> None:
         if self._timer is not None:
@@ -245,6 +249,9 @@ class SelectedDocument:
         self._timer = self.screen.set_timer(PREVIEW_DELAY, lambda: self.load(str(row["_id"])))
 
     def load(self, item_id: str) -> None:
+        if self.screen.starting:
+            self._waiting = item_id
+            return
         self._loading = item_id  # before the cursor's move message can ask for it a second time
         self.screen.run_worker(self._load(item_id), group="preview", exclusive=True, exit_on_error=False)
 
@@ -264,6 +271,13 @@ class SelectedDocument:
         row = screen.table.current
         if row is not None and row.get("_id") == item_id:
             self.show(item)
+
+    def started(self) -> None:
+        """Start-up is over: the document under the cursor, if one waited, is fetched now."""
+        waiting, self._waiting = self._waiting, None
+        row = self.screen.table.current
+        if waiting is not None and row is not None and row.get("_id") == waiting:
+            self.load(waiting)
 
     def show(self, item: Item) -> None:
         self.item = item
@@ -669,6 +683,7 @@ class ExplorerScreen(Screen[None]):
         self.selected = SelectedDocument(self)
         self.watching = False
         self._discovering = False
+        self.starting = True  # until discovery is back after the first rows (or not needed): see SelectedDocument
         self._sent_anyway = ""  # a filter naming unknown fields that the user chose to send as it is
         self._filter_now: float | None = None
 
@@ -857,9 +872,23 @@ class ExplorerScreen(Screen[None]):
         if (catalog is None or catalog.cached_at is not None) and not self._discovering:
             self._discovering = True
             self.discover()
+        elif not self._discovering:
+            self._started()
+
+    def _started(self) -> None:
+        if self.starting:
+            self.starting = False
+            self.selected.started()
 
     @work(group="discover", exclusive=True)
     async def discover(self) -> None:
+        try:
+            await self._discover()
+        finally:
+            if self.is_attached:
+                self._started()
+
+    async def _discover(self) -> None:
         from ...api.discovery import discover
 
         kept = self.session.catalog
