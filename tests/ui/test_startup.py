@@ -234,3 +234,25 @@ async def test_without_discovery_the_preview_follows_the_first_rows(ui_demo: Dem
         screen = explorer(app)
         assert not screen.starting
         assert "/api/v1/api-docs" not in [e.path for e in app.session.client.exchanges]
+
+
+async def test_start_ups_remaining_work_waits_for_a_rest_after_the_first_rows(
+    ui_demo: DemoServer, app_for: AppFactory
+) -> None:
+    # The first rows come first, then a rest in which the first keys meet an idle app; only then discovery (and
+    # the names of the rows' references, and the HTTP stack imported for them), and the preview after it.
+    app = app_for(ui_demo)
+    async with app.run_test(size=(120, 35)) as pilot:
+        while not explorer(app).table.model.count:
+            await pilot.pause(0.01)
+        screen = explorer(app)
+        assert screen.resting
+        assert [e.path for e in app.session.client.exchanges] == ["/api/v1/jobs"]  # the first page alone
+        await pilot.press("j")
+        assert screen.table.cursor == 1 and screen.resting  # the key was answered before the rest was over
+        await settle(pilot)
+        assert not screen.resting and not screen.starting
+        row = screen.table.current
+        assert row is not None
+        paths = [e.path for e in app.session.client.exchanges]
+        assert paths == ["/api/v1/jobs", "/api/v1/api-docs", f"/api/v1/jobs/{row['_id']}"]  # the preview: last

@@ -154,8 +154,8 @@ class PageLoader:
         table.data_changed()
         self.restore_cursor()
         screen.show_position()
-        self._resolve_names(items)
-        screen.call_after_refresh(screen.discover_once)
+        screen.after_first_rows(lambda: self._resolve_names(items))
+        screen.after_first_rows(screen.discover_once)
         screen.call_after_refresh(self.session.startup.over)  # the first rows are painted: start-up is over
 
     def restore_cursor(self) -> None:
@@ -683,6 +683,8 @@ class ExplorerScreen(Screen[None]):
         self.selected = SelectedDocument(self)
         self.watching = False
         self._discovering = False
+        self._rest: Timer | None = None  # started with the first rows: start-up's remaining work waits for it
+        self._after_rest: list[Callable[[], None]] | None = []  # that work (None once the rest is over)
         self.starting = True  # until discovery is back after the first rows (or not needed): see SelectedDocument
         self._sent_anyway = ""  # a filter naming unknown fields that the user chose to send as it is
         self._filter_now: float | None = None
@@ -862,6 +864,33 @@ class ExplorerScreen(Screen[None]):
         # landing as the app quits) is dropped.
         for status in self.query(StatusLine):
             status.request(exchange)
+
+    # -- after the first rows -----------------------------------------------------------------------------
+
+    START_REST = 0.3  # seconds after the first rows before start-up's remaining work runs
+
+    def after_first_rows(self, work: Callable[[], None]) -> None:
+        """Run `work` once the first rows have been on screen for `START_REST` (at once after that).
+
+        What start-up still has to do once the rows are shown (discovery, the names of the rows' references and
+        the HTTP stack they import, then the preview) costs ~100 ms of the interpreter, in threads or not: done as
+        the rows appear, it made the first keys wait for it. After a short rest, the first keys go first."""
+        if self._after_rest is None:
+            work()
+            return
+        self._after_rest.append(work)
+        if self._rest is None:
+            self._rest = self.set_timer(self.START_REST, self._rested)
+
+    @property
+    def resting(self) -> bool:
+        """Start-up's remaining work is waiting for the rest after the first rows (see `after_first_rows`)."""
+        return bool(self._after_rest) and self._rest is not None
+
+    def _rested(self) -> None:
+        work, self._after_rest = self._after_rest or [], None
+        for callback in work:
+            callback()
 
     # -- discovery --------------------------------------------------------------------------------------
 
