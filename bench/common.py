@@ -466,7 +466,8 @@ async def settle(pilot: Any, timeout: float = 120.0) -> None:
     deadline = loop.time() + timeout
     while loop.time() < deadline:
         await pilot.pause()
-        if not any(w.group in LOADING_GROUPS and w.is_running for w in pilot.app.workers):
+        resting = any(getattr(screen, "resting", False) for screen in pilot.app.screen_stack)  # start-up's rest
+        if not resting and not any(w.group in LOADING_GROUPS and w.is_running for w in pilot.app.workers):
             await pilot.pause()
             return
         await asyncio.sleep(0.02)

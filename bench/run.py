@@ -2,7 +2,7 @@
 
     python bench/run.py [--quick] [--only NAME ...] [--json PATH]
 
-NAME is one of: startup, filter_round_trip, get_command, first_page, big_table, demo_server, endurance,
+NAME is one of: startup, first_second, filter_round_trip, get_command, first_page, big_table, demo_server, endurance,
 big_document_editor. See bench/README.md for what each measures.
 Demo servers run in their own processes on ephemeral loopback ports and are stopped when the run ends, whatever
 happens; each in-process measurement runs in a fresh worker process of its own.
@@ -27,6 +27,7 @@ import demo_server
 import endurance
 import filter_round_trip
 import first_page
+import first_second
 import get_command
 import startup
 from common import BENCH, Result, ServerPool, failed, loadavg, machine
@@ -36,10 +37,21 @@ from common import BENCH, Result, ServerPool, failed, loadavg, machine
 # stops a demo server of its own, so they need nothing from the pool.
 BENCHMARKS = {
     module.NAME: module
-    for module in (startup, filter_round_trip, get_command, first_page, big_table, demo_server, endurance, big_document)
+    for module in (
+        startup,
+        first_second,
+        filter_round_trip,
+        get_command,
+        first_page,
+        big_table,
+        demo_server,
+        endurance,
+        big_document,
+    )
 }
 NEEDS: dict[str, set[int]] = {
     "startup": {400},
+    "first_second": {400},
     "filter_round_trip": {400},
     "get_command": {400},
     "first_page": {100, 100_000},

@@ -15,12 +15,15 @@ before a byte leaves, and so are writes the server's API document does not offer
 the server returned, for the next write) and leaves the item it was given as it was.
 
 httpx is imported when the first request is sent, not with this module: the first page at startup is fetched
-without it (`list_plain`), so that its ~70 ms of imports come after the first rows are painted.
+without it (`list_plain`), so that its ~70 ms of imports come after the first rows are painted. Then it is imported
+(and the TLS context made: a CA bundle loaded, ~50 ms) in a thread the first request waits for, not on the event
+loop, so the app stays responsive meanwhile (`prepare_transport`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import math
@@ -79,6 +82,21 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_ERROR_BODY = 256 * 1024  # bytes of an error answer's body read for its message
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+
+
+def prepare_transport(tls: SharedTls) -> None:
+    """What the first request through httpx needs that takes long: its imports and the TLS context. Safe in any
+    thread and more than once (imports and `SharedTls` are)."""
+    import importlib
+
+    from . import transport  # noqa: F401  (httpx and the reading side of the client)
+
+    # What httpx imports only when its first client is made (httpcore, h11) and anyio when its first lock is used
+    # (the asyncio backend): ~50 ms more, which the first request would otherwise import on the event loop.
+    for module in ("httpcore", "anyio._backends._asyncio"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
+    tls.get()
 
 
 def _etag_of(response: Reply, body: Mapping[str, Any]) -> str:
@@ -266,6 +284,12 @@ class CasaClient:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+    async def _ready(self) -> None:
+        """httpx imported and the TLS context made before the first request, in a thread (see the module's doc):
+        the event loop keeps running meanwhile. A blocking client (a thread of its own) does it where it is."""
+        if self._http_client is None and not self._blocking:
+            await asyncio.to_thread(prepare_transport, self._tls)
 
     async def aclose(self) -> None:
         if self._http_client is not None:
@@ -538,6 +562,7 @@ class CasaClient:
         if json_body is not None:
             content = standard_json(json_body, method, path)
             send_headers["Content-Type"] = "application/json"
+        await self._ready()
         attempt = 0
         while True:
             attempt += 1

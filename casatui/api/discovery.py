@@ -6,6 +6,7 @@ reported in `Catalog.problems`, never a reason to reject the whole document.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -435,7 +436,8 @@ async def discover(client: Any) -> Catalog:
     except ApiError as error:
         return builtin_catalog(f"The server's API description (/api-docs) could not be fetched: {error}")
     try:
-        catalog = parse_openapi(document)
+        # In a thread: a real document has ~10,000 fields to read, and the event loop (the UI) keeps running.
+        catalog = await asyncio.to_thread(parse_openapi, document)
     except DiscoveryError as error:
         return builtin_catalog(f"The server's API description (/api-docs) is unusable: {error}.")
     except Exception as error:  # a document no check foresaw: the built-in list, never a crash at start

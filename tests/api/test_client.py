@@ -288,3 +288,40 @@ async def test_repr_never_shows_the_token(demo: DemoServer) -> None:
     async with CasaClient(demo.api_root, demo.token) as client:
         assert demo.token not in repr(client)
         assert demo.token not in repr(client.__dict__.get("scrub"))
+
+
+WHO_IMPORTS_HTTPX = """
+import asyncio, sys, threading
+imported = {}
+
+class Watch:  # first in sys.meta_path: sees every module looked for, finds none
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name in ("httpx", "httpcore", "anyio._backends._asyncio") and name not in imported:
+            imported[name] = "main thread" if threading.current_thread() is threading.main_thread() else "a thread"
+
+sys.meta_path.insert(0, Watch)
+from casatui.api.client import CasaClient
+
+async def main():
+    async with CasaClient(sys.argv[1], sys.argv[2]) as client:
+        await client.list("jobs", max_results=1)
+        await client.list("jobs", max_results=1)
+
+asyncio.run(main())
+print(sorted(imported.items()))
+"""
+
+
+def test_the_first_request_imports_httpx_in_a_thread(demo: DemoServer) -> None:
+    # httpx and what it imports at its first request (~100 ms with the TLS context) are imported in a thread the
+    # request waits for, not on the event loop: the UI keeps answering keys meanwhile.
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", WHO_IMPORTS_HTTPX, demo.api_root, demo.token],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == str(
+        [("anyio._backends._asyncio", "a thread"), ("httpcore", "a thread"), ("httpx", "a thread")]
+    )

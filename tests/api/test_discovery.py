@@ -192,3 +192,22 @@ def test_hostile_documents_are_refused_quickly(document: str | bytes) -> None:
     with pytest.raises(DiscoveryError):
         parse_openapi(document)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KiB: no expansion happened
+
+
+async def test_the_document_is_parsed_off_the_event_loop(demo: DemoServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The UI's event loop keeps answering keys while a big document is read: the parse runs in a thread.
+    import threading
+
+    from casatui.api import discovery
+
+    threads: list[threading.Thread] = []
+
+    def parse(document: object) -> object:
+        threads.append(threading.current_thread())
+        return parse_openapi(document)
+
+    monkeypatch.setattr(discovery, "parse_openapi", parse)
+    async with CasaClient(demo.api_root, demo.token) as client:
+        catalog = await discover(client)
+    assert catalog.source == "server" and len(catalog.resources) == 17
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()

@@ -82,12 +82,14 @@ def in_front(app: CasaApp, editor: EditorPane) -> bool:
 async def settle(pilot: Pilot[None], rounds: int = 400) -> None:
     for _ in range(rounds):
         await pilot.pause(0.02)
-        if not any(w.group in LOADING_GROUPS and w.is_running for w in pilot.app.workers):
+        resting = any(getattr(screen, "resting", False) for screen in pilot.app.screen_stack)  # start-up's rest
+        if not resting and not any(w.group in LOADING_GROUPS and w.is_running for w in pilot.app.workers):
             break
     await pilot.pause(0.3)  # the preview waits for the cursor to rest
     for _ in range(rounds):
         await pilot.pause(0.02)
-        if not any(w.group in LOADING_GROUPS and w.is_running for w in pilot.app.workers):
+        resting = any(getattr(screen, "resting", False) for screen in pilot.app.screen_stack)  # start-up's rest
+        if not resting and not any(w.group in LOADING_GROUPS and w.is_running for w in pilot.app.workers):
             break
     freeze(pilot.app)
     await pilot.pause()

@@ -29,7 +29,8 @@ async def settle(pilot: Pilot[None], timeout: float = 10.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while asyncio.get_running_loop().time() < deadline:
         await pilot.pause()
-        if not any(w.group in LOADING_GROUPS and w.is_running for w in pilot.app.workers):
+        resting = any(getattr(screen, "resting", False) for screen in pilot.app.screen_stack)  # work after a rest
+        if not resting and not any(w.group in LOADING_GROUPS and w.is_running for w in pilot.app.workers):
             await pilot.pause()
             return
         await asyncio.sleep(0.02)

@@ -179,3 +179,80 @@ async def test_switching_profile_hands_the_first_screen_back_to_the_collector(
         await settle(pilot)
         assert app.session.profile == "audit"
         assert gc.get_freeze_count() == 0
+
+
+def _item_gets(app: object, collection: str = "jobs") -> list[str]:
+    exchanges = app.session.client.exchanges  # type: ignore[attr-defined]
+    return [e.path for e in exchanges if e.method == "GET" and e.path.startswith(f"/api/v1/{collection}/")]
+
+
+async def test_the_preview_waits_until_discovery_is_back(
+    ui_demo: DemoServer, app_for: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After the first rows, start-up's own work (discovery) comes before the preview's request: the first keys
+    # are not kept waiting by both. The document under the cursor is asked for once discovery is back.
+    from casatui.api import discovery
+    from casatui.ui.screens import explorer as explorer_module
+
+    held = asyncio.Event()
+    discover = discovery.discover
+
+    async def held_discovery(client: object) -> object:
+        await held.wait()
+        return await discover(client)
+
+    monkeypatch.setattr(discovery, "discover", held_discovery)
+    app = app_for(ui_demo)
+    async with app.run_test(size=(160, 35)) as pilot:  # wide: the preview is shown
+        while not explorer(app).table.model.count:
+            await pilot.pause(0.02)
+        await pilot.pause(explorer_module.PREVIEW_DELAY * 3)  # the cursor has rested on the first row long enough
+        screen = explorer(app)
+        assert screen.starting and _item_gets(app) == []
+        held.set()
+        await settle(pilot)
+        while not _item_gets(app):
+            await pilot.pause(0.02)
+        assert not screen.starting
+        row = screen.table.current
+        assert row is not None and _item_gets(app) == [f"/api/v1/jobs/{row['_id']}"]
+        assert screen.selected.item is not None and screen.selected.item.id == row["_id"]
+
+
+async def test_without_discovery_the_preview_follows_the_first_rows(ui_demo: DemoServer, app_for: AppFactory) -> None:
+    # A catalog read this session (not kept from an earlier one) is not discovered again: start-up ends with the
+    # first rows and the preview is asked for as usual.
+    from casatui.api.discovery import discover
+
+    app = app_for(ui_demo)
+    async with app.session.client.sibling() as client:
+        app.session.catalog = await discover(client)
+    async with app.run_test(size=(160, 35)) as pilot:
+        await settle(pilot)
+        while not _item_gets(app):
+            await pilot.pause(0.02)
+        screen = explorer(app)
+        assert not screen.starting
+        assert "/api/v1/api-docs" not in [e.path for e in app.session.client.exchanges]
+
+
+async def test_start_ups_remaining_work_waits_for_a_rest_after_the_first_rows(
+    ui_demo: DemoServer, app_for: AppFactory
+) -> None:
+    # The first rows come first, then a rest in which the first keys meet an idle app; only then discovery (and
+    # the names of the rows' references, and the HTTP stack imported for them), and the preview after it.
+    app = app_for(ui_demo)
+    async with app.run_test(size=(120, 35)) as pilot:
+        while not explorer(app).table.model.count:
+            await pilot.pause(0.01)
+        screen = explorer(app)
+        assert screen.resting
+        assert [e.path for e in app.session.client.exchanges] == ["/api/v1/jobs"]  # the first page alone
+        await pilot.press("j")
+        assert screen.table.cursor == 1 and screen.resting  # the key was answered before the rest was over
+        await settle(pilot)
+        assert not screen.resting and not screen.starting
+        row = screen.table.current
+        assert row is not None
+        paths = [e.path for e in app.session.client.exchanges]
+        assert paths == ["/api/v1/jobs", "/api/v1/api-docs", f"/api/v1/jobs/{row['_id']}"]  # the preview: last

@@ -154,8 +154,8 @@ class PageLoader:
         table.data_changed()
         self.restore_cursor()
         screen.show_position()
-        self._resolve_names(items)
-        screen.call_after_refresh(screen.discover_once)
+        screen.after_first_rows(lambda: self._resolve_names(items))
+        screen.after_first_rows(screen.discover_once)
         screen.call_after_refresh(self.session.startup.over)  # the first rows are painted: start-up is over
 
     def restore_cursor(self) -> None:
@@ -227,13 +227,17 @@ PREVIEW_DELAY = 0.15  # seconds the cursor rests on a row before its document is
 class SelectedDocument:
     """The explorer's selected document: fetched in full once the cursor rests on a row, shown in the preview pane,
     and kept as the version `e`, delete and the other actions start from. The fetch is a worker of the screen
-    ("preview", exclusive: a newer row's fetch replaces an older one)."""
+    ("preview", exclusive: a newer row's fetch replaces an older one).
+
+    While the explorer is starting (until discovery has come back after the first rows), a fetch waits for it:
+    the first rows and the first keys go first, then the preview (`started`)."""
 
     def __init__(self, screen: ExplorerScreen) -> None:
         self.screen = screen
         self.item: Item | None = None  # the full document last fetched for the row under the cursor
         self._loading: str | None = None  # the document whose fetch is on its way
         self._timer: Timer | None = None
+        self._waiting: str | None = None  # the document to fetch once start-up is over
 
     def cursor_moved(self, row: dict[str, Any] | None) -> None:
         if self._timer is not None:
@@ -245,6 +249,9 @@ class SelectedDocument:
         self._timer = self.screen.set_timer(PREVIEW_DELAY, lambda: self.load(str(row["_id"])))
 
     def load(self, item_id: str) -> None:
+        if self.screen.starting:
+            self._waiting = item_id
+            return
         self._loading = item_id  # before the cursor's move message can ask for it a second time
         self.screen.run_worker(self._load(item_id), group="preview", exclusive=True, exit_on_error=False)
 
@@ -264,6 +271,13 @@ class SelectedDocument:
         row = screen.table.current
         if row is not None and row.get("_id") == item_id:
             self.show(item)
+
+    def started(self) -> None:
+        """Start-up is over: the document under the cursor, if one waited, is fetched now."""
+        waiting, self._waiting = self._waiting, None
+        row = self.screen.table.current
+        if waiting is not None and row is not None and row.get("_id") == waiting:
+            self.load(waiting)
 
     def show(self, item: Item) -> None:
         self.item = item
@@ -669,6 +683,9 @@ class ExplorerScreen(Screen[None]):
         self.selected = SelectedDocument(self)
         self.watching = False
         self._discovering = False
+        self._rest: Timer | None = None  # started with the first rows: start-up's remaining work waits for it
+        self._after_rest: list[Callable[[], None]] | None = []  # that work (None once the rest is over)
+        self.starting = True  # until discovery is back after the first rows (or not needed): see SelectedDocument
         self._sent_anyway = ""  # a filter naming unknown fields that the user chose to send as it is
         self._filter_now: float | None = None
 
@@ -848,6 +865,33 @@ class ExplorerScreen(Screen[None]):
         for status in self.query(StatusLine):
             status.request(exchange)
 
+    # -- after the first rows -----------------------------------------------------------------------------
+
+    START_REST = 0.3  # seconds after the first rows before start-up's remaining work runs
+
+    def after_first_rows(self, work: Callable[[], None]) -> None:
+        """Run `work` once the first rows have been on screen for `START_REST` (at once after that).
+
+        What start-up still has to do once the rows are shown (discovery, the names of the rows' references and
+        the HTTP stack they import, then the preview) costs ~100 ms of the interpreter, in threads or not: done as
+        the rows appear, it made the first keys wait for it. After a short rest, the first keys go first."""
+        if self._after_rest is None:
+            work()
+            return
+        self._after_rest.append(work)
+        if self._rest is None:
+            self._rest = self.set_timer(self.START_REST, self._rested)
+
+    @property
+    def resting(self) -> bool:
+        """Start-up's remaining work is waiting for the rest after the first rows (see `after_first_rows`)."""
+        return bool(self._after_rest) and self._rest is not None
+
+    def _rested(self) -> None:
+        work, self._after_rest = self._after_rest or [], None
+        for callback in work:
+            callback()
+
     # -- discovery --------------------------------------------------------------------------------------
 
     def discover_once(self) -> None:
@@ -857,9 +901,23 @@ class ExplorerScreen(Screen[None]):
         if (catalog is None or catalog.cached_at is not None) and not self._discovering:
             self._discovering = True
             self.discover()
+        elif not self._discovering:
+            self._started()
+
+    def _started(self) -> None:
+        if self.starting:
+            self.starting = False
+            self.selected.started()
 
     @work(group="discover", exclusive=True)
     async def discover(self) -> None:
+        try:
+            await self._discover()
+        finally:
+            if self.is_attached:
+                self._started()
+
+    async def _discover(self) -> None:
         from ...api.discovery import discover
 
         kept = self.session.catalog
