@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.widget import Widget
@@ -19,11 +21,19 @@ class CasaFooter(Footer):
     key, always kept, says it shows all of them."""
 
     _composed_for = 0  # the screen width the keys were chosen for
+    _shown: tuple[Any, ...] | None = None  # what the keys on show were composed from (None: nothing yet)
 
     def compose(self) -> ComposeResult:
         width = self.app.size.width
         self._composed_for = width
+        self._shown = self._what_to_show() if self._bindings_ready else None
         widgets = list(super().compose())
+        for widget in widgets:
+            if isinstance(widget, FooterKey):
+                # Born in the footer's style: a key starts compact and the footer's binding flips it once mounted,
+                # each flip a restyle of the key; set now, the flip finds nothing to change.
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
         keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class(PALETTE_CLASS)]
         palette = [w for w in widgets if isinstance(w, FooterKey) and w.has_class(PALETTE_CLASS)]
         others = sum(_cells(w) for w in widgets if not isinstance(w, FooterKey))
@@ -48,7 +58,37 @@ class CasaFooter(Footer):
         if self.app.size.width != self._composed_for:
             self.call_after_refresh(self.recompose)
 
+    def _what_to_show(self) -> tuple[Any, ...]:
+        """Everything the keys are composed from: the screen's shown bindings and the command palette's (key, how it
+        is drawn, description, action, group, enabled, tooltip), the width and the options."""
+        app = self.app
+        palette = app.COMMAND_PALETTE_BINDING
+        return (
+            app.size.width,
+            self.compact,
+            self.show_command_palette,
+            tuple(
+                (
+                    key,
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    (binding.group.description, binding.group.compact) if binding.group else None,
+                    binding.tooltip,
+                    enabled,
+                    tooltip,
+                )
+                for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
+                if binding.show or key == palette
+            ),
+        )
+
     async def recompose(self) -> None:
+        # Textual recomposes on every "bindings updated" signal (each focus move, each refresh of the bindings; two
+        # per move), and rebuilding the keys costs a mount, styles and a relayout: only a change is worth that.
+        if self._shown is not None and self.is_attached and self._what_to_show() == self._shown:
+            return
         # The Footer recomposes whenever the bindings change (a screen pushed or popped, focus moved). Each new
         # FooterKey binds itself to the Footer's `compact`; Textual drops a closed key's binding only when `compact`
         # next changes, which it never does here: every key ever shown, and its rendered lines, stayed alive.
