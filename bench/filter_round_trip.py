@@ -36,7 +36,6 @@ async def _measure(api_root: str, token: str, rounds: int) -> dict[str, Any]:
 
     import httpx
     from common import SIZE, PaintWatch, last_exchange_number, list_exchanges_since, make_app, settle
-
     from textual.widget import Widget
     from textual.widgets import Footer
     from textual.widgets._footer import FooterKey
