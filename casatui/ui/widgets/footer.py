@@ -30,10 +30,12 @@ class CasaFooter(Footer):
         widgets = list(super().compose())
         for widget in widgets:
             if isinstance(widget, FooterKey):
-                # Born in the footer's style: a key starts compact and the footer's binding flips it once mounted,
-                # each flip a restyle of the key; set now, the flip finds nothing to change.
-                widget.set_reactive(FooterKey.compact, self.compact)
-                widget.set_class(self.compact, "-compact", update=False)
+                # Born in its final style: once mounted, a key takes its default (compact) and then the footer's
+                # (bound to it; the palette's key is not), each change a restyle of the key. Set now, they change
+                # nothing.
+                compact = True if widget.has_class(PALETTE_CLASS) else self.compact
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
         keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class(PALETTE_CLASS)]
         palette = [w for w in widgets if isinstance(w, FooterKey) and w.has_class(PALETTE_CLASS)]
         others = sum(_cells(w) for w in widgets if not isinstance(w, FooterKey))
