@@ -608,23 +608,24 @@ class CasaClient:
             # httpx resolves "." and ".." segments: a path that came out elsewhere is never sent.
             raise UnsafePath(f"{method} {url[:200]} would leave the API root {self.root}; it was not sent.",
                              method=method, path=path)  # fmt: skip
-        started, clock = time.time(), time.perf_counter()
         logged_headers = self._request_headers_shown(request.headers.items())
         body_text = self.scrub(content.decode("utf-8", "replace")) if content else None
         response: Reply | None = None
         error: ApiError | None = None
-        status: int | None = None
-        answer_headers: dict[str, str] = {}
+        streamed: httpx.Response | None = None
+        # The latency logged is the wire's: from just before the request is written until its body is read. What
+        # the client does around it (masking, decoding, logging) is not the server's time.
+        started, clock = time.time(), time.perf_counter()
         try:
             streamed = await self._http.send(request, stream=True)
-            status = streamed.status_code
-            answer_headers = self._headers_shown(streamed)
             response = await read_reply(streamed)
         except httpx.HTTPError as exc:
             error = network_error(exc, method, path, self.root, self.scrub)
         except BodyRefused as reason:
-            error = refused(method, path, status, reason)
+            error = refused(method, path, streamed.status_code if streamed is not None else None, reason)
         latency = (time.perf_counter() - clock) * 1000
+        status = streamed.status_code if streamed is not None else None
+        answer_headers = self._headers_shown(streamed) if streamed is not None else {}
         if response is not None:
             if response.status_code >= 300 and not (response.status_code == 304 and method == "GET"):
                 error = self._answer_error(method, path, response, headers, item)

@@ -171,8 +171,9 @@ def one_line(text: str, limit: int = 500) -> str:
     """A server string as a single table line: whitespace (newlines, tabs, no-break spaces) runs become one space,
     control, bidi and separator characters are shown in their visible form (ESC as ␛, U+202E as ⟨U+202E⟩), other
     characters without a glyph (zero-width spaces) become spaces."""
-    cleaned = "".join(
-        ch if ch.isprintable() or ch.isspace() else visible_form(ch) if UNSAFE.match(ch) else " "
-        for ch in text[: limit * 2]
-    )
+    cleaned = text[: limit * 2]
+    if not cleaned.isprintable():  # else every character stays as it is: no need to look at each one
+        cleaned = "".join(
+            ch if ch.isprintable() or ch.isspace() else visible_form(ch) if UNSAFE.match(ch) else " " for ch in cleaned
+        )
     return " ".join(cleaned.split())[:limit]
