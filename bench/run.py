@@ -2,8 +2,8 @@
 
     python bench/run.py [--quick] [--only NAME ...] [--json PATH]
 
-NAME is one of: startup, filter_round_trip, get_command, first_page, big_table, endurance, big_document_editor. See
-bench/README.md for what each measures.
+NAME is one of: startup, filter_round_trip, get_command, first_page, big_table, endurance, big_document_editor,
+editor_typing. See bench/README.md for what each measures.
 Demo servers run in their own processes on ephemeral loopback ports and are stopped when the run ends, whatever
 happens; each in-process measurement runs in a fresh worker process of its own.
 """
@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import big_document
 import big_table
+import editor_typing
 import endurance
 import filter_round_trip
 import first_page
@@ -31,11 +32,20 @@ import startup
 from common import BENCH, Result, ServerPool, failed, loadavg, machine
 
 # In this order, so each demo server is seeded once and stopped when nothing else needs it.
-# endurance and big_document_editor change their server's data (and endurance needs activity on): each starts and
-# stops a demo server of its own, so they need nothing from the pool.
+# endurance, big_document_editor and editor_typing change their server's data (and endurance needs activity on): each
+# starts and stops a demo server of its own, so they need nothing from the pool.
 BENCHMARKS = {
     module.NAME: module
-    for module in (startup, filter_round_trip, get_command, first_page, big_table, endurance, big_document)
+    for module in (
+        startup,
+        filter_round_trip,
+        get_command,
+        first_page,
+        big_table,
+        endurance,
+        big_document,
+        editor_typing,
+    )
 }
 NEEDS: dict[str, set[int]] = {
     "startup": {400},
@@ -45,6 +55,7 @@ NEEDS: dict[str, set[int]] = {
     "big_table": {100_000},
     "endurance": set(),
     "big_document_editor": set(),
+    "editor_typing": set(),
 }
 
 
