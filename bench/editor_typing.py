@@ -183,7 +183,7 @@ def _session(api_root: str, token: str, documents: dict[str, Any], rounds: int, 
                 terms[label] = term
                 term.wait_for(lambda s: "bench-" in s.text(), timeout=TIMEOUT)
                 time.sleep(1.0)
-                editors[label] = _Editor(term, f"bench-{label}-document", document["lines"] + 1)
+                editors[label] = _Editor(term, document.get("name", f"bench-{label}-document"), document["lines"] + 1)
             for round_number in range(rounds + 1):
                 order = ["small", "big"] if round_number % 2 == 0 else ["big", "small"]
                 for label in order:
