@@ -7,11 +7,12 @@ upstream, and keeps it as `replaced` on its replacement: tests/ui/test_textual_p
 bug is still there in the installed Textual. When one of those tests fails after an upgrade, upstream fixed the bug:
 drop the patch.
 
-The rest of casatui uses Textual's public API only, but for two private members overridden in a subclass, where
+The rest of casatui uses Textual's public API only, but for three private members overridden in a subclass, where
 Textual has no public hook: `CasaApp._fatal_error`, the report of an unhandled exception (its body is `report_crash`
-here), and `HistoryInput._value`, the text an Input paints (the filter shows each control character as one visible
+here), `HistoryInput._value`, the text an Input paints (the filter shows each control character as one visible
 cell; Input's public `highlighter` sees the text only after Rich dropped BEL, BS, VT, FF and CR, and the cursor would
-stand on the wrong character). The tests name them too.
+stand on the wrong character), and `JsonBuffer._build_highlight_map`, which colours the lines shown instead of the
+whole document on every key. The tests name them too.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ buffer's text and its dirty state follow every edit and undo."""
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,6 @@ from textual.app import App, ComposeResult
 from textual.widgets import TextArea
 
 from casatui.demo import DemoServer
-from casatui.ui import textual_patches
 from casatui.ui.widgets.json_buffer import HIGHLIGHT_BLOCK, HIGHLIGHT_LIMIT, JsonBuffer
 
 from .test_editor import app_on, open_editor
@@ -162,10 +162,14 @@ def test_colours_up_to_the_limit_and_plain_text_above_it() -> None:
     assert not JsonBuffer.for_document(document(namespaces + 1), dark=False).highlighted
 
 
-def test_the_buffer_overrides_what_it_says() -> None:
-    # The two private members of TextArea the buffer relies on: if Textual renames them, colouring by block would
-    # silently stop (or colour the whole document again).
-    assert callable(TextArea.__dict__["_build_highlight_map"])
+def test_textual_still_rebuilds_its_highlights_where_the_buffer_expects_it() -> None:
+    # The buffer relies on TextArea's private members: `_build_highlight_map`, called after every change (which it
+    # overrides to forget the colours), `_highlights`, `_highlight_query` and `_line_cache`. If Textual renames them or
+    # rebuilds colours elsewhere, colouring by block would silently stop, or colours would go stale.
+    for name in ("edit", "_undo_batch", "_redo_batch", "_set_document"):
+        method = TextArea.__dict__[name]
+        source = inspect.getsource(vars(method).get("replaced", method))
+        assert "self._build_highlight_map()" in source, name
+    assert "self._line_cache" in inspect.getsource(TextArea.render_line)
     buffer = TextArea.code_editor(document(3), language="json")
     assert buffer._highlight_query is not None and isinstance(buffer._highlights, dict)
-    assert textual_patches  # (its Document patches keep `text` and `get_size`; tests in test_textual_patches.py)

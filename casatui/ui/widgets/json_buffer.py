@@ -40,9 +40,12 @@ class JsonBuffer(TextArea):
     # Textual's `_build_highlight_map` (called by `edit`, `undo`/`redo`, `_set_document` and theme changes) queries
     # tree-sitter for the whole document and files every capture by line: ~0.6 s per key at 1 MB. Here it only
     # forgets the colours; `render_line` has the block of lines holding the line it renders coloured first, by a
-    # query over that block's range (tree-sitter re-parses incrementally on each edit, which is cheap). What is
-    # filed in `_highlights` for a line is what Textual's map holds for it (tests/ui/test_json_buffer_highlights.py
-    # compares the two).
+    # query over that block's range. What is filed in `_highlights` for a line is what Textual's map holds for it
+    # (tests/ui/test_json_buffer_highlights.py compares the two, after edits near the lines shown and far from them).
+    # What is left grows with the document still: tree-sitter's incremental re-parse on each edit (~8 ms at 1 MB)
+    # and the block's query, which steps over every element of the array or object around it (~12 ms): hence
+    # HIGHLIGHT_LIMIT. Private members of TextArea used here: `_build_highlight_map` (overridden), `_highlights`,
+    # `_highlight_query` and `_line_cache`.
 
     def _build_highlight_map(self) -> None:
         self._line_cache.clear()
