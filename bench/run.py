@@ -2,8 +2,7 @@
 
     python bench/run.py [--quick] [--only NAME ...] [--json PATH]
 
-NAME is one of: startup, first_second, filter_round_trip, get_command, first_page, big_table, demo_server, endurance,
-big_document_editor. See bench/README.md for what each measures.
+NAME is one of the benchmarks `--help` lists, each described in bench/README.md.
 Demo servers run in their own processes on ephemeral loopback ports and are stopped when the run ends, whatever
 happens; each in-process measurement runs in a fresh worker process of its own.
 """
@@ -24,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import big_document
 import big_table
 import demo_server
+import editor_typing
 import endurance
 import filter_round_trip
 import first_page
@@ -33,8 +33,8 @@ import startup
 from common import BENCH, Result, ServerPool, failed, loadavg, machine
 
 # In this order, so each demo server is seeded once and stopped when nothing else needs it.
-# endurance and big_document_editor change their server's data (and endurance needs activity on): each starts and
-# stops a demo server of its own, so they need nothing from the pool.
+# endurance, big_document_editor and editor_typing change their server's data (and endurance needs activity on): each
+# starts and stops a demo server of its own, so they need nothing from the pool.
 BENCHMARKS = {
     module.NAME: module
     for module in (
@@ -47,6 +47,7 @@ BENCHMARKS = {
         demo_server,
         endurance,
         big_document,
+        editor_typing,
     )
 }
 NEEDS: dict[str, set[int]] = {
@@ -59,6 +60,7 @@ NEEDS: dict[str, set[int]] = {
     "demo_server": {1_000, 100_000},
     "endurance": set(),
     "big_document_editor": set(),
+    "editor_typing": set(),
 }
 
 

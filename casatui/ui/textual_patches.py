@@ -7,11 +7,12 @@ upstream, and keeps it as `replaced` on its replacement: tests/ui/test_textual_p
 bug is still there in the installed Textual. When one of those tests fails after an upgrade, upstream fixed the bug:
 drop the patch.
 
-The rest of casatui uses Textual's public API only, but for two private members overridden in a subclass, where
+The rest of casatui uses Textual's public API only, but for three private members overridden in a subclass, where
 Textual has no public hook: `CasaApp._fatal_error`, the report of an unhandled exception (its body is `report_crash`
-here), and `HistoryInput._value`, the text an Input paints (the filter shows each control character as one visible
+here), `HistoryInput._value`, the text an Input paints (the filter shows each control character as one visible
 cell; Input's public `highlighter` sees the text only after Rich dropped BEL, BS, VT, FF and CR, and the cursor would
-stand on the wrong character). The tests name them too.
+stand on the wrong character), and `JsonBuffer._build_highlight_map`, which colours the lines shown instead of the
+whole document on every key. The tests name them too.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def apply() -> None:
     cache_inner_outer_by_colour()
     dismiss_only_the_top_screen()
     release_replaced_syntax_trees()
+    count_wrapped_lines_once()
+    keep_document_text_and_widths()
+    byte_offsets_without_encoding_every_line()
 
 
 def _replace(owner: type, name: str, replacement: Callable[..., Any]) -> None:
@@ -109,6 +113,109 @@ def release_replaced_syntax_trees() -> None:
             release_syntax_tree(replaced)
 
     _replace(TextArea, "_set_document", _set_document)
+
+
+def count_wrapped_lines_once() -> None:
+    """Not reported upstream. `WrappedDocument.height` sums the wrap offsets of every line of the document, and
+    `TextArea._render_line` asks for it for each line it renders: ~35 times per frame, ~6 ms each at 1 MB. The
+    wrapped document keeps one entry per visual line in `_offset_to_line_info` (`wrap` and `wrap_range` maintain it):
+    its length is that height."""
+    from textual.document._wrapped_document import WrappedDocument
+
+    original = WrappedDocument.__dict__.get("height")
+    if not isinstance(original, property) or original.fget is None or _patched(original.fget):
+        return
+
+    def height(self: WrappedDocument) -> int:
+        return len(self._offset_to_line_info)
+
+    height.__dict__["replaced"] = original.fget
+    WrappedDocument.height = property(height)  # type: ignore[method-assign,assignment]
+
+
+_TEXT = "_casatui_text"  # Document.text, joined once per change
+_WIDTHS = "_casatui_widths"  # (tab width, Counter of line widths) for Document.get_size
+
+
+def keep_document_text_and_widths() -> None:
+    """Not reported upstream. Two of `Document`'s answers are computed from every line each time they are asked:
+    `text` joins them all (`TextArea.render_line` asks for it for every line it renders, to know whether to show a
+    placeholder), and `get_size` measures the cell width of each (`TextArea` asks after every edit): at 1 MB that
+    was ~10 ms per frame and ~40 ms per key. Here `text` is kept until the next change, and the count of lines of
+    each width is updated by each change for the lines it replaced, so the widest is known without measuring them
+    all. `replace_range` is the only method that changes a document's lines (its docstring says so)."""
+    from collections import Counter
+
+    from rich.cells import cell_len
+    from textual.document._document import Document
+    from textual.geometry import Size
+
+    original_replace = Document.__dict__.get("replace_range")
+    original_text = Document.__dict__.get("text")
+    original_size = Document.__dict__.get("get_size")
+    if original_replace is None or not isinstance(original_text, property) or original_size is None:
+        return
+    if _patched(original_replace):
+        return
+
+    def replace_range(self: Document, start: Any, end: Any, text: str) -> Any:
+        widths = self.__dict__.get(_WIDTHS)
+        (top, _), (bottom, _) = sorted((start, end))
+        removed = self._lines[top : bottom + 1] if widths is not None else []
+        result = original_replace(self, start, end, text)
+        self.__dict__.pop(_TEXT, None)
+        if widths is not None:
+            tab_width, counts = widths
+            for line in removed:
+                width = cell_len(line.expandtabs(tab_width))
+                counts[width] -= 1
+                if not counts[width]:
+                    del counts[width]
+            for line in self._lines[top : result.end_location[0] + 1]:
+                counts[cell_len(line.expandtabs(tab_width))] += 1
+        return result
+
+    def text(self: Document) -> str:
+        kept: str | None = self.__dict__.get(_TEXT)
+        if kept is None:
+            kept = self.__dict__[_TEXT] = original_text.fget(self)  # type: ignore[misc]
+        return kept
+
+    def get_size(self: Document, tab_width: int) -> Size:
+        widths = self.__dict__.get(_WIDTHS)
+        if widths is None or widths[0] != tab_width:
+            widths = self.__dict__[_WIDTHS] = (
+                tab_width,
+                Counter(cell_len(line.expandtabs(tab_width)) for line in self._lines),
+            )
+        return Size(max(widths[1], default=0), len(self._lines))
+
+    _replace(Document, "replace_range", replace_range)
+    text.__dict__["replaced"] = original_text.fget
+    Document.text = property(text)  # type: ignore[method-assign,assignment]
+    _replace(Document, "get_size", get_size)
+
+
+def byte_offsets_without_encoding_every_line() -> None:
+    """Not reported upstream. `SyntaxAwareDocument.replace_range` (every edit of a highlighted buffer) finds the
+    edit's byte offsets by encoding each line above it, one by one, twice: ~10 ms at the middle of 1 MB. The same
+    sum, done by `str.join` and one `encode` in C: the lines above, their newlines, and the start of the row."""
+    from textual.document._syntax_aware_document import SyntaxAwareDocument
+
+    original = SyntaxAwareDocument.__dict__.get("_location_to_byte_offset")
+    if original is None or _patched(original):
+        return
+
+    def _location_to_byte_offset(self: SyntaxAwareDocument, location: tuple[int, int]) -> int:
+        lines = self._lines
+        row, column = location
+        above = lines[:row]
+        text = self.newline.join(above) + (self.newline if above else "")
+        if row < len(lines):
+            text += lines[row][:column]
+        return len(text) if text.isascii() else len(text.encode("utf-8"))  # (as Textual encodes each line)
+
+    _replace(SyntaxAwareDocument, "_location_to_byte_offset", _location_to_byte_offset)
 
 
 def release_syntax_tree(document: Any) -> None:

@@ -216,9 +216,99 @@ async def test_textual_still_sends_an_inputs_control_characters_to_the_terminal(
         assert Text("a\x07b").plain == "ab"
 
 
+# --- not reported upstream: a TextArea's per-frame and per-key work over every line of its document --------------
+# (performance: the answers are the same with and without the patches; what these show is that they stay the same
+# through edits, and that the patches still replace what they say, bench/editor_typing.py has the figures)
+
+LINES = ["{", '  "a": "ünïcödé\tx",', "\tb", "", "  " + "wide " * 30, "東京 " * 10, "}"]
+EDITS: list[tuple[tuple[int, int], tuple[int, int], str]] = [
+    ((1, 3), (1, 3), "x"),  # a key
+    ((4, 0), (4, 40), ""),  # the widest line narrowed: the widest is another now
+    ((2, 1), (5, 2), "joined"),  # lines joined
+    ((0, 1), (0, 1), "\n\tnew\n" + "y" * 200 + "\n"),  # lines split, a wider one
+    ((3, 0), (3, 200), ""),
+    ((0, 0), (-1, -1), "all\r\nreplaced"),  # to the end (below), another newline
+]
+
+
+def span(document: Any, start: tuple[int, int], end: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]]:
+    if end == (-1, -1):
+        end = (document.line_count - 1, len(document.lines[-1]))
+    return start, end
+
+
+def documents_to_edit() -> list[Any]:
+    from textual._tree_sitter import get_language
+    from textual.document._document import Document
+    from textual.document._syntax_aware_document import SyntaxAwareDocument
+
+    return [Document("\n".join(LINES)), SyntaxAwareDocument("\n".join(LINES), get_language("json"))]
+
+
+def test_document_text_and_size_are_textual_s_after_every_change() -> None:
+    from textual.document._document import Document
+
+    text, size = Document.__dict__["text"].fget.replaced, Document.__dict__["get_size"].replaced
+    for document in documents_to_edit():
+        for start, end, inserted in EDITS:
+            assert document.text == text(document) and document.get_size(4) == size(document, 4)
+            document.replace_range(*span(document, start, end), inserted)
+        assert document.text == text(document) == "all\nreplaced" and document.get_size(4) == size(document, 4)
+        assert document.get_size(8) == size(document, 8)  # another tab width: measured again
+
+
+def test_byte_offsets_are_textual_s() -> None:
+    from textual.document._syntax_aware_document import SyntaxAwareDocument
+
+    offset = SyntaxAwareDocument.__dict__["_location_to_byte_offset"].replaced
+    document = documents_to_edit()[1]
+    for location in [(0, 0), (1, 0), (1, 9), (1, 99), (2, 1), (5, 3), (6, 1), (7, 0), (99, 0)]:
+        assert document._location_to_byte_offset(location) == offset(document, location), location
+
+
+def test_wrapped_height_is_textual_s_through_edits_and_rewraps() -> None:
+    from textual.document._wrapped_document import WrappedDocument
+
+    height = WrappedDocument.__dict__["height"].fget.replaced
+    for document in documents_to_edit():
+        wrapped = WrappedDocument(document, width=12, tab_width=4)
+        for start, end, inserted in EDITS:
+            assert wrapped.height == height(wrapped) > 0
+            start, end = span(document, start, end)
+            result = document.replace_range(start, end, inserted)
+            wrapped.wrap_range(start, end, result.end_location)
+        for width in (0, 5, 40):
+            wrapped.wrap(width)
+            assert wrapped.height == height(wrapped)
+
+
+def test_the_document_patches_hold_no_stale_answer_for_textual_s_own_edits() -> None:
+    # Textual's edits, undo and redo go through `replace_range`, the only method that changes a document's lines.
+    area = TextArea("\n".join(LINES), language="json")
+    area.insert("inserted\n", (2, 0))
+    assert area.text == "\n".join(area.document.lines) and area.document.get_size(4).height == len(LINES) + 1
+    area.undo()
+    assert area.text == "\n".join(LINES)
+    area.redo()
+    assert area.document.get_line(2) == "inserted"
+
+
 def test_the_patches_are_applied_by_the_app() -> None:
     from textual._styles_cache import StylesCache
 
     assert CasaApp is not None  # importing the app applies them
-    for owner, name in [(StylesCache, "get_inner_outer"), (Screen, "dismiss"), (TextArea, "_set_document")]:
+    from textual.document._document import Document
+    from textual.document._syntax_aware_document import SyntaxAwareDocument
+    from textual.document._wrapped_document import WrappedDocument
+
+    for owner, name in [
+        (StylesCache, "get_inner_outer"),
+        (Screen, "dismiss"),
+        (TextArea, "_set_document"),
+        (Document, "replace_range"),
+        (Document, "get_size"),
+        (SyntaxAwareDocument, "_location_to_byte_offset"),
+    ]:
         assert "replaced" in vars(owner.__dict__[name]), name
+    for owner, name in [(Document, "text"), (WrappedDocument, "height")]:
+        assert "replaced" in vars(owner.__dict__[name].fget), name
