@@ -21,15 +21,16 @@ without it (`list_plain`), so that its ~70 ms of imports come after the first ro
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import dataclasses
 import json
 import math
 import random
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 from .. import __version__
@@ -79,6 +80,7 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_ERROR_BODY = 256 * 1024  # bytes of an error answer's body read for its message
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+T = TypeVar("T")
 
 
 def _etag_of(response: Reply, body: Mapping[str, Any]) -> str:
@@ -140,6 +142,15 @@ def _where_nan(value: Any, path: str = "") -> str:
     else:
         return ""
     return next((found for where, child in children if (found := _where_nan(child, where))), "")
+
+
+async def _apart(step: Coroutine[Any, Any, T]) -> T:
+    """Await a step of the HTTP exchange in a task with an empty context. The HTTP stack's timeouts are event-loop
+    timers, cancelled when the answer arrives but kept by the loop, with the context they were made in, until they
+    would have fired: made in a UI worker's context, each kept that worker and its widget (an editor with a 1 MB
+    document: ~50 MB) alive for the read timeout after every request. Nothing in these steps reads a context
+    variable (the listeners, which may, are called outside them)."""
+    return await contextvars.Context().run(asyncio.get_running_loop().create_task, step)  # the task copies it
 
 
 class CasaClient:
@@ -591,10 +602,10 @@ class CasaClient:
         status: int | None = None
         answer_headers: dict[str, str] = {}
         try:
-            streamed = await self._http.send(request, stream=True)
+            streamed = await _apart(self._http.send(request, stream=True))
             status = streamed.status_code
             answer_headers = self._headers_shown(streamed)
-            response = await read_reply(streamed)
+            response = await _apart(read_reply(streamed))
         except httpx.HTTPError as exc:
             error = network_error(exc, method, path, self.root, self.scrub)
         except BodyRefused as reason:
