@@ -24,7 +24,13 @@ the editor's modules load then), alternating which document goes first; in each,
 The editor is a pane of the explorer: at 120x35 it opens beside the table, in the preview's place (half the width),
 as a person sees it; keys go to its buffer, which has the focus.
 
-Reported: medians of the big document, the small one as the baseline, and the ratio. No targets.
+Reported: medians of the big document, the small one as the baseline, and the ratio (report only).
+
+Then a second worker, on the same server, saves the big document SAVES times as a person does: the cursor onto its
+row, `e`, one character typed into a value (`tags.purpose`), ctrl+s, `y` on the diff, back on the table (each save
+checked: one PUT or PATCH answered 200); RSS after gc after each save. `rss_12_saves`: RSS after the last save
+against RSS after the first (target: ratio <= 1.2). The JSON also has, after each save, the deep sizes of the
+history of writes and of the request log.
 """
 
 from __future__ import annotations
