@@ -24,7 +24,13 @@ the editor's modules load then), alternating which document goes first; in each,
 The editor is a pane of the explorer: at 120x35 it opens beside the table, in the preview's place (half the width),
 as a person sees it; keys go to its buffer, which has the focus.
 
-Reported: medians of the big document, the small one as the baseline, and the ratio. No targets.
+Reported: medians of the big document, the small one as the baseline, and the ratio (report only).
+
+Then a second worker, on the same server, saves the big document SAVES times as a person does: the cursor onto its
+row, `e`, one character typed into a value (`tags.purpose`), ctrl+s, `y` on the diff, back on the table (each save
+checked: one PUT or PATCH answered 200); RSS after gc after each save. `rss_12_saves`: RSS after the last save
+against RSS after the first (target: ratio <= 1.2). The JSON also has, after each save, the deep sizes of the
+history of writes and of the request log.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ from typing import Any
 from common import DemoProcess, Result, ServerPool, emit, median, ratio, run_worker, summary
 
 NAME = "big_document_editor"
+SAVES = 12  # saves of the big document for rss_12_saves (both modes: the figure is of 12)
+RSS_SAVES_TARGET = 1.2  # RSS after SAVES saves / RSS after the first
 JOBS = 100
 BIG_CHARS = 1_000_000
 SMALL_CHARS = 1_000
@@ -315,6 +323,104 @@ async def _measure(api_root: str, token: str, documents: dict[str, Any], rounds:
     return {"documents": documents, "samples": samples, "rounds": rounds, "keys": keys, "memory": memory}
 
 
+async def _saves(api_root: str, token: str, documents: dict[str, Any], saves: int, state: str) -> Any:
+    """SAVES saves of the big document, each as a person makes it: the editor opened on its row, one character
+    typed into a value, ctrl+s, `y` on the diff, back on the table; RSS after gc after each."""
+    import asyncio
+    import gc
+    from pathlib import Path
+
+    from common import SIZE, deep_size_mb, make_app, peak_rss_mb, rss_mb, settle
+
+    from casatui.core.drafts import DraftStore
+    from casatui.ui.screens import explorer as explorer_module
+    from casatui.ui.screens.diff import DiffScreen
+    from casatui.ui.screens.explorer import ExplorerScreen
+    from casatui.ui.widgets.editor_pane import EditorPane
+
+    app = make_app(api_root, token, resource="kubebackups")
+    app.session.state_dir = Path(state)
+    app.session.drafts = DraftStore(Path(state) / "drafts")
+    client = app.session.client
+    big = documents["big"]
+    lines = big["lines"] + 1
+
+    async def wait_for(predicate: Any, what: str, timeout: float = PAINT_TIMEOUT) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not predicate():
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"{what} (screen: {type(app.screen).__name__})")
+            await asyncio.sleep(0.01)
+
+    rss_after: list[float] = []
+    writes_mb: list[float] = []
+    log_mb: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await asyncio.sleep(1.2)  # discovery, then quiet
+        await settle(pilot)
+        explorer = app.screen
+        assert isinstance(explorer, ExplorerScreen)
+        gc.collect()
+        rss_start = rss_mb()
+        for number in range(saves):
+            index = explorer.table.model.index_of(big["id"])
+            if index is None:
+                raise RuntimeError("the big document is not in the table")
+            explorer.table.cursor = index
+            await asyncio.sleep(explorer_module.PREVIEW_DELAY + 0.05)
+            await settle(pilot)
+            await pilot.press("e")
+            await wait_for(
+                lambda: (
+                    isinstance(explorer.editor, EditorPane)
+                    and explorer.editor.buffer.document.line_count == lines
+                    and explorer.editor.buffer.has_focus
+                ),
+                "the editor on the big document, its buffer focused",
+            )
+            editor = explorer.editor
+            assert isinstance(editor, EditorPane)
+            buffer = editor.buffer
+            row = next(i for i in range(lines) if '"purpose": "b' in buffer.document.get_line(i))
+            buffer.cursor_location = (row, buffer.document.get_line(row).index(': "b') + 4)
+            await pilot.press("x")  # a value changed: "benchmark" -> "bxenchmark", one more x each save
+            await pilot.press("ctrl+s")
+            await wait_for(lambda: isinstance(app.screen, DiffScreen), "the diff before saving")
+            before = client.exchanges[-1].number
+            await pilot.press("y")
+            await wait_for(
+                lambda editor=editor: app.screen is explorer and editor.closed and explorer.editor is None,
+                "back on the table after the save",
+            )
+            await settle(pilot)
+            sent = [e for e in client.exchanges if e.number > before and e.method in ("PUT", "PATCH")]
+            if len(sent) != 1 or sent[0].status != 200:
+                raise RuntimeError(f"save {number + 1}: {[(e.method, e.status) for e in sent]}")
+            del editor, buffer  # this loop's own references to the closed editor
+            await asyncio.sleep(0.3)
+            gc.collect()
+            rss_after.append(rss_mb())
+            writes_mb.append(deep_size_mb(app.session.writes))
+            log_mb.append(deep_size_mb(client.exchanges))
+        if len(app.session.writes) != saves:
+            raise RuntimeError(f"{len(app.session.writes)} writes in the history, expected {saves}")
+        held = {
+            "session.writes (history)": deep_size_mb(app.session.writes),
+            "table.model.pages (rows)": deep_size_mb(explorer.table.model.pages),
+            "client.exchanges (request log)": deep_size_mb(client.exchanges),
+        }
+    return {
+        "saves": saves,
+        "rss_start_mb": rss_start,
+        "rss_after_save_mb": rss_after,
+        "history_mb_after_save": writes_mb,
+        "request_log_mb_after_save": log_mb,
+        "held_mb": held,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
 ROWS = (
     ("open", "open_ms", "'e' until the buffer is painted (incl. the GET)"),
     ("open_client", "open_client_ms", "the same minus the GET's latency (client time)"),
@@ -343,6 +449,12 @@ def run(pool: ServerPool, quick: bool, log: Any) -> list[Result]:
         data = run_worker(
             "big_document.py",
             ["--worker", server.api_root, server.token, json.dumps(documents), str(rounds), str(keys), state],
+            timeout=1200,
+        )
+        log(f"  {SAVES} saves of the big document (editor, one character typed, ctrl+s, y), RSS after each …")
+        saved = run_worker(
+            "big_document.py",
+            ["--saves", server.api_root, server.token, json.dumps(documents), str(SAVES), state],
             timeout=1200,
         )
     samples = data["samples"]
@@ -402,8 +514,35 @@ def run(pool: ServerPool, quick: bool, log: Any) -> list[Result]:
             details={**memory, "big_editors_opened": rounds + 1},
         )
     )
+    after = saved["rss_after_save_mb"]
+    log(
+        f"  RSS {saved['rss_start_mb']:.0f} MB before, "
+        + " → ".join(f"{v:.0f}" for v in after)
+        + " after each save; held at the end: "
+        + ", ".join(f"{k} {v:.2f} MB" for k, v in saved["held_mb"].items())
+    )
+    results.append(
+        Result(
+            name=f"{NAME}.rss_{SAVES}_saves",
+            figure=after[-1],
+            unit="MB",
+            baseline=after[0],
+            baseline_label=f"RSS after the first save of the {big['chars']:,}-character document (after gc)",
+            ratio=ratio(after[-1], after[0]),
+            target=f"ratio <= {RSS_SAVES_TARGET:g}",
+            passed=after[-1] <= RSS_SAVES_TARGET * after[0],
+            runs=1,
+            details=saved,
+        )
+    )
     return results
 
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--saves"]:
+    import asyncio
+    import json
+
+    emit(asyncio.run(_saves(sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), int(sys.argv[5]), sys.argv[6])))
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--worker"]:
     import asyncio

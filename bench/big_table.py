@@ -1,4 +1,4 @@
-"""big_table: 100,000 rows loaded by scrolling; one cursor move in under 16 ms; memory under 300 MB.
+"""big_table: 100,000 rows loaded by scrolling; one cursor move in under 16 ms; memory under 160 MB.
 
 A worker process runs the real app headless (120x35, page_size 1000) against a demo server with 100,000 jobs in
 another process. It loads every page through the app's own paging: the cursor jumps down into each next page (as
@@ -30,7 +30,7 @@ NAME = "big_table"
 JOBS = 100_000
 PAGE_SIZE = 1000
 MOVE_TARGET_MS = 16.0
-MEMORY_TARGET_MB = 300.0
+MEMORY_TARGET_MB = 160.0
 MOVES = 200
 QUICK_MOVES = 50
 QUICK_PAGES = 8  # --quick loads 8 of the 100 pages (the server needs ~1.5 s a page) and extrapolates memory

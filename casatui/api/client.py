@@ -24,15 +24,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import dataclasses
 import json
 import math
 import random
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 from .. import __version__
@@ -82,6 +83,7 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_ERROR_BODY = 256 * 1024  # bytes of an error answer's body read for its message
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+T = TypeVar("T")
 
 
 def prepare_transport(tls: SharedTls) -> None:
@@ -158,6 +160,15 @@ def _where_nan(value: Any, path: str = "") -> str:
     else:
         return ""
     return next((found for where, child in children if (found := _where_nan(child, where))), "")
+
+
+async def _apart(step: Coroutine[Any, Any, T]) -> T:
+    """Await a step of the HTTP exchange in a task with an empty context. The HTTP stack's timeouts are event-loop
+    timers, cancelled when the answer arrives but kept by the loop, with the context they were made in, until they
+    would have fired: made in a UI worker's context, each kept that worker and its widget (an editor with a 1 MB
+    document: ~50 MB) alive for the read timeout after every request. Nothing in these steps reads a context
+    variable (the listeners, which may, are called outside them)."""
+    return await contextvars.Context().run(asyncio.get_running_loop().create_task, step)  # the task copies it
 
 
 class CasaClient:
@@ -617,8 +628,8 @@ class CasaClient:
         # the client does around it (masking, decoding, logging) is not the server's time.
         started, clock = time.time(), time.perf_counter()
         try:
-            streamed = await self._http.send(request, stream=True)
-            response = await read_reply(streamed)
+            streamed = await _apart(self._http.send(request, stream=True))
+            response = await _apart(read_reply(streamed))
         except httpx.HTTPError as exc:
             error = network_error(exc, method, path, self.root, self.scrub)
         except BodyRefused as reason:

@@ -63,4 +63,6 @@ class Exchange:
 def clip(text: str | None, limit: int = MAX_BODY_LOGGED) -> str | None:
     if text is None or len(text) <= limit:
         return text
-    return text[:limit] + f"\n… ({len(text) - limit} more characters not kept)"
+    # An ASCII mark: one character beyond Latin-1 (as "…" is) makes Python store the whole string with two bytes
+    # a character, and the log keeps up to 300 of these.
+    return text[:limit] + f"\n... ({len(text) - limit} more characters not kept)"

@@ -85,6 +85,64 @@ def slim(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return items
 
 
+UNASKED = ("_created", "_updated")  # what Eve sends with every document, whatever the projection asked for
+SHARE_AT_MOST = 2000  # distinct values of one field shared among rows; a field with more (ids, times) is not
+SHARED_LENGTH = 64  # longer strings are not shared (a hostile server's big values are not kept by the tables)
+SHARED_FIELDS = 64  # fields whose values are shared
+
+
+class SharedValues:
+    """One string object per repeated value of a field across a table's rows (states, types, cluster names,
+    messages): decoded JSON makes every string a new object, ~60 bytes apiece per row. A field whose values are
+    mostly distinct (ids, etags, times) is left alone once it has more than SHARE_AT_MOST of them."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[str, str]] = {}
+        self.unshared: set[str] = set()
+
+    def clear(self) -> None:
+        """For a new query: the old rows' strings are let go."""
+        self.tables.clear()
+        self.unshared.clear()
+
+    def settle(self) -> None:
+        """After a page: fields with too many distinct values are no longer shared."""
+        for key in [k for k, table in self.tables.items() if len(table) > SHARE_AT_MOST]:
+            del self.tables[key]
+            self.unshared.add(key)
+
+
+def table_rows(
+    items: list[dict[str, Any]], fields: dict[str, int] | None, shared: SharedValues | None = None
+) -> list[dict[str, Any]]:
+    """A page's documents as the table keeps them: what `slim` keeps, minus the times Eve adds that the projection
+    did not ask for (no column, filter or action reads them from a row; the preview and the editor fetch the whole
+    document), in new dicts sized for what is left, with repeated strings shared. Documents fetched whole
+    (`fields` None) keep every field."""
+    drop = {"_links", *(k for k in UNASKED if fields is not None and k not in fields)}
+    tables = shared.tables if shared is not None else None
+    unshared = shared.unshared if shared is not None else set()
+    rows = []
+    for item in items:
+        row = {}
+        for key, value in item.items():
+            if key in drop:
+                continue
+            if tables is not None and type(value) is str and len(value) <= SHARED_LENGTH and key not in unshared:
+                table = tables.get(key)
+                if table is None:
+                    if len(tables) >= SHARED_FIELDS:
+                        row[key] = value
+                        continue
+                    table = tables[key] = {}
+                value = table.setdefault(value, value)
+            row[key] = value
+        rows.append(row)
+    if shared is not None:
+        shared.settle()
+    return rows
+
+
 @dataclass(frozen=True)
 class Query:
     """What one table lists: a collection (as its profile says), its `where`, sort and columns."""
@@ -110,12 +168,14 @@ class Listing:
         self.session = session
         self.model = model
         self.query: Query | None = None
+        self.shared = SharedValues()
         self._slots: asyncio.Semaphore | None = None
 
     def start(self, query: Query, page_size: int) -> int:
         """A new query: the rows forgotten; its generation (answers carrying another are dropped)."""
         self.query = query
         self.model.page_size = page_size
+        self.shared.clear()
         return self.model.reset()
 
     def first_page_kept(self) -> FirstPage | None:
@@ -144,9 +204,11 @@ class Listing:
 
     def take(self, generation: int, number: int, page: Page) -> list[dict[str, Any]] | None:
         """The page's rows into the model; None when they answer an older query (newer rows are shown)."""
-        items = slim(page.items)
+        fields = fetched_fields(self.query.profile, self.query.columns) if self.query is not None else None
+        items = table_rows(page.items, fields, self.shared)
         if not self.model.accept(generation, number, items, page.total, page.has_more):
             return None
+        self.model.fields = None if fields is None else frozenset({"_id", "_etag", *fields})
         if self.query is not None:
             self.session.remember(self.query.collection, items, page.total)
         return items

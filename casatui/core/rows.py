@@ -25,6 +25,7 @@ class RowModel:
     loading: set[int] = field(default_factory=set)
     failed: set[int] = field(default_factory=set)  # not asked for again until the next query or refresh
     ended_at: int | None = None  # without a total: the row count once a short page arrived
+    fields: frozenset[str] | None = None  # top-level fields the rows were asked for; None: whole documents
 
     def reset(self) -> int:
         """Forget everything for a new query; returns the new generation (older answers are then ignored)."""
@@ -34,6 +35,7 @@ class RowModel:
         self.loading.clear()
         self.failed.clear()
         self.ended_at = None
+        self.fields = None
         return self.generation
 
     @property
@@ -99,10 +101,14 @@ class RowModel:
         return None
 
     def replace(self, item_id: str, document: dict[str, Any]) -> int | None:
-        """Put an updated document in place (after a save); returns its row, if loaded."""
+        """Put an updated document in place (after a save); returns its row, if loaded. Of the document, the row
+        takes the fields it was asked for (a saved 1 MB document does not move into the table)."""
+        fields = self.fields
         for number, items in self.pages.items():
             for offset, item in enumerate(items):
                 if item.get("_id") == item_id:
+                    if fields is not None:
+                        document = {k: v for k, v in document.items() if k in fields or k in item}
                     items[offset] = {**item, **document}
                     return (number - 1) * self.page_size + offset
         return None

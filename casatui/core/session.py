@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,9 +47,20 @@ class Settings:
     external_editor: bool = False  # `e` opens the document in the user's editor ($CASATUI_EDITOR, $VISUAL, $EDITOR)
 
 
+# The history of writes keeps what it shows, bounded, never whole documents: a session of many saves of a big
+# document stays flat in memory.
+HISTORY_AT_MOST = 500  # writes kept, the oldest dropped first
+DIFF_LINES_AT_MOST = 400  # lines of one write's diff kept
+LINE_AT_MOST = 2000  # characters of one diff line (or of a label, id, etag) kept
+CUT_MARK = "… (cut)"
+
+WriteKind = Literal["changed", "created", "deleted", "action"]
+
+
 @dataclass(frozen=True)
 class WriteRecord:
-    """One write of this session, for the history view: what, when, and the versions before and after."""
+    """One write of this session, for the history view: what, when, the etags, and the change as the lines of its
+    diff (cut to a bound: see `make_record`)."""
 
     when: float
     method: str
@@ -57,8 +69,53 @@ class WriteRecord:
     label: str
     old_etag: str
     new_etag: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    kind: WriteKind
+    diff: tuple[tuple[str, str], ...] = ()  # (kind, line) as `editing.diff_lines` gives them
+    lines_cut: int = 0  # diff lines left out (beyond DIFF_LINES_AT_MOST)
+
+
+def cut(text: str, limit: int = LINE_AT_MOST) -> str:
+    """`text`, or its first `limit` characters marked as cut."""
+    return text if len(text) <= limit else text[:limit] + CUT_MARK
+
+
+def make_record(
+    method: str,
+    collection: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    *,
+    item_id: str = "",
+    new_etag: str = "",
+    when: float = 0.0,
+) -> WriteRecord:
+    """A write as the history keeps it: the diff of `before` and `after` computed now, bounded in lines and in
+    characters per line, so a record stays a few hundred KB at most whatever the document's size."""
+    from .editing import diff_lines  # editing imports the client: not needed before the first write
+
+    lines: list[tuple[str, str]] = []
+    if before is not None and after is not None:
+        lines = diff_lines(before, after)
+        kind: WriteKind = "changed"
+    elif after is not None:
+        kind = "created"
+    elif method == "DELETE":
+        kind = "deleted"
+    else:
+        kind = "action"
+    label = str((after or before or {}).get("name") or item_id)
+    return WriteRecord(
+        when=when,
+        method=method,
+        collection=collection,
+        item_id=cut(item_id, 200),
+        label=cut(label, 200),
+        old_etag=cut(str((before or {}).get("_etag", "")), 200),
+        new_etag=cut(new_etag, 200),
+        kind=kind,
+        diff=tuple((sign, cut(line)) for sign, line in lines[:DIFF_LINES_AT_MOST]),
+        lines_cut=max(0, len(lines) - DIFF_LINES_AT_MOST),
+    )
 
 
 class Session:
@@ -74,24 +131,23 @@ class Session:
         self.drafts = DraftStore(state_dir / "drafts") if state_dir is not None else None
         self.write_method: Literal["PUT", "PATCH"] = "PUT"  # chosen per save, remembered
         self.startup = Startup()  # the first page fetched before the UI, the collector paused (see startup.py)
-        self.writes: list[WriteRecord] = []
+        self.writes: deque[WriteRecord] = deque(maxlen=HISTORY_AT_MOST)  # the newest writes, bounded
+        self.writes_dropped = 0  # older writes no longer kept
 
     def record_write(
         self, method: str, collection: str, before: Mapping[str, Any] | None, after: Item | None, item_id: str = ""
     ) -> WriteRecord:
-        data = after.data if after is not None else None
-        label = str((data or before or {}).get("name") or item_id or (after.id if after else ""))
-        record = WriteRecord(
-            when=time.time(),
-            method=method,
-            collection=collection,
+        record = make_record(
+            method,
+            collection,
+            before,
+            after.data if after is not None else None,
             item_id=item_id or (after.id if after else ""),
-            label=label,
-            old_etag=str((before or {}).get("_etag", "")),
             new_etag=after.etag if after else "",
-            before=dict(before) if before is not None else None,
-            after=dict(data) if data is not None else None,
+            when=time.time(),
         )
+        if len(self.writes) == self.writes.maxlen:
+            self.writes_dropped += 1
         self.writes.append(record)
         return record
 

@@ -447,6 +447,26 @@ async def test_closed_editors_are_freed(ui_demo: DemoServer, tmp_path: Path) -> 
         assert [ref() for ref in buffers] == [None, None, None]
 
 
+async def test_editors_closed_by_a_save_are_freed_at_once(ui_fresh: DemoServer, tmp_path: Path) -> None:
+    """The save's requests left cancelled timeout timers on the event loop holding the save worker's context, so
+    every saved editor (~50 MB for a 1 MB document) lived on for the read timeout."""
+    app = app_on(ui_fresh, tmp_path, "kubebackups", "prod-full-daily")
+    async with app.run_test(size=(120, 40)) as pilot:
+        buffers = []
+        for number in range(2):
+            editor = await open_editor(pilot)
+            buffers.append(weakref.ref(editor.buffer))
+            edit(editor, lambda d, number=number: d.update(tags={"saved": str(number)}))
+            del editor
+            await save(pilot)
+            assert editor_of(app) is None and writes(app)[-1] in ("PUT", "PATCH")
+        gc.collect()
+        assert [ref() for ref in buffers] == [None, None]
+        assert len(app.session.writes) == 2 and '"saved": "1"' in "".join(
+            line for _, line in app.session.writes[1].diff
+        )
+
+
 async def test_closed_editors_leave_no_documents(ui_demo: DemoServer, tmp_path: Path) -> None:
     # A highlighted document and its tree-sitter tree form a cycle Python's collector cannot see through.
     from textual.document._syntax_aware_document import SyntaxAwareDocument

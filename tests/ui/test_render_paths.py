@@ -21,7 +21,7 @@ from casatui.core import formatting as fmt
 from casatui.core.columns import Column, RenderOptions, render_cell
 from casatui.core.overview import Overview, StateCounts, attention
 from casatui.core.profiles import Profiles
-from casatui.core.session import WriteRecord
+from casatui.core.session import make_record
 from casatui.core.summaries import policy_schedule, summarize_job
 from casatui.ui.field_hints import hints
 from casatui.ui.output_guard import ControlCharacters, GuardedApp
@@ -96,7 +96,7 @@ def test_every_render_path_shows_server_strings_as_text(value: str, document: di
     for line in schedule_lines(policy_schedule(policy, profiles["policies"], NOW), False, NOW):
         assert_clean(line, "backup schedule")
     before, after = {"name": value, **document}, {"name": value + "x", value: document}
-    record = WriteRecord(NOW, "PUT", value, value, value, value, value, before, after)
+    record = make_record("PUT", value, before, after, item_id=value, new_etag=value, when=NOW)
     assert_clean(describe(record), "history")
     assert_clean(render_diff(before, after), "diff")
     changes = diff(before, after)

@@ -14,11 +14,12 @@ from textual.widgets import DataTable, OptionList
 
 from casatui.api.client import CasaClient
 from casatui.api.discovery import discover
+from casatui.api.models import Item
 from casatui.core.navigation import Place
 from casatui.core.overview import gather_overview, success_rate
 from casatui.core.profiles import Profiles
 from casatui.core.schedule import describe, next_run
-from casatui.core.session import Session, Settings
+from casatui.core.session import HISTORY_AT_MOST, Session, Settings
 from casatui.demo import DemoServer
 from casatui.ui.app import CasaApp
 from casatui.ui.screens.backup import BackupScreen
@@ -198,6 +199,36 @@ async def test_history_lists_my_writes_with_their_change(ui_fresh: DemoServer, t
         assert record.method == "PATCH" and record.old_etag == before and record.new_etag != before
         body = text_of(view.query_one("#history-body"))
         assert '"pause": true' in body and "PATCH kubebackups / payments-mwf" in body
+
+
+async def test_history_keeps_the_newest_writes_and_says_what_it_let_go(ui_demo: DemoServer) -> None:
+    app = CasaApp(Session(CasaClient(ui_demo.api_root, ui_demo.token), Settings(profile="t")),
+                  Place("kubebackups"), clock=lambda: NOW)  # fmt: skip
+    document = {"_id": "abc", "_etag": "e0", "name": "big-one", "namespaces": [f"ns-{i}" for i in range(1000)]}
+    for number in range(HISTORY_AT_MOST + 2):
+        after = {**document, "_etag": f"e{number + 1}", "pause": bool(number % 2)}
+        app.session.record_write("PATCH", "kubebackups", document, Item("kubebackups", after, f"e{number + 1}"))
+        document = after
+    renamed = {**document, "_etag": "last", "namespaces": [f"renamed-{i}" for i in range(1000)]}
+    app.session.record_write("PUT", "kubebackups", document, Item("kubebackups", renamed, "last"))
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await settle(pilot)
+        view = app.screen
+        assert isinstance(view, HistoryScreen) and len(app.session.writes) == HISTORY_AT_MOST
+        title = text_of(view.query_one("#history-title"))
+        assert f"the last {HISTORY_AT_MOST}" in title and "3 older ones not kept" in title
+        body = text_of(view.query_one("#history-body"))  # the newest: 2,000 lines changed, the first 400 kept
+        assert (
+            "PUT kubebackups / big-one" in body
+            and '-     "ns-0",' in body
+            and "more lines of the diff not kept" in body
+        )
+        await pilot.press("up")
+        await settle(pilot)
+        body = text_of(view.query_one("#history-body"))
+        assert '"pause": false' in body and '"pause": true' in body and "not kept" not in body
 
 
 def test_odd_schedules_from_the_server_never_break_the_view() -> None:

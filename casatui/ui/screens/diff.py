@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -24,8 +24,13 @@ STYLES = {"+": tones.ADDED, "-": tones.REMOVED, "@": "cyan", " ": "dim"}
 
 
 def render_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> Text:
+    return render_lines(diff_lines(old, new))
+
+
+def render_lines(lines: Iterable[tuple[str, str]]) -> Text:
+    """Lines of `editing.diff_lines`, coloured."""
     text = Text(no_wrap=False)
-    for kind, line in diff_lines(old, new):
+    for kind, line in lines:
         prefix = {"+": "+ ", "-": "- ", "@": "", " ": "  "}[kind]
         text.append(prefix + plain(line) + "\n", style=STYLES[kind])  # JSON lines, escaped already: a second guard
     return text

@@ -17,7 +17,7 @@ from ...core.session import Session, WriteRecord
 from ..actions import bindings
 from ..safe import safe_text
 from ..widgets.footer import CasaFooter
-from .diff import render_diff
+from .diff import render_lines
 
 
 def describe(record: WriteRecord) -> Text:
@@ -28,11 +28,13 @@ def describe(record: WriteRecord) -> Text:
         ),
         newlines=True,
     )
-    if record.before is not None and record.after is not None:
-        text.append_text(render_diff(record.before, record.after))
-    elif record.after is not None:
+    if record.kind == "changed":
+        text.append_text(render_lines(record.diff))
+        if record.lines_cut:
+            text.append(f"… {record.lines_cut:,} more lines of the diff not kept\n", style="dim")
+    elif record.kind == "created":
         text.append("Created.\n", style=tones.ADDED)
-    elif record.method == "DELETE":
+    elif record.kind == "deleted":
         text.append("Deleted.\n", style=tones.REMOVED)
     else:
         text.append("An action (run now): the definition itself was not changed by you.\n", style="dim")
@@ -53,12 +55,18 @@ class HistoryScreen(Screen[None]):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"Your writes in this session ({len(self.session.writes)})"), id="history-title")
+        yield Static(Text(self._title()), id="history-title")
         with Horizontal():
             yield DataTable(cursor_type="row", id="history")
             with VerticalScroll(id="history-detail"):
                 yield Static(Text("Nothing written yet." if not self.session.writes else ""), id="history-body")
         yield CasaFooter()
+
+    def _title(self) -> str:
+        kept, dropped = len(self.session.writes), self.session.writes_dropped
+        if dropped:
+            return f"Your writes in this session (the last {kept:,}; {dropped:,} older ones not kept)"
+        return f"Your writes in this session ({kept})"
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
