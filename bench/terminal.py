@@ -80,7 +80,7 @@ class Terminal:
         columns, lines = size
         self._screen = pyte.Screen(columns, lines)
         self._stream = pyte.ByteStream(self._screen)
-        self.screen = Screen(self._screen)
+        self._view = Screen(self._screen)
         self._sync = sync
         self._reads: list[tuple[float, bytes]] = []  # appended by the reader only
         self._arrived = threading.Condition()
@@ -104,6 +104,13 @@ class Terminal:
         self._master = master
         self._reader = threading.Thread(target=self._read, name="terminal-reader", daemon=True)
         self._reader.start()
+
+    @property
+    def screen(self) -> Screen:
+        """What the terminal shows now: everything read so far fed first."""
+        while self._feed_next():
+            pass
+        return self._view
 
     @property
     def received(self) -> int:
@@ -154,11 +161,11 @@ class Terminal:
         deadline = time.perf_counter() + timeout
         while self._fed < len(self._reads) and self._reads[self._fed][0] < after:
             self._feed_next()
-        if not self._in_frame and condition(self.screen):
+        if not self._in_frame and condition(self._view):
             return max(after, self._fed_at)
         while True:
             if self._feed_next():
-                if not self._in_frame and condition(self.screen):
+                if not self._in_frame and condition(self._view):
                     return self._fed_at
                 continue
             with self._arrived:
@@ -178,7 +185,7 @@ class Terminal:
         return now
 
     def text(self) -> str:
-        """What the screen shows after the output fed so far."""
+        """What the terminal shows now (everything read so far fed first)."""
         return self.screen.text()
 
     def close(self, timeout: float = 5.0) -> None:
