@@ -4,9 +4,9 @@ Two demo servers in their own processes (100 and 100,000 jobs). For each, a work
 (`run_test`, 120x35), lets it load, then reloads the jobs view several times (`ExplorerScreen.reload()`, what a new
 query does). Each reload is timed from the call to the moment the table renders its first line holding a real row;
 the HTTP latency of that page-1 list request (`client.exchanges[...].latency_ms`) is subtracted, leaving the client's
-own time. mongomock answers in time linear in the collection (about 1 s a page at 100,000), which is the server's
-time and not what this measures. The CPU time of the app process over the same interval is a second row
-(`first_page.cpu`): it does not include the wait for the next frame (up to 1/60 s), so it is less noisy.
+own time. The server's time is not what this measures (see demo_server for it). The CPU time of the app process
+over the same interval is a second row (`first_page.cpu`): it does not include the wait for the next frame (up to
+1/60 s), so it is less noisy.
 """
 
 from __future__ import annotations
