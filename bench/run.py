@@ -131,9 +131,7 @@ def machine_text(info: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--quick", action="store_true", help="fewer runs and moves; endurance runs 30 s"
-    )
+    parser.add_argument("--quick", action="store_true", help="fewer runs and moves; endurance runs 30 s")
     parser.add_argument(
         "--only", nargs="+", choices=list(BENCHMARKS), metavar="NAME", help=f"run only these: {', '.join(BENCHMARKS)}"
     )
